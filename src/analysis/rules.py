@@ -1,0 +1,215 @@
+"""Rules that span rows or tables: keys that point somewhere, ranges that hold, denials that count."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .problems import Problem
+from .reference import NameIndex
+from .schema import TABLES
+
+
+def _problem(table: str, lines: dict[str, list[int]], row: int, column: str | None, value, expected: str) -> Problem:
+    shown = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    if isinstance(value, pd.Timestamp):
+        shown = value.date().isoformat()
+    return Problem(TABLES[table].path, lines[table][row], column, shown, expected)
+
+
+def check_rules(
+    frames: dict[str, pd.DataFrame],
+    lines: dict[str, list[int]],
+    actors: NameIndex,
+    regions: NameIndex,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _alias_collisions(actors, "actors") + _alias_collisions(regions, "regions")
+    problems += _foreign_keys(frames, lines, {"actors": actors, "regions": regions})
+    problems += _date_order(frames, lines, today or dt.date.today())
+    problems += _count_ranges(frames, lines)
+    problems += _groups_within_all(frames, lines)
+    problems += _denials_make_contested(frames, lines)
+    problems += _every_incident_sourced(frames, lines)
+    problems += _parents_are_period_totals(frames, lines)
+    return problems
+
+
+def _alias_collisions(index: NameIndex, table: str) -> list[Problem]:
+    return [
+        Problem(
+            TABLES[table].path, None, "aliases", alias, f"each alias to name one entry; it names both {a!r} and {b!r}"
+        )
+        for alias, a, b in index.collisions
+    ]
+
+
+def _foreign_keys(frames, lines, indexes: dict[str, NameIndex]) -> list[Problem]:
+    problems = []
+    for table in TABLES.values():
+        if table.name not in frames:
+            continue
+        frame = frames[table.name]
+        for fk in table.foreign_keys:
+            (column,) = fk.columns
+            (ref_column,) = fk.ref_columns
+            if fk.via_alias:
+                index = indexes[fk.table]
+                known = frame[column].map(
+                    lambda v, index=index: v is None or pd.isna(v) or index.resolve(v) is not None
+                )
+                expected = f"a name or alias listed in {TABLES[fk.table].path}"
+            else:
+                targets = set(frames[fk.table][ref_column].dropna())
+                known = frame[column].map(lambda v, targets=targets: v is None or pd.isna(v) or v in targets)
+                expected = f"an {ref_column} listed in {TABLES[fk.table].path}"
+            for row in frame.index[~known.astype(bool)]:
+                problems.append(_problem(table.name, lines, row, column, frame.at[row, column], expected))
+    return problems
+
+
+def _date_order(frames, lines, today: dt.date) -> list[Problem]:
+    problems = []
+    limit = pd.Timestamp(today)
+    for table, first, last in (
+        ("incidents", "start_date", "end_date"),
+        ("key_dates", "date", "end_date"),
+        ("actors", "active_from", "active_to"),
+    ):
+        frame = frames[table]
+        reversed_rows = frame.index[(frame[last] < frame[first]).fillna(False)]
+        for row in reversed_rows:
+            expected = f"{last} on or after {first} ({frame.at[row, first].date().isoformat()})"
+            problems.append(_problem(table, lines, row, last, frame.at[row, last], expected))
+    incidents = frames["incidents"]
+    for row in incidents.index[(incidents["start_date"] > limit).fillna(False)]:
+        problems.append(
+            _problem(
+                "incidents",
+                lines,
+                row,
+                "start_date",
+                incidents.at[row, "start_date"],
+                f"a date not after today ({today.isoformat()})",
+            )
+        )
+    sources = frames["sources"]
+    for row in sources.index[(sources["published_date"] > limit).fillna(False)]:
+        problems.append(
+            _problem(
+                "sources",
+                lines,
+                row,
+                "published_date",
+                sources.at[row, "published_date"],
+                f"a date not after today ({today.isoformat()})",
+            )
+        )
+    return problems
+
+
+def _count_ranges(frames, lines) -> list[Problem]:
+    problems = []
+    c = frames["casualties"]
+    for low, high in (("count_min", "count_best"), ("count_best", "count_max"), ("count_min", "count_max")):
+        for row in c.index[(c[low] > c[high]).fillna(False)]:
+            problems.append(
+                _problem("casualties", lines, row, high, c.at[row, high], f"{high} >= {low} ({c.at[row, low]})")
+            )
+    needs_min = c["count_min"].isna() & (c["count_best"].notna() | c["count_max"].notna())
+    for row in c.index[needs_min]:
+        problems.append(
+            _problem(
+                "casualties",
+                lines,
+                row,
+                "count_min",
+                None,
+                "a count_min whenever count_best or count_max is given (the lowest figure the sources support)",
+            )
+        )
+    return problems
+
+
+def _groups_within_all(frames, lines) -> list[Problem]:
+    c = frames["casualties"]
+    keys = ["incident_id", "harm", "victim_status"]
+    totals = c[c["victim_group"] == "all"].set_index(keys)
+    problems = []
+    for row in c.index[c["victim_group"] != "all"]:
+        key = tuple(c.loc[row, keys])
+        if key not in totals.index:
+            continue
+        for column in ("count_min", "count_best", "count_max"):
+            part, whole = c.at[row, column], totals.at[key, column]
+            if pd.notna(part) and pd.notna(whole) and part > whole:
+                problems.append(
+                    _problem(
+                        "casualties",
+                        lines,
+                        row,
+                        column,
+                        part,
+                        f"at most the 'all' figure for the same incident, harm and status ({whole})",
+                    )
+                )
+    return problems
+
+
+def _denials_make_contested(frames, lines) -> list[Problem]:
+    denied = set(frames["sources"].loc[frames["sources"]["stance"] == "denies", "incident_id"])
+    p = frames["perpetrators"]
+    wrong = p["incident_id"].isin(denied) & (p["attribution"] != "contested") & (p["role"] != "opponent")
+    return [
+        _problem(
+            "perpetrators",
+            lines,
+            row,
+            "attribution",
+            p.at[row, "attribution"],
+            "'contested': sources.csv has a 'denies' row for this incident",
+        )
+        for row in p.index[wrong]
+    ]
+
+
+def _every_incident_sourced(frames, lines) -> list[Problem]:
+    sourced = set(frames["sources"]["incident_id"])
+    i = frames["incidents"]
+    return [
+        _problem(
+            "incidents",
+            lines,
+            row,
+            "incident_id",
+            i.at[row, "incident_id"],
+            "at least one row in sources.csv for this incident",
+        )
+        for row in i.index[~i["incident_id"].isin(sourced)]
+    ]
+
+
+def _parents_are_period_totals(frames, lines) -> list[Problem]:
+    i = frames["incidents"]
+    kinds = dict(zip(i["incident_id"], i["record_type"], strict=True))
+    problems = []
+    for row in i.index[i["parent_incident_id"].notna()]:
+        parent = i.at[row, "parent_incident_id"]
+        if parent in kinds and kinds[parent] != "period_total":
+            problems.append(
+                _problem("incidents", lines, row, "parent_incident_id", parent, "the id of a period_total record")
+            )
+        if i.at[row, "record_type"] != "event":
+            problems.append(
+                _problem(
+                    "incidents",
+                    lines,
+                    row,
+                    "parent_incident_id",
+                    parent,
+                    "empty: only events can be part of a period total",
+                )
+            )
+    return problems

@@ -1,0 +1,590 @@
+"""The single source of truth for every table: columns, types, allowed values and keys.
+
+Validation (``analysis.validation``), the data dictionary (``docs/data_dictionary.md``)
+and the report's methodology appendix are all generated from the declarations here.
+Each field is declared once and shared by every table that uses it, so the same
+quantity has the same name, type and meaning everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Mali's extent with a small margin: a point outside it is almost always a typo or
+# swapped latitude/longitude.
+MALI_LATITUDE_RANGE = (10.0, 25.1)
+MALI_LONGITUDE_RANGE = (-12.3, 4.3)
+
+#: Our incident typology. Each value maps to the ACLED event type and sub-event type it
+#: corresponds to, so that imported and curated data share one vocabulary.
+EVENT_TYPES: dict[str, tuple[str, str, str]] = {
+    "attack": (
+        "Violence against civilians",
+        "Attack",
+        "Direct violence against civilians: shootings, executions, massacres.",
+    ),
+    "abduction_forced_disappearance": (
+        "Violence against civilians",
+        "Abduction/forced disappearance",
+        "Abduction, kidnapping or enforced disappearance of civilians.",
+    ),
+    "sexual_violence": ("Violence against civilians", "Sexual violence", "Sexual violence against civilians."),
+    "air_drone_strike": ("Explosions/Remote violence", "Air/drone strike", "Strike by an aircraft or a drone."),
+    "shelling_artillery_missile": (
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+        "Indirect fire: shelling, artillery, rockets, missiles.",
+    ),
+    "remote_explosive": (
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+        "Landmine, improvised explosive device or other remotely detonated explosive.",
+    ),
+    "suicide_bomb": ("Explosions/Remote violence", "Suicide bomb", "Suicide bombing."),
+    "armed_clash": ("Battles", "Armed clash", "Fighting between armed groups; civilians may be caught in it."),
+    "territory_change": (
+        "Battles",
+        "Government regains territory / Non-state actor overtakes territory",
+        "Fighting in which a side takes or retakes a place.",
+    ),
+    "looting_property_destruction": (
+        "Strategic developments",
+        "Looting/property destruction",
+        "Looting, burning of homes, killing or theft of livestock.",
+    ),
+    "arrests": ("Strategic developments", "Arrests", "Arrests and detentions."),
+    "other": ("", "", "Harm that fits none of the types above; the summary says what happened."),
+    "multiple": ("", "", "Several types of harm over a period; used for period totals reported by NGOs."),
+}
+
+#: What each harm counts, with its unit, for the data dictionary and the report.
+HARMS: dict[str, str] = {
+    "killed": "people killed",
+    "injured": "people injured",
+    "disappeared": "people abducted or forcibly disappeared",
+    "detained": "people arbitrarily arrested or detained",
+    "sexual_violence": "victims of sexual violence",
+    "killed_or_disappeared": "people killed or disappeared, where the source gives one figure for both",
+    "homes_destroyed": "homes burned or destroyed (a count of homes, not people)",
+    "property_looted": "incidents of looting of civilian property (the source gives no count)",
+    "livestock_looted": "animals looted or killed (a count of animals, not people)",
+    "displaced": "people forced to flee",
+}
+
+ATTRIBUTION_GRADES: dict[str, str] = {
+    "acknowledged": "the perpetrator accepted responsibility",
+    "corroborated": "two or more independent credible sources attribute it",
+    "single_source": "one credible source (an NGO, the UN, a news agency) attributes it",
+    "alleged": "attributed by a party to the conflict or an unverified claim",
+    "contested": "attributed by some and denied by others (a 'denies' source row exists)",
+}
+#: From the most to the least certain, for filters such as "corroborated or better".
+ATTRIBUTION_ORDER = ["acknowledged", "corroborated", "single_source", "alleged", "contested"]
+
+#: Words used by sources instead of a number, and the lowest figure each supports.
+#: This follows ACLED's lowest-reported-figure convention; the words stay in count_text.
+COUNT_WORDS: dict[str, int] = {
+    "a few": 3,
+    "several": 3,
+    "dozens": 12,
+    "several dozen": 12,
+    "scores": 40,
+    "hundreds": 100,
+    "thousands": 1000,
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column, declared once and shared by every table that has it."""
+
+    name: str
+    dtype: str  # one of DTYPES
+    description: str
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+DTYPES = {
+    "string": "text",
+    "int": "whole number (empty = unknown, never 0)",
+    "float": "decimal number",
+    "date": "ISO date YYYY-MM-DD",
+    "bool": "true or false",
+}
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    table: str
+    ref_columns: tuple[str, ...]
+    via_alias: bool = False  # values may also be an alias listed in the referenced table
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    path: str  # relative to the data directory
+    description: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]  # columns that may not be empty
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = field(default=())
+
+
+def _f(name, dtype, description, **kw) -> Field:
+    return Field(name, dtype, description, **kw)
+
+
+_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$"
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        # incidents
+        _f(
+            "incident_id",
+            "string",
+            "Stable key of an incident or period total; never reused.",
+            pattern=_ID_PATTERN,
+        ),
+        _f(
+            "record_type",
+            "string",
+            "`event`: one incident (one actor group, place and day or short span). "
+            "`period_total`: a total an NGO reports for a period ('at least 32 civilians since May 2024'); "
+            "shown beside incident counts and never added to them.",
+            allowed=("event", "period_total"),
+        ),
+        _f("title", "string", "Short headline of the incident, or of the source document in sources."),
+        _f("summary", "string", "What happened, in a few sentences, as the sources report it."),
+        _f("start_date", "date", "First day the incident (or period) may have taken place."),
+        _f(
+            "end_date",
+            "date",
+            "Last day it may have taken place; equal to start_date when the day is known.",
+        ),
+        _f(
+            "date_precision",
+            "string",
+            "How precisely the date is known: the true date lies between start_date and end_date.",
+            allowed=("day", "week", "month", "year"),
+        ),
+        _f("country", "string", "ISO 3166-1 alpha-3 country code.", pattern=r"^[A-Z]{3}$"),
+        _f(
+            "admin1",
+            "string",
+            "Region (first-level division), as a canonical name or alias from data/reference/regions.csv; "
+            "empty when the source does not establish it.",
+        ),
+        _f("admin2", "string", "Cercle (second-level division), where known."),
+        _f("location_name", "string", "The place in the source's words (village, road, area)."),
+        _f(
+            "latitude",
+            "float",
+            "Latitude in decimal degrees (WGS84), where the place is known.",
+            minimum=MALI_LATITUDE_RANGE[0],
+            maximum=MALI_LATITUDE_RANGE[1],
+        ),
+        _f(
+            "longitude",
+            "float",
+            "Longitude in decimal degrees (WGS84), where the place is known.",
+            minimum=MALI_LONGITUDE_RANGE[0],
+            maximum=MALI_LONGITUDE_RANGE[1],
+        ),
+        _f(
+            "location_precision",
+            "string",
+            "How precisely the place is known: `exact` a named village or town, `near` near a named place, "
+            "`admin2` a cercle, `admin1` a region, `country` only the country or a broad area, "
+            "`multiple` several places (period totals).",
+            allowed=("exact", "near", "admin2", "admin1", "country", "multiple"),
+        ),
+        _f(
+            "event_type",
+            "string",
+            "Our typology; each value maps to an ACLED event and sub-event type (see the event types table).",
+            allowed=tuple(EVENT_TYPES),
+        ),
+        _f(
+            "is_civilian_targeting",
+            "bool",
+            "True when civilians were the main target (ACLED civilian_targeting; UCDP one-sided violence).",
+        ),
+        _f(
+            "dataset",
+            "string",
+            "Where the record comes from: `curated` (this project, from the seed reports), `acled`, `ucdp`, "
+            "or the name given to an analyst's own table.",
+            pattern=r"^[a-z0-9_]+$",
+        ),
+        _f("external_id", "string", "The record's id in its source dataset (ACLED event_id_cnty, UCDP id)."),
+        _f(
+            "parent_incident_id",
+            "string",
+            "The period total this event is also counted in, so that the two are never added together.",
+            pattern=_ID_PATTERN,
+        ),
+        _f(
+            "verification_note",
+            "string",
+            "How the date, place and figures were checked, and where the seed reports disagree with each other "
+            "or with the public record.",
+        ),
+        # perpetrators
+        _f("actor", "string", "Canonical actor name or an alias from data/reference/actors.csv."),
+        _f(
+            "role",
+            "string",
+            "`primary`: the main perpetrator; `joint`: acted together with the primary actor, or named together "
+            "with it by the source; `associated`: a supporting actor (ACLED assoc_actor); `opponent`: the other "
+            "side of a battle, not a perpetrator of the harm counted.",
+            allowed=("primary", "joint", "associated", "opponent"),
+        ),
+        _f(
+            "attribution",
+            "string",
+            "How firmly the harm is attributed to this actor: "
+            + "; ".join(f"`{k}`: {v}" for k, v in ATTRIBUTION_GRADES.items())
+            + ".",
+            allowed=tuple(ATTRIBUTION_GRADES),
+        ),
+        _f("attribution_basis", "string", "Who attributes it, and how (the evidence words are kept)."),
+        # casualties
+        _f(
+            "harm",
+            "string",
+            "The kind of harm counted: " + "; ".join(f"`{k}`: {v}" for k, v in HARMS.items()) + ".",
+            allowed=tuple(HARMS),
+        ),
+        _f(
+            "victim_status",
+            "string",
+            "`civilian`, `combatant`, or `unknown` (status not established, e.g. ACLED battle fatalities).",
+            allowed=("civilian", "combatant", "unknown"),
+        ),
+        _f(
+            "victim_group",
+            "string",
+            "`all`, or a subset of all (`children`, `women`, `men`); a subset is never added to `all`.",
+            allowed=("all", "children", "women", "men"),
+        ),
+        _f("count_min", "int", "Lowest figure the sources support.", minimum=0),
+        _f("count_best", "int", "The figure the sources state, or our best estimate.", minimum=0),
+        _f(
+            "count_max", "int", "Highest figure any source gives; empty when no source gives an upper bound.", minimum=0
+        ),
+        _f("count_text", "string", "The source's own words for the figure ('at least 13', 'several dozen')."),
+        # sources
+        _f(
+            "publisher",
+            "string",
+            "Who says it: the organisation or person whose statement this row records.",
+        ),
+        _f(
+            "source_type",
+            "string",
+            "Kind of publisher.",
+            allowed=("ngo", "un", "media", "armed_group", "government", "civil_society", "witness", "dataset"),
+        ),
+        _f(
+            "stance",
+            "string",
+            "`reports` documents the harm; `alleges` accuses an actor; `denies` rejects the attribution or "
+            "the harm (makes the grade `contested`); `claims` an actor claims the act.",
+            allowed=("reports", "alleges", "denies", "claims"),
+        ),
+        _f("published_date", "date", "When the publisher's statement or report was published, where known."),
+        _f(
+            "url",
+            "string",
+            "Address of the publisher's statement or report, where verified.",
+            pattern=r"^https?://\S+$",
+        ),
+        _f("quote", "string", "A short quotation from the document that supports the figures or the stance."),
+        _f(
+            "document",
+            "string",
+            "The document that carries this statement: a seed article's file name (../shared/seeds/), "
+            "or the name of the imported file.",
+        ),
+        _f("carried_by", "string", "The outlet that published the document, where known."),
+        # actors
+        _f(
+            "actor_type",
+            "string",
+            "Kind of actor.",
+            allowed=(
+                "state_forces",
+                "foreign_state_forces",
+                "private_military_company",
+                "islamist_armed_group",
+                "separatist_armed_group",
+                "militia",
+                "peacekeepers",
+                "unidentified",
+            ),
+        ),
+        _f(
+            "acled_inter",
+            "int",
+            "ACLED interaction code (1 state forces ... 8 external/other forces).",
+            minimum=1,
+            maximum=8,
+        ),
+        _f("active_from", "date", "First day the actor is known to be active in Mali, where relevant."),
+        _f("active_to", "date", "Last day it was active under this name, where relevant."),
+        _f("successor", "string", "The actor that took over from it (Wagner Group -> Africa Corps)."),
+        _f(
+            "aliases",
+            "string",
+            "Other names that resolve to this one, separated by `|` (ACLED, UCDP, French names, accent-free).",
+        ),
+        _f("description", "string", "What the actor, region or date is."),
+        # regions
+        _f("region", "string", "Canonical region name, with its accents."),
+        _f(
+            "region_scheme",
+            "string",
+            "`pre_2016`: the 8 regions and Bamako district (Natural Earth's polygons); `2016`: Ménaka and "
+            "Taoudénit, made operational in 2016; `2023`: the regions created by law 2023-006.",
+            allowed=("pre_2016", "2016", "2023"),
+        ),
+        _f(
+            "parent_region",
+            "string",
+            "The pre-2016 region that contains it, so that data on newer regions can be mapped on older "
+            "boundaries; empty for the pre-2016 regions themselves.",
+        ),
+        _f("capital", "string", "Regional capital."),
+        _f(
+            "centroid_latitude",
+            "float",
+            "Latitude of the point used to place the region on a map.",
+            minimum=MALI_LATITUDE_RANGE[0],
+            maximum=MALI_LATITUDE_RANGE[1],
+        ),
+        _f(
+            "centroid_longitude",
+            "float",
+            "Longitude of that point.",
+            minimum=MALI_LONGITUDE_RANGE[0],
+            maximum=MALI_LONGITUDE_RANGE[1],
+        ),
+        _f("centroid_basis", "string", "How the point was obtained (polygon centroid, or the capital's position)."),
+        # key dates
+        _f("key_date_id", "string", "Stable key of a key date.", pattern=_ID_PATTERN),
+        _f("date", "date", "The day (or first day) of the event."),
+        _f("label", "string", "Short label used on charts."),
+        _f("source_publisher", "string", "Who documents the date."),
+        _f("source_title", "string", "Title of that document."),
+        _f("source_url", "string", "Its address, where verified.", pattern=r"^https?://\S+$"),
+    ]
+}
+
+_ALL_REGIONS_FK = ForeignKey(("admin1",), "regions", ("region",), via_alias=True)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(
+            "incidents",
+            "incidents.csv",
+            "One row per incident or per period total reported by an NGO.",
+            columns=(
+                "incident_id",
+                "record_type",
+                "title",
+                "summary",
+                "start_date",
+                "end_date",
+                "date_precision",
+                "country",
+                "admin1",
+                "admin2",
+                "location_name",
+                "latitude",
+                "longitude",
+                "location_precision",
+                "event_type",
+                "is_civilian_targeting",
+                "dataset",
+                "external_id",
+                "parent_incident_id",
+                "verification_note",
+            ),
+            required=(
+                "incident_id",
+                "record_type",
+                "title",
+                "start_date",
+                "end_date",
+                "date_precision",
+                "country",
+                "location_precision",
+                "event_type",
+                "is_civilian_targeting",
+                "dataset",
+            ),
+            primary_key=("incident_id",),
+            foreign_keys=(
+                _ALL_REGIONS_FK,
+                ForeignKey(("parent_incident_id",), "incidents", ("incident_id",)),
+            ),
+        ),
+        Table(
+            "perpetrators",
+            "perpetrators.csv",
+            "One row per incident and actor, with how firmly the harm is attributed to it.",
+            columns=("incident_id", "actor", "role", "attribution", "attribution_basis"),
+            required=("incident_id", "actor", "role", "attribution", "attribution_basis"),
+            primary_key=("incident_id", "actor"),
+            foreign_keys=(
+                ForeignKey(("incident_id",), "incidents", ("incident_id",)),
+                ForeignKey(("actor",), "actors", ("actor",), via_alias=True),
+            ),
+        ),
+        Table(
+            "casualties",
+            "casualties.csv",
+            "Long format: one row per incident, harm, victim status and victim group, as a min/best/max range.",
+            columns=(
+                "incident_id",
+                "harm",
+                "victim_status",
+                "victim_group",
+                "count_min",
+                "count_best",
+                "count_max",
+                "count_text",
+            ),
+            required=("incident_id", "harm", "victim_status", "victim_group", "count_text"),
+            primary_key=("incident_id", "harm", "victim_status", "victim_group"),
+            foreign_keys=(ForeignKey(("incident_id",), "incidents", ("incident_id",)),),
+        ),
+        Table(
+            "sources",
+            "sources.csv",
+            "One row per statement about an incident: who says it, their stance, and the document that carries it.",
+            columns=(
+                "incident_id",
+                "publisher",
+                "source_type",
+                "stance",
+                "published_date",
+                "title",
+                "url",
+                "quote",
+                "document",
+                "carried_by",
+            ),
+            required=("incident_id", "publisher", "source_type", "stance", "document"),
+            primary_key=("incident_id", "publisher", "stance", "document"),
+            foreign_keys=(ForeignKey(("incident_id",), "incidents", ("incident_id",)),),
+        ),
+        Table(
+            "actors",
+            "reference/actors.csv",
+            "Reference: armed actors, their ACLED codes, active dates, successors and aliases.",
+            columns=(
+                "actor",
+                "actor_type",
+                "acled_inter",
+                "active_from",
+                "active_to",
+                "successor",
+                "aliases",
+                "description",
+            ),
+            required=("actor", "actor_type", "acled_inter", "description"),
+            primary_key=("actor",),
+            foreign_keys=(ForeignKey(("successor",), "actors", ("actor",)),),
+        ),
+        Table(
+            "regions",
+            "reference/regions.csv",
+            "Reference: Mali's regions in the pre-2016, 2016 and 2023 schemes, with aliases and map points.",
+            columns=(
+                "region",
+                "region_scheme",
+                "parent_region",
+                "capital",
+                "aliases",
+                "centroid_latitude",
+                "centroid_longitude",
+                "centroid_basis",
+            ),
+            required=(
+                "region",
+                "region_scheme",
+                "capital",
+                "centroid_latitude",
+                "centroid_longitude",
+                "centroid_basis",
+            ),
+            primary_key=("region",),
+            foreign_keys=(ForeignKey(("parent_region",), "regions", ("region",)),),
+        ),
+        Table(
+            "key_dates",
+            "reference/key_dates.csv",
+            "Reference: dates that mark periods in the conflict, each with its source.",
+            columns=(
+                "key_date_id",
+                "date",
+                "end_date",
+                "date_precision",
+                "label",
+                "description",
+                "source_publisher",
+                "source_title",
+                "source_url",
+            ),
+            required=("key_date_id", "date", "date_precision", "label", "description", "source_publisher"),
+            primary_key=("key_date_id",),
+        ),
+    ]
+}
+
+#: The order in which tables are loaded: reference tables first, as others point at them.
+LOAD_ORDER = ("actors", "regions", "key_dates", "incidents", "perpetrators", "casualties", "sources")
+
+
+def table_fields(table_name: str) -> list[Field]:
+    return [FIELDS[c] for c in TABLES[table_name].columns]
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary, generated from the declarations above."""
+    lines = ["# Data dictionary", "", "Generated from `src/analysis/schema.py` by `python -m analysis docs`.", ""]
+    for table in TABLES.values():
+        lines += [f"## `{table.path}`", "", table.description, ""]
+        lines.append(f"Primary key: {', '.join(f'`{c}`' for c in table.primary_key)}.")
+        for fk in table.foreign_keys:
+            alias = " (or an alias)" if fk.via_alias else ""
+            lines.append(f"`{', '.join(fk.columns)}` refers to `{fk.table}.{', '.join(fk.ref_columns)}`{alias}.")
+        lines += ["", "| column | type | required | allowed values | description |", "|---|---|---|---|---|"]
+        for f in table_fields(table.name):
+            allowed = ", ".join(f"`{v}`" for v in f.allowed) if f.allowed else ""
+            if f.minimum is not None or f.maximum is not None:
+                allowed = (
+                    allowed + " " if allowed else ""
+                ) + f"{f.minimum if f.minimum is not None else ''}..{f.maximum if f.maximum is not None else ''}"
+            req = "yes" if f.name in table.required else ""
+            lines.append(f"| `{f.name}` | {DTYPES[f.dtype]} | {req} | {allowed} | {f.description} |")
+        lines.append("")
+    lines += [
+        "## Event types and their ACLED equivalents",
+        "",
+        "| event_type | ACLED event type | ACLED sub-event type | meaning |",
+        "|---|---|---|---|",
+    ]
+    for key, (etype, sub, meaning) in EVENT_TYPES.items():
+        lines.append(f"| `{key}` | {etype} | {sub} | {meaning} |")
+    lines += ["", "## Words instead of numbers", "", "| words | count_min |", "|---|---|"]
+    lines += [f"| {w} | {n} |" for w, n in COUNT_WORDS.items()]
+    return "\n".join(lines) + "\n"

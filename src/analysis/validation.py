@@ -1,0 +1,151 @@
+"""Column-level validation generated from ``analysis.schema``.
+
+Cells are parsed into their declared types first (so a bad type gets a message that says what
+type was expected), then a pandera schema generated from the same declarations checks
+required values, allowed values, patterns, ranges and primary keys.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .csvio import RawTable
+from .problems import Problem
+from .schema import DTYPES, FIELDS, TABLES, Field, Table
+
+_INT = re.compile(r"^[+-]?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BOOLS = {"true": True, "false": False, "1": True, "0": False}
+_PANDAS_DTYPES = {"string": None, "int": "Int64", "float": "Float64", "date": "datetime64[us]", "bool": "boolean"}
+
+
+def parse_types(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
+    """Parse each column into its declared type. Returns the typed frame, the type problems,
+    and the (row, column) cells that failed so later checks do not report them twice."""
+    frame = raw.frame
+    typed = {}
+    problems: list[Problem] = []
+    bad_cells: set[tuple[int, str]] = set()
+    for column in table.columns:
+        fld = FIELDS[column]
+        values = frame[column]
+        parsed, bad_rows = _parse_column(values, fld)
+        typed[column] = parsed
+        for row in bad_rows:
+            bad_cells.add((row, column))
+            problems.append(Problem(table.path, raw.lines[row], column, str(values.iloc[row]), _type_expectation(fld)))
+    return pd.DataFrame(typed, index=frame.index), problems, bad_cells
+
+
+def _type_expectation(fld: Field) -> str:
+    if fld.dtype == "int":
+        return "a whole number written in digits (leave empty if unknown; keep the source's words in count_text)"
+    if fld.dtype == "date":
+        return "a real date written YYYY-MM-DD"
+    return DTYPES[fld.dtype]
+
+
+def _parse_column(values: pd.Series, fld: Field) -> tuple[pd.Series, list[int]]:
+    present = values.notna()
+    text = values.where(present, None)
+    bad: list[int] = []
+    if fld.dtype == "string":
+        return values.astype(object), bad
+    if fld.dtype == "int":
+        ok = text.map(lambda v: v is None or bool(_INT.match(v.strip())))
+        bad = [i for i, good in enumerate(ok) if not good]
+        cleaned = text.where(ok, None).map(lambda v: None if v is None else int(v.strip()))
+        return pd.array(cleaned.tolist(), dtype="Int64"), bad
+    if fld.dtype == "float":
+        numbers = pd.to_numeric(text.map(lambda v: None if v is None else v.strip()), errors="coerce")
+        bad = [i for i, (p, n) in enumerate(zip(present, numbers, strict=True)) if p and pd.isna(n)]
+        return pd.array(numbers.tolist(), dtype="Float64"), bad
+    if fld.dtype == "date":
+        shaped = text.map(lambda v: v is None or bool(_DATE.match(v.strip())))
+        dates = pd.to_datetime(text.where(shaped, None), format="%Y-%m-%d", errors="coerce")
+        bad = [i for i, (p, d) in enumerate(zip(present, dates, strict=True)) if p and pd.isna(d)]
+        # Microsecond resolution: nanoseconds overflow after 2262, and a mistyped year must
+        # give a message, not an exception.
+        return dates.astype("datetime64[us]"), bad
+    if fld.dtype == "bool":
+        mapped = text.map(lambda v: None if v is None else _BOOLS.get(v.strip().lower()))
+        bad = [i for i, (p, m) in enumerate(zip(present, mapped, strict=True)) if p and m is None]
+        return pd.array(mapped.tolist(), dtype="boolean"), bad
+    raise ValueError(f"unknown dtype {fld.dtype!r} for {fld.name}")
+
+
+@cache
+def pandera_schema(table_name: str) -> pa.DataFrameSchema:
+    """The pandera schema for a table, generated from the field declarations."""
+    table = TABLES[table_name]
+    columns = {}
+    for name in table.columns:
+        fld = FIELDS[name]
+        checks = []
+        if fld.allowed:
+            checks.append(pa.Check.isin(list(fld.allowed)))
+        if fld.pattern:
+            checks.append(pa.Check.str_matches(fld.pattern))
+        if fld.minimum is not None:
+            checks.append(pa.Check.ge(fld.minimum))
+        if fld.maximum is not None:
+            checks.append(pa.Check.le(fld.maximum))
+        columns[name] = pa.Column(
+            _PANDAS_DTYPES[fld.dtype],
+            checks=checks,
+            nullable=name not in table.required,
+            required=True,
+        )
+    return pa.DataFrameSchema(columns, unique=list(table.primary_key), strict=True, name=table.name)
+
+
+def check_columns(typed: pd.DataFrame, raw: RawTable, table: Table, bad_cells: set[tuple[int, str]]) -> list[Problem]:
+    """Run the generated pandera schema and turn its failure cases into Problems."""
+    try:
+        pandera_schema(table.name).validate(typed, lazy=True)
+        return []
+    except SchemaErrors as err:
+        cases = err.failure_cases
+    problems: list[Problem] = []
+    reported_keys: set[int] = set()
+    for case in cases.itertuples(index=False):
+        row = None if pd.isna(case.index) else int(case.index)
+        column = case.column
+        check = str(case.check)
+        if row is not None and (row, column) in bad_cells:
+            continue  # already reported as a type problem
+        line = raw.lines[row] if row is not None else None
+        value = raw.frame.at[row, column] if row is not None and column in raw.frame.columns else None
+        if "uniqueness" in check:
+            if row in reported_keys:
+                continue
+            reported_keys.add(row)
+            key = ", ".join(table.primary_key)
+            key_value = " | ".join(str(raw.frame.at[row, c]) for c in table.primary_key)
+            problems.append(Problem(table.path, line, key, key_value, f"a unique key ({key}); this one is repeated"))
+            continue
+        problems.append(Problem(table.path, line, column, value, _check_expectation(FIELDS.get(column), check)))
+    return problems
+
+
+def _check_expectation(fld: Field | None, check: str) -> str:
+    if fld is None:
+        return check
+    if check == "not_nullable":
+        return "a value (this column is required)"
+    if check.startswith("isin"):
+        return "one of: " + ", ".join(fld.allowed or ())
+    if check.startswith("str_matches"):
+        return f"text matching {fld.pattern}"
+    if check.startswith(("greater_than_or_equal_to", "less_than_or_equal_to")):
+        low = "" if fld.minimum is None else fld.minimum
+        high = "" if fld.maximum is None else fld.maximum
+        if fld.name in ("latitude", "longitude", "centroid_latitude", "centroid_longitude"):
+            return f"a {fld.name.split('_')[-1]} inside Mali ({low} to {high}); check for a typo or swapped coordinates"
+        return f"a number in the range {low}..{high}"
+    return f"{DTYPES[fld.dtype]} ({check})"

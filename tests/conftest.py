@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.schema import TABLES
+
+PROJECT_DATA = config.DATA_DIR
+SEEDS_DIR = config.SEEDS_DIR
+
+
+def minimal_tables() -> dict[str, list[dict]]:
+    """The smallest dataset that is valid: one joint FAMa + Wagner incident with a range and a denial."""
+    return {
+        "actors": [
+            {
+                "actor": "FAMa",
+                "actor_type": "state_forces",
+                "acled_inter": "1",
+                "aliases": "Military Forces of Mali (2021-)|Government of Mali",
+                "description": "army",
+            },
+            {
+                "actor": "Wagner Group",
+                "actor_type": "private_military_company",
+                "acled_inter": "8",
+                "active_from": "2021-12-01",
+                "active_to": "2025-06-06",
+                "successor": "Africa Corps",
+                "description": "pmc",
+            },
+            {
+                "actor": "Africa Corps",
+                "actor_type": "foreign_state_forces",
+                "acled_inter": "8",
+                "active_from": "2025-06-06",
+                "description": "successor",
+            },
+        ],
+        "regions": [
+            {
+                "region": "Tombouctou",
+                "region_scheme": "pre_2016",
+                "capital": "Tombouctou",
+                "aliases": "Timbuktu",
+                "centroid_latitude": "20.0",
+                "centroid_longitude": "-3.6",
+                "centroid_basis": "test",
+            },
+            {
+                "region": "Taoudénit",
+                "region_scheme": "2016",
+                "parent_region": "Tombouctou",
+                "capital": "Taoudenni",
+                "aliases": "Taoudeni",
+                "centroid_latitude": "22.7",
+                "centroid_longitude": "-4.0",
+                "centroid_basis": "test",
+            },
+        ],
+        "key_dates": [
+            {
+                "key_date_id": "minusma-departure",
+                "date": "2023-12-31",
+                "date_precision": "day",
+                "label": "MINUSMA gone",
+                "description": "d",
+                "source_publisher": "UN",
+            },
+        ],
+        "incidents": [
+            {
+                "incident_id": "t-1",
+                "record_type": "event",
+                "title": "Joint raid",
+                "start_date": "2024-03-01",
+                "end_date": "2024-03-01",
+                "date_precision": "day",
+                "country": "MLI",
+                "admin1": "Timbuktu",
+                "location_precision": "admin1",
+                "event_type": "attack",
+                "is_civilian_targeting": "true",
+                "dataset": "curated",
+                "latitude": "16.77",
+                "longitude": "-3.0",
+            },
+        ],
+        "perpetrators": [
+            {
+                "incident_id": "t-1",
+                "actor": "Military Forces of Mali (2021-)",
+                "role": "primary",
+                "attribution": "contested",
+                "attribution_basis": "alleged by X, denied by Y",
+            },
+            {
+                "incident_id": "t-1",
+                "actor": "Wagner Group",
+                "role": "joint",
+                "attribution": "contested",
+                "attribution_basis": "alleged by X",
+            },
+        ],
+        "casualties": [
+            {
+                "incident_id": "t-1",
+                "harm": "killed",
+                "victim_status": "civilian",
+                "victim_group": "all",
+                "count_min": "5",
+                "count_best": "7",
+                "count_max": "10",
+                "count_text": "between 5 and 10",
+            },
+            {
+                "incident_id": "t-1",
+                "harm": "killed",
+                "victim_status": "civilian",
+                "victim_group": "children",
+                "count_min": "2",
+                "count_best": "2",
+                "count_text": "two children",
+            },
+        ],
+        "sources": [
+            {
+                "incident_id": "t-1",
+                "publisher": "X",
+                "source_type": "ngo",
+                "stance": "alleges",
+                "quote": "q",
+                "document": "a.txt",
+            },
+            {
+                "incident_id": "t-1",
+                "publisher": "Y",
+                "source_type": "government",
+                "stance": "denies",
+                "quote": "q",
+                "document": "a.txt",
+            },
+        ],
+    }
+
+
+def write_tables(directory: Path, tables: dict[str, list[dict]]) -> Path:
+    for name, rows in tables.items():
+        table = TABLES[name]
+        path = directory / table.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(table.columns), lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({c: row.get(c, "") for c in table.columns})
+    return directory
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    return write_tables(tmp_path / "data", minimal_tables())
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(PROJECT_DATA, target)
+    return target

@@ -1,0 +1,45 @@
+import subprocess
+import sys
+
+from analysis import config
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_validate_embedded_data_exits_0():
+    result = run("validate", str(config.DATA_DIR))
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+    assert "7 events and 4 period totals, 2022-12-01 to 2025-02-17" in result.stdout
+
+
+def test_validate_bad_copy_exits_2_naming_file_line_and_column(data_copy):
+    path = data_copy / "casualties.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    target = next(
+        i for i, line in enumerate(lines) if line.startswith("fla-2025-01-02-niono-vehicle,killed,civilian,all,")
+    )
+    lines[target] = lines[target].replace(",9,9,", ",nine,9,", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("validate", str(data_copy))
+    assert result.returncode == 2
+    assert f"casualties.csv:{target + 1}, column 'count_min', value 'nine'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_validate_missing_directory_exits_2(tmp_path):
+    result = run("validate", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "expected a data directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_directory_without_tables_lists_each_missing_file(tmp_path):
+    result = run("validate", str(tmp_path))
+    assert result.returncode == 2
+    for name in ("incidents.csv", "perpetrators.csv", "casualties.csv", "sources.csv", "reference/actors.csv"):
+        assert name in result.stderr

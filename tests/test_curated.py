@@ -1,0 +1,141 @@
+"""The curated dataset holds every incident and period total of the seed reports, with their figures."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import config, load_dataset
+
+SEEDS = [
+    "000_f1a1c8c045dc5a20.txt",
+    "001_ccffc11e1ef8bb3a.txt",
+    "002_1c35d26562c91e6f.txt",
+    "003_331ff8499f7e4797.txt",
+    "004_10bc73c673736ae5.txt",
+]
+NA = None
+
+# incident_id, harm, victim_status, victim_group, count_min, count_best, count_max
+EXPECTED_FIGURES = [
+    ("hrw-2023-07-central-mali", "killed_or_disappeared", "civilian", "all", 12, NA, NA),
+    ("hrw-2023-07-central-mali", "property_looted", "civilian", "all", NA, NA, NA),
+    ("hrw-2024-01-detainees-killed", "killed", "civilian", "all", 25, 25, 25),
+    ("hrw-2024-01-detainees-killed", "detained", "civilian", "all", 25, 25, 25),
+    ("hrw-2024-02-16-wedding-drone-strike", "killed", "civilian", "all", NA, NA, NA),
+    ("amnesty-2024-03-17-amasrakad-drone-strikes", "killed", "civilian", "all", 13, 13, NA),
+    ("amnesty-2024-03-17-amasrakad-drone-strikes", "killed", "civilian", "children", 7, 7, NA),
+    ("amnesty-2024-03-17-amasrakad-drone-strikes", "injured", "civilian", "all", 1, 1, NA),
+    ("amnesty-2024-03-17-amasrakad-drone-strikes", "injured", "civilian", "women", 1, 1, NA),
+    ("hrw-2024-12-army-wagner-since-may", "killed", "civilian", "all", 32, 32, NA),
+    ("hrw-2024-12-army-wagner-since-may", "disappeared", "civilian", "all", 4, 4, NA),
+    ("hrw-2024-12-army-wagner-since-may", "homes_destroyed", "civilian", "all", 100, 100, NA),
+    ("hrw-2024-drone-strike-seven-killed", "killed", "civilian", "all", 7, 7, NA),
+    ("hrw-2024-12-islamists-since-june", "killed", "civilian", "all", 47, 47, NA),
+    ("hrw-2024-12-islamists-since-june", "displaced", "civilian", "all", 1000, NA, NA),
+    ("hrw-2024-12-jnim-homes-livestock", "homes_destroyed", "civilian", "all", 1000, NA, NA),
+    ("hrw-2024-12-jnim-homes-livestock", "livestock_looted", "civilian", "all", 1000, NA, NA),
+    ("fla-2025-01-02-niono-vehicle", "killed", "civilian", "all", 9, 9, NA),
+    ("fla-2025-01-02-niono-vehicle", "killed", "civilian", "children", NA, NA, NA),
+    ("fla-2025-01-02-niono-vehicle", "killed", "civilian", "women", NA, NA, NA),
+    ("fla-2025-02-anefis-clashes", "killed", "combatant", "all", 14, 14, NA),
+    ("fla-2025-02-17-convoy-gao-algeria", "killed", "civilian", "all", 24, 24, NA),
+    ("fla-2025-02-17-convoy-gao-algeria", "killed", "civilian", "children", NA, NA, NA),
+    ("fla-2025-02-17-convoy-gao-algeria", "killed", "civilian", "women", NA, NA, NA),
+]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset(config.DATA_DIR)
+
+
+def test_every_seed_figure_is_present_exactly(ds):
+    got = [
+        tuple(None if pd.isna(v) else (v if isinstance(v, str) else int(v)) for v in row)
+        for row in ds.casualties[
+            ["incident_id", "harm", "victim_status", "victim_group", "count_min", "count_best", "count_max"]
+        ].itertuples(index=False)
+    ]
+    assert sorted(got, key=str) == sorted(EXPECTED_FIGURES, key=str)
+
+
+def test_dates_places_and_types(ds):
+    inc = ds.incidents.set_index("incident_id")
+    day = lambda i: (inc.at[i, "start_date"].date().isoformat(), inc.at[i, "end_date"].date().isoformat())  # noqa: E731
+    assert day("amnesty-2024-03-17-amasrakad-drone-strikes") == ("2024-03-17", "2024-03-17")
+    assert inc.at["amnesty-2024-03-17-amasrakad-drone-strikes", "admin1"] == "Gao"
+    assert day("fla-2025-01-02-niono-vehicle") == ("2025-01-02", "2025-01-02")
+    assert inc.at["fla-2025-01-02-niono-vehicle", "admin1"] == "Ségou"
+    assert day("fla-2025-02-17-convoy-gao-algeria") == ("2025-02-17", "2025-02-17")
+    assert pd.isna(inc.at["fla-2025-02-17-convoy-gao-algeria", "admin1"])  # region not established
+    assert inc.at["fla-2025-02-anefis-clashes", "admin1"] == "Kidal"  # the seed's "Gao region" is wrong
+    assert day("hrw-2024-01-detainees-killed") == ("2024-01-01", "2024-01-31")
+    assert inc.at["hrw-2024-01-detainees-killed", "date_precision"] == "month"
+    assert day("hrw-2024-02-16-wedding-drone-strike") == ("2024-02-16", "2024-02-16")
+    assert sorted(inc.index[inc["record_type"] == "period_total"]) == [
+        "hrw-2023-07-central-mali",
+        "hrw-2024-12-army-wagner-since-may",
+        "hrw-2024-12-islamists-since-june",
+        "hrw-2024-12-jnim-homes-livestock",
+    ]
+    assert inc.at["hrw-2024-drone-strike-seven-killed", "parent_incident_id"] == "hrw-2024-12-army-wagner-since-may"
+
+
+def test_perpetrators_and_grades(ds):
+    p = ds.perpetrators
+    by_incident = {
+        i: sorted(zip(g["actor"], g["role"], g["attribution"], strict=True)) for i, g in p.groupby("incident_id")
+    }
+    assert by_incident["fla-2025-01-02-niono-vehicle"] == [
+        ("FAMa", "primary", "contested"),
+        ("Wagner Group", "joint", "contested"),
+    ]
+    assert by_incident["fla-2025-02-17-convoy-gao-algeria"] == [
+        ("FAMa", "primary", "contested"),
+        ("Wagner Group", "joint", "contested"),
+    ]
+    assert by_incident["amnesty-2024-03-17-amasrakad-drone-strikes"] == [("FAMa", "primary", "single_source")]
+    assert by_incident["hrw-2024-12-islamists-since-june"] == [
+        ("Islamic State Sahel", "joint", "single_source"),
+        ("JNIM", "joint", "single_source"),
+    ]
+    assert by_incident["hrw-2023-07-central-mali"] == [
+        ("FAMa", "primary", "single_source"),
+        ("Wagner Group", "joint", "alleged"),
+    ]
+    assert set(ds.incidents["incident_id"]) == set(p["incident_id"])
+
+
+def test_one_ngo_report_cited_twice_is_one_record_with_two_source_rows(ds):
+    s = ds.sources
+    rows = s[s["incident_id"] == "hrw-2024-12-army-wagner-since-may"]
+    assert sorted(rows["document"]) == [SEEDS[1], SEEDS[2]]
+    assert set(rows["publisher"]) == {"Human Rights Watch"}
+    assert (ds.incidents["title"].str.contains("at least 32")).sum() == 1
+
+
+def test_denials_are_recorded(ds):
+    denies = ds.sources[ds.sources["stance"] == "denies"]
+    assert sorted(denies["incident_id"]) == ["fla-2025-01-02-niono-vehicle", "fla-2025-02-17-convoy-gao-algeria"]
+
+
+def test_unknown_counts_are_empty_never_zero(ds):
+    for column in ("count_min", "count_best", "count_max"):
+        assert not (ds.casualties[column] == 0).any()
+
+
+def test_every_seed_is_cited(ds):
+    assert sorted(ds.sources["document"].unique()) == SEEDS
+
+
+def _squash(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.skipif(not config.SEEDS_DIR.is_dir(), reason="../shared/seeds is not beside the project")
+def test_every_quote_is_verbatim_in_its_seed(ds):
+    for row in ds.sources.itertuples():
+        seed = _squash((config.SEEDS_DIR / row.document).read_text(encoding="utf-8"))
+        assert _squash(row.quote) in seed, (row.incident_id, row.document, row.quote)
