@@ -1,0 +1,279 @@
+"""One aggregation function for every table and chart: counts by actor, period and region.
+
+Rules it keeps (see the methodology appendix):
+- only events are counted; NGO period totals are reported apart and never added;
+- a range is carried through: sums of minimums, of best estimates and of maximums. Where a source
+  gives only a lower bound the best estimate is that bound, and where no upper bound is given the
+  maximum is the best estimate; incidents with no figure at all add nothing and are counted apart;
+- attribution ``group`` counts each incident once, under its perpetrator group ("FAMa + Wagner Group");
+  ``any`` counts it under every actor involved, so those columns do not add up.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .dataset import Dataset
+from .reference import actor_index, region_index
+from .schema import ATTRIBUTION_ORDER
+
+KEYS = ("actor", "period", "region")
+PERIODS = ("month", "quarter", "year", "named")
+ESTIMATES = ("min", "best", "max")
+POLICIES = ("group", "any")
+REGION_NOT_ESTABLISHED = "Region not established"
+UNKNOWN_PERPETRATOR = "Perpetrator unknown"
+PERPETRATOR_ROLES = ("primary", "joint", "associated")
+COUNT_COLUMNS = ["count_min", "count_best", "count_max"]
+
+
+class InvalidParameter(ValueError):
+    """A report parameter with a value that cannot be used; the message lists the valid values."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which incidents to count. Empty actors/regions mean all."""
+
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    actors: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    min_attribution: str = "contested"
+    attribution: str = "group"
+    period: str = "year"
+    extra: dict = field(default_factory=dict)
+
+
+def make_selection(
+    dataset: Dataset,
+    *,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    actors: list[str] | tuple[str, ...] = (),
+    regions: list[str] | tuple[str, ...] = (),
+    min_attribution: str = "contested",
+    attribution: str = "group",
+    period: str = "year",
+) -> Selection:
+    """Check report parameters against the data's reference tables; raise InvalidParameter listing valid values."""
+    start = _date(start_date, "start_date")
+    end = _date(end_date, "end_date")
+    if start is not None and end is not None and end < start:
+        raise InvalidParameter(f"end_date {end.date()} is before start_date {start.date()}")
+    if min_attribution not in ATTRIBUTION_ORDER:
+        raise InvalidParameter(f"min_attribution {min_attribution!r} is not one of: {', '.join(ATTRIBUTION_ORDER)}")
+    if attribution not in POLICIES:
+        raise InvalidParameter(f"attribution {attribution!r} is not one of: {', '.join(POLICIES)}")
+    if period not in PERIODS:
+        raise InvalidParameter(f"period {period!r} is not one of: {', '.join(PERIODS)}")
+    return Selection(
+        start=start,
+        end=end,
+        actors=_resolve(actors, actor_index(dataset.actors), "actor", list(dataset.actors["actor"])),
+        regions=_resolve(regions, region_index(dataset.regions), "region", list(dataset.regions["region"])),
+        min_attribution=min_attribution,
+        attribution=attribution,
+        period=period,
+    )
+
+
+def _date(value, name) -> pd.Timestamp | None:
+    if value in (None, ""):
+        return None
+    try:
+        return pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise InvalidParameter(f"{name} {value!r} is not a date written YYYY-MM-DD") from None
+
+
+def _resolve(names, index, kind, valid) -> tuple[str, ...]:
+    if isinstance(names, str):
+        names = [names] if names else []
+    resolved = []
+    for name in names:
+        canonical = index.resolve(name)
+        if canonical is None:
+            raise InvalidParameter(f"unknown {kind} {name!r}; valid {kind}s (or their aliases): {', '.join(valid)}")
+        resolved.append(canonical)
+    return tuple(resolved)
+
+
+def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.DataFrame:
+    """One row per event: its date, region, perpetrator group and attribution grade, after filtering."""
+    inc = dataset.incidents[dataset.incidents["record_type"] == "event"].copy()
+    actor_order = {a: i for i, a in enumerate(dataset.actors["actor"])}
+    perps = dataset.perpetrators[dataset.perpetrators["role"].isin(PERPETRATOR_ROLES)]
+    leading = perps[perps["role"].isin(("primary", "joint"))]
+
+    def group_label(actors: pd.Series) -> str:
+        return " + ".join(sorted(set(actors), key=lambda a: actor_order.get(a, len(actor_order))))
+
+    groups = leading.groupby("incident_id")["actor"].agg(group_label)
+    rank = {g: i for i, g in enumerate(ATTRIBUTION_ORDER)}
+    best_grade = leading.assign(r=leading["attribution"].map(rank)).groupby("incident_id")["r"].min()
+    involved = perps.groupby("incident_id")["actor"].agg(
+        lambda s: tuple(sorted(set(s), key=lambda a: actor_order.get(a, 99)))
+    )
+
+    inc["perpetrator_group"] = inc["incident_id"].map(groups).fillna(UNKNOWN_PERPETRATOR)
+    inc["grade"] = (
+        inc["incident_id"].map(best_grade).map(lambda r: ATTRIBUTION_ORDER[int(r)] if pd.notna(r) else "single_source")
+    )
+    inc["actors_involved"] = inc["incident_id"].map(involved).map(lambda v: v if isinstance(v, tuple) else ())
+    inc["region"] = inc["admin1"].fillna(REGION_NOT_ESTABLISHED)
+
+    keep = inc["grade"].map(rank) <= rank[selection.min_attribution]
+    if selection.start is not None:
+        keep &= inc["start_date"] >= selection.start
+    if selection.end is not None:
+        keep &= inc["start_date"] <= selection.end
+    if selection.actors:
+        keep &= inc["actors_involved"].map(lambda a: bool(set(a) & set(selection.actors)))
+    if selection.regions:
+        keep &= inc["region"].isin(selection.regions)
+    return inc[keep].reset_index(drop=True)
+
+
+def period_labels(dates: pd.Series, period: str, key_dates: pd.DataFrame | None = None) -> pd.Series:
+    """The period each date falls in, as sortable text."""
+    if period == "month":
+        return dates.dt.to_period("M").astype(str)
+    if period == "quarter":
+        return dates.dt.to_period("Q").astype(str)
+    if period == "year":
+        return dates.dt.year.astype(str)
+    if period == "named":
+        bounds = named_periods(key_dates)
+        return dates.map(lambda d: _named_period(d, bounds))
+    raise InvalidParameter(f"period {period!r} is not one of: {', '.join(PERIODS)}")
+
+
+def named_periods(key_dates: pd.DataFrame) -> list[tuple[pd.Timestamp, str]]:
+    """Periods between key dates, each named after the date that opens it (the first: 'Before ...')."""
+    kd = key_dates.sort_values("date")
+    first = kd.iloc[0]
+    periods = [(pd.Timestamp.min, f"0 Before {first['label']}")]
+    for number, row in enumerate(kd.itertuples(), start=1):
+        periods.append((row.date, f"{number} After {row.label} ({row.date:%b %Y})"))
+    return periods
+
+
+def _named_period(date: pd.Timestamp, bounds) -> str:
+    label = bounds[0][1]
+    for start, name in bounds:
+        if date >= start:
+            label = name
+    return label
+
+
+def all_periods(
+    first: pd.Timestamp, last: pd.Timestamp, period: str, key_dates: pd.DataFrame | None = None
+) -> list[str]:
+    """Every period from first to last, so that empty periods show as zeros."""
+    if period == "named":
+        names = [name for _, name in named_periods(key_dates)]
+        lo, hi = _named_period(first, named_periods(key_dates)), _named_period(last, named_periods(key_dates))
+        return names[names.index(lo) : names.index(hi) + 1]
+    freq = {"month": "M", "quarter": "Q", "year": "Y"}[period]
+    spans = pd.period_range(first.to_period(freq), last.to_period(freq), freq=freq)
+    return [str(p.year) if period == "year" else str(p) for p in spans]
+
+
+def incident_figures(dataset: Dataset, harm="killed", victim_status="civilian", victim_group="all") -> pd.DataFrame:
+    """Per incident: effective min/best/max for one harm, status and group, and whether any figure exists."""
+    c = dataset.casualties
+    rows = c[(c["harm"] == harm) & (c["victim_status"] == victim_status) & (c["victim_group"] == victim_group)]
+    figures = pd.DataFrame({"incident_id": rows["incident_id"]})
+    figures["count_min"] = rows["count_min"]
+    figures["count_best"] = rows["count_best"].fillna(rows["count_min"])
+    figures["count_max"] = rows["count_max"].fillna(figures["count_best"])
+    figures["has_figure"] = rows["count_min"].notna()
+    return figures.reset_index(drop=True)
+
+
+def aggregate(
+    dataset: Dataset,
+    by: tuple[str, ...] | list[str] = ("actor",),
+    selection: Selection = Selection(),
+    *,
+    harm: str = "killed",
+    victim_status: str = "civilian",
+    victim_group: str = "all",
+    fill: bool = True,
+) -> pd.DataFrame:
+    """Sum min/best/max for one harm by any combination of actor, period and region.
+
+    Returns one row per combination of keys (every combination in the selected range when ``fill``),
+    with count_min, count_best, count_max, incidents (events reporting this harm) and
+    incidents_without_figure. ``result.attrs['additive']`` is False when actors are counted under
+    every actor involved (``attribution='any'``) and the rows cannot be added up.
+    """
+    by = tuple(by)
+    unknown = [k for k in by if k not in KEYS]
+    if unknown:
+        raise InvalidParameter(f"cannot group by {unknown}; valid keys: {', '.join(KEYS)}")
+    facts = incident_facts(dataset, selection)
+    figures = incident_figures(dataset, harm, victim_status, victim_group)
+    rows = facts.merge(figures, on="incident_id", how="inner")
+    rows["period"] = (
+        period_labels(rows["start_date"], selection.period, dataset.key_dates) if len(rows) else pd.Series(dtype=str)
+    )
+    if selection.attribution == "group":
+        rows["actor"] = rows["perpetrator_group"]
+    else:
+        rows = rows.explode("actors_involved").rename(columns={"actors_involved": "actor"})
+        rows["actor"] = rows["actor"].fillna(UNKNOWN_PERPETRATOR)
+        if selection.actors:
+            rows = rows[rows["actor"].isin(selection.actors)]
+    rows["without_figure"] = ~rows["has_figure"].astype(bool)
+
+    if by:
+        result = rows.groupby(list(by), dropna=False).agg(
+            count_min=("count_min", "sum"),
+            count_best=("count_best", "sum"),
+            count_max=("count_max", "sum"),
+            incidents=("incident_id", "nunique"),
+            incidents_without_figure=("without_figure", "sum"),
+        )
+        if fill:
+            result = result.reindex(_grid(by, rows, dataset, selection), fill_value=0)
+        result = result.reset_index()
+    else:
+        result = pd.DataFrame(
+            {
+                "count_min": [rows["count_min"].sum()],
+                "count_best": [rows["count_best"].sum()],
+                "count_max": [rows["count_max"].sum()],
+                "incidents": [rows["incident_id"].nunique()],
+                "incidents_without_figure": [int(rows.drop_duplicates("incident_id")["without_figure"].sum())],
+            }
+        )
+    for column in [*COUNT_COLUMNS, "incidents", "incidents_without_figure"]:
+        result[column] = result[column].fillna(0).astype("int64")
+    result.attrs["additive"] = not (selection.attribution == "any" and "actor" in by)
+    result.attrs["harm"] = harm
+    return result
+
+
+def _grid(by, rows, dataset, selection) -> pd.MultiIndex | pd.Index:
+    levels = []
+    for key in by:
+        if key == "period":
+            dates = rows["start_date"]
+            first = selection.start if selection.start is not None else (dates.min() if len(dates) else None)
+            last = selection.end if selection.end is not None else (dates.max() if len(dates) else None)
+            levels.append(all_periods(first, last, selection.period, dataset.key_dates) if first is not None else [])
+        elif key == "actor":
+            present = list(dict.fromkeys(rows["actor"]))
+            requested = [a for a in selection.actors if selection.attribution == "any" and a not in present]
+            levels.append(present + requested)
+        else:
+            present = list(dict.fromkeys(rows["region"]))
+            levels.append(present + [r for r in selection.regions if r not in present])
+    if len(by) == 1:
+        return pd.Index(levels[0], name=by[0])
+    return pd.MultiIndex.from_tuples(list(itertools.product(*levels)), names=list(by))
