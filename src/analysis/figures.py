@@ -1,0 +1,115 @@
+"""Figure functions: each takes a DataFrame (from ``analysis.aggregate``) and returns a Figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from . import style
+from .aggregate import period_labels
+
+ESTIMATE_COLUMN = {"min": "count_min", "best": "count_best", "max": "count_max"}
+
+
+def _empty(fig: Figure, ax, message: str) -> Figure:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=11, color="#555555")
+    ax.set_axis_off()
+    return fig
+
+
+def killed_over_time(
+    by_period_actor: pd.DataFrame,
+    key_dates: pd.DataFrame | None = None,
+    *,
+    period: str = "year",
+    estimate: str = "best",
+    title: str = "Civilians killed by perpetrator group",
+) -> Figure:
+    """Stacked bars of one estimate by period and actor, the min-max range of each period's total as
+    a whisker, and key dates marked on the periods they fall in."""
+    style.apply()
+    fig = Figure(figsize=(8, 4.4))
+    ax = fig.subplots()
+    column = ESTIMATE_COLUMN[estimate]
+    if by_period_actor.empty or by_period_actor[column].sum() == 0:
+        return _empty(fig, ax, "No civilians killed in the incidents selected")
+    table = by_period_actor.pivot_table(
+        index="period", columns="actor", values=column, aggfunc="sum", sort=False
+    ).fillna(0)
+    periods = list(dict.fromkeys(by_period_actor["period"]))
+    table = table.reindex(periods)
+    order = table.sum().sort_values(ascending=False).index
+    x = np.arange(len(periods))
+    bottom = np.zeros(len(periods))
+    for actor in order:
+        values = table[actor].to_numpy()
+        ax.bar(x, values, bottom=bottom, label=actor, width=0.75, **style.bar_style(actor))
+        bottom += values
+    totals = by_period_actor.groupby("period", sort=False)[["count_min", "count_max"]].sum().reindex(periods)
+    if by_period_actor.attrs.get("additive", True):
+        ax.errorbar(
+            x,
+            bottom,
+            yerr=[bottom - totals["count_min"], totals["count_max"] - bottom],
+            fmt="none",
+            ecolor="#333333",
+            capsize=3,
+            lw=0.8,
+        )
+    if key_dates is not None and len(key_dates):
+        positions = {p: i for i, p in enumerate(periods)}
+        labels = period_labels(key_dates["date"], period, key_dates)
+        top = ax.get_ylim()[1]
+        for label, text in zip(labels, key_dates["label"], strict=True):
+            if label in positions:
+                ax.axvline(positions[label], color="#777777", ls="--", lw=0.7, zorder=0)
+                ax.text(
+                    positions[label], top * 0.98, text, rotation=90, va="top", ha="right", fontsize=7, color="#444444"
+                )
+    ax.set_xticks(
+        x,
+        [str(p) for p in periods],
+        rotation=45 if len(periods) > 6 else 0,
+        ha="right" if len(periods) > 6 else "center",
+    )
+    ax.set_ylabel(f"civilians killed ({estimate} estimate)")
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def harm_by_actor(by_actor: pd.DataFrame, *, estimate: str = "best", title: str, xlabel: str) -> Figure:
+    """Horizontal bars of one harm by actor or group, with the min-max range as a whisker."""
+    style.apply()
+    frame = by_actor[by_actor[ESTIMATE_COLUMN[estimate]] > 0].sort_values(ESTIMATE_COLUMN[estimate])
+    fig = Figure(figsize=(8, max(1.8, 0.45 * len(frame) + 1.0)))
+    ax = fig.subplots()
+    if frame.empty:
+        return _empty(fig, ax, "Nothing to show for this selection")
+    y = np.arange(len(frame))
+    values = frame[ESTIMATE_COLUMN[estimate]].to_numpy()
+    for i, (actor, value) in enumerate(zip(frame["actor"], values, strict=True)):
+        ax.barh(i, value, height=0.6, **style.bar_style(actor))
+    ax.errorbar(
+        values,
+        y,
+        xerr=[values - frame["count_min"], frame["count_max"] - values],
+        fmt="none",
+        ecolor="#333333",
+        capsize=3,
+        lw=0.8,
+    )
+    ax.set_yticks(y, frame["actor"])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="x", color="#dddddd")
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def legend_handles(labels: list[str]) -> list[Patch]:
+    return [Patch(label=label, **style.bar_style(label)) for label in labels]

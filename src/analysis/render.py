@@ -1,0 +1,263 @@
+"""Render a report: papermill executes the notebook, nbconvert makes offline HTML, WeasyPrint the PDF.
+
+Publishing is atomic: everything is built in a staging folder, and ``reports/<slug>`` is a symlink
+switched to the new build in one step. A failed render leaves the previous report in place, keeps
+the executed notebook under ``reports/_failed/`` and raises RenderError naming the failing cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import config
+
+DEFAULT_NOTEBOOK = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+FORMATS = ("html", "pdf")
+BUILDS = ".builds"
+FAILED = "_failed"
+PACKAGES = ("pandas", "pandera", "matplotlib", "papermill", "nbconvert", "weasyprint", "mali-civilian-harm")
+
+
+class RenderError(RuntimeError):
+    """A report could not be rendered; the message is one paragraph an analyst can act on."""
+
+
+@dataclass
+class RenderResult:
+    slug: str
+    directory: Path
+    files: dict[str, Path]
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: bool = False
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80] or "report"
+
+
+def default_slug(notebook: Path, parameters: dict) -> str:
+    """Deterministic: the notebook's name, plus the parameters that differ from its defaults."""
+    base = slugify(Path(notebook).stem)
+    if not parameters:
+        return base
+    text = "-".join(
+        f"{k}-{v if not isinstance(v, list) else '-'.join(map(str, v))}"
+        for k, v in sorted(parameters.items())
+        if k != "title"
+    )
+    slug = slugify(f"{base}-{text}") if text else base
+    if len(slug) > 70:
+        slug = slug[:60] + "-" + hashlib.sha256(slug.encode()).hexdigest()[:8]
+    return slug
+
+
+def data_hash(data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(data_dir).rglob("*.csv")):
+        digest.update(str(path.relative_to(data_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def input_hash(notebook: Path, parameters: dict, formats: tuple[str, ...]) -> str:
+    """What a render depends on: the data, the notebook, the parameters and the formats."""
+    data_dir = Path(parameters.get("data_dir") or config.DATA_DIR)
+    payload = json.dumps(
+        {
+            "data": data_hash(data_dir),
+            "notebook": file_hash(notebook),
+            "parameters": parameters,
+            "formats": list(formats),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def published_manifest(out_dir: Path, slug: str) -> dict | None:
+    path = Path(out_dir) / slug / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _versions() -> dict[str, str]:
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def execute(notebook: Path, output: Path, parameters: dict) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(config.PROJECT_ROOT),
+            log_output=False,
+        )
+    except PapermillExecutionError as err:
+        raise _CellFailed(err.exec_count, err.ename, err.evalue) from None
+
+
+class _CellFailed(Exception):
+    def __init__(self, cell: int, name: str, value: str):
+        self.cell, self.name, self.value = cell, name, value
+        super().__init__(f"cell {cell}: {name}: {value}")
+
+
+def to_html(executed: Path) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATE_DIR)], template_name="mali")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.anchor_link_text = ""
+    body, _ = exporter.from_filename(str(executed))
+    return body
+
+
+def to_pdf(html: str, target: Path) -> None:
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    weasyprint.HTML(string=html, base_url=str(target.parent)).write_pdf(str(target))
+
+
+def render(
+    notebook: Path | str = DEFAULT_NOTEBOOK,
+    parameters: dict | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    out_dir: Path | str = config.REPORTS_DIR,
+    slug: str | None = None,
+    force: bool = True,
+) -> RenderResult:
+    notebook = Path(notebook)
+    parameters = dict(parameters or {})
+    out_dir = Path(out_dir)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise RenderError(f"unknown format(s) {unknown}; valid formats: {', '.join(FORMATS)}")
+    if not notebook.is_file():
+        raise RenderError(f"notebook {notebook} does not exist")
+    slug = slug or default_slug(notebook, parameters)
+    inputs = input_hash(notebook, parameters, tuple(formats))
+    previous = published_manifest(out_dir, slug)
+    if not force and previous and previous.get("input_hash") == inputs:
+        return RenderResult(slug, out_dir / slug, {}, skipped=True)
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    staging = out_dir / BUILDS / f"{slug}-{stamp}-{os.getpid()}"
+    staging.mkdir(parents=True)
+    seconds: dict[str, float] = {}
+    try:
+        started = time.perf_counter()
+        executed = staging / "report.ipynb"
+        try:
+            execute(notebook, executed, parameters)
+        except _CellFailed as failure:
+            kept = _keep_failed(out_dir, slug, stamp, executed)
+            raise RenderError(
+                f"Rendering '{slug}' failed in cell {failure.cell} of {notebook.name}: {failure.name}: {failure.value}. "
+                f"The executed notebook is kept at {kept} for debugging; the previously published report "
+                f"(if any) is unchanged."
+            ) from None
+        seconds["execute"] = time.perf_counter() - started
+        files = {"notebook": executed}
+        html = None
+        if "html" in formats or "pdf" in formats:
+            started = time.perf_counter()
+            html = to_html(executed)
+            seconds["html"] = time.perf_counter() - started
+        if "html" in formats:
+            (staging / "report.html").write_text(html, encoding="utf-8")
+            files["html"] = staging / "report.html"
+        if "pdf" in formats:
+            started = time.perf_counter()
+            to_pdf(html, staging / "report.pdf")
+            seconds["pdf"] = time.perf_counter() - started
+            files["pdf"] = staging / "report.pdf"
+        manifest = {
+            "slug": slug,
+            "notebook": str(notebook.resolve().relative_to(config.PROJECT_ROOT))
+            if notebook.resolve().is_relative_to(config.PROJECT_ROOT)
+            else str(notebook),
+            "parameters": parameters,
+            "formats": list(formats),
+            "data_dir": str(parameters.get("data_dir") or config.DATA_DIR),
+            "data_sha256": data_hash(Path(parameters.get("data_dir") or config.DATA_DIR)),
+            "notebook_sha256": file_hash(notebook),
+            "input_hash": inputs,
+            "versions": _versions(),
+            "rendered_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "seconds": {k: round(v, 2) for k, v in seconds.items()},
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        _publish(out_dir, slug, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    target = out_dir / slug
+    return RenderResult(slug, target, {k: target / v.name for k, v in files.items()}, seconds)
+
+
+def _keep_failed(out_dir: Path, slug: str, stamp: str, executed: Path) -> Path:
+    failed_dir = out_dir / FAILED
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    kept = failed_dir / f"{slug}-{stamp}.ipynb"
+    if executed.exists():
+        shutil.move(str(executed), kept)
+    return kept
+
+
+def _publish(out_dir: Path, slug: str, staging: Path) -> None:
+    """Point reports/<slug> at the new build in one rename, then remove the builds it replaced."""
+    target = out_dir / slug
+    if target.exists() and not target.is_symlink():
+        # A real folder from elsewhere: move it aside so the link can take its place.
+        legacy = out_dir / BUILDS / f"{slug}-legacy-{os.getpid()}"
+        os.replace(target, legacy)
+    link = out_dir / f".{slug}.link-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(staging.relative_to(out_dir))
+    os.replace(link, target)
+    current = staging.name
+    for old in (out_dir / BUILDS).glob(f"{slug}-*"):
+        if old.name != current and old.is_dir() and _same_slug(old.name, slug):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _same_slug(build_name: str, slug: str) -> bool:
+    rest = build_name[len(slug) + 1 :]
+    return bool(re.match(r"^(\d{8}T\d{6}\d*Z-\d+|legacy-\d+)$", rest))
