@@ -41,6 +41,7 @@ validate: env
 	$(PY) -m analysis validate $(DATA)
 
 report: validate
+	$(PY) -m analysis render
 
 docs: env
 	$(PY) -m analysis docs

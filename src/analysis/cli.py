@@ -50,6 +50,44 @@ def _check_notebooks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parameters(pairs: list[list[str]]) -> dict:
+    """-p NAME VALUE pairs; VALUE is read as YAML so lists and numbers work (-p actors '[FAMa, JNIM]')."""
+    import yaml
+
+    parameters = {}
+    for name, value in pairs or []:
+        try:
+            parameters[name] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            parameters[name] = value
+        if parameters[name] is None:
+            parameters[name] = ""
+        if hasattr(parameters[name], "isoformat"):  # YAML reads 2024-01-01 as a date; notebooks take text
+            parameters[name] = parameters[name].isoformat()
+    return parameters
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .render import RenderError, render
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    try:
+        result = render(
+            notebook=Path(args.notebook),
+            parameters=_parameters(args.p),
+            formats=formats,
+            out_dir=Path(args.out),
+            slug=args.slug,
+        )
+    except RenderError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_FAILURE
+    for kind, path in result.files.items():
+        print(f"{kind}: {path}")
+    print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description="Mali civilian-harm data and reports.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="write the data dictionary generated from the schema")
     docs.add_argument("--out", default=str(config.DOCS_DIR / "data_dictionary.md"))
     docs.set_defaults(run=_docs)
+    render = commands.add_parser("render", help="execute a report notebook and publish HTML and PDF")
+    render.add_argument("--notebook", default=str(config.NOTEBOOKS_DIR / "casualty_report.ipynb"))
+    render.add_argument(
+        "-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="a notebook parameter (repeatable)"
+    )
+    render.add_argument("--formats", default="html,pdf", help="comma-separated: html, pdf")
+    render.add_argument("--out", default=str(config.REPORTS_DIR), help="where reports/<slug>/ is written")
+    render.add_argument("--slug", default=None, help="output folder name (default: from notebook and parameters)")
+    render.set_defaults(run=_render)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
     hygiene.set_defaults(run=_check_notebooks)

@@ -59,15 +59,7 @@ def killed_over_time(
             lw=0.8,
         )
     if key_dates is not None and len(key_dates):
-        positions = {p: i for i, p in enumerate(periods)}
-        labels = period_labels(key_dates["date"], period, key_dates)
-        top = ax.get_ylim()[1]
-        for label, text in zip(labels, key_dates["label"], strict=True):
-            if label in positions:
-                ax.axvline(positions[label], color="#777777", ls="--", lw=0.7, zorder=0)
-                ax.text(
-                    positions[label], top * 0.98, text, rotation=90, va="top", ha="right", fontsize=7, color="#444444"
-                )
+        _mark_key_dates(ax, key_dates, periods, period)
     ax.set_xticks(
         x,
         [str(p) for p in periods],
@@ -77,7 +69,7 @@ def killed_over_time(
     ax.set_ylabel(f"civilians killed ({estimate} estimate)")
     ax.set_title(title)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     return fig
 
 
@@ -113,3 +105,41 @@ def harm_by_actor(by_actor: pd.DataFrame, *, estimate: str = "best", title: str,
 
 def legend_handles(labels: list[str]) -> list[Patch]:
     return [Patch(label=label, **style.bar_style(label)) for label in labels]
+
+
+def _period_bounds(label: str, period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    if period == "named":
+        return None
+    freq = {"month": "M", "quarter": "Q", "year": "Y"}[period]
+    p = pd.Period(label, freq=freq)
+    return p.start_time, p.end_time
+
+
+def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str) -> None:
+    """A dashed line where each key date falls inside its period's slot, numbered above the plot."""
+    positions = {p: i for i, p in enumerate(periods)}
+    labels = period_labels(key_dates["date"], period, key_dates)
+    marks = []
+    for label, date, text in zip(labels, key_dates["date"], key_dates["label"], strict=True):
+        if label not in positions:
+            continue
+        bounds = _period_bounds(label, period)
+        fraction = 0.0 if bounds is None else (date - bounds[0]) / (bounds[1] - bounds[0])
+        marks.append((positions[label] - 0.5 + float(fraction), text))
+    marks.sort()
+    for number, (x, _) in enumerate(marks, start=1):
+        ax.axvline(x, color="#555555", ls="--", lw=0.7, zorder=3)
+        ax.annotate(
+            str(number),
+            (x, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#333333",
+        )
+    if marks:
+        legend = "   ".join(f"{n}: {text}" for n, (_, text) in enumerate(marks, start=1))
+        ax.figure.text(0.01, 0.01, "Key dates — " + legend, fontsize=6.5, color="#333333", wrap=True)

@@ -195,8 +195,7 @@ def region_map(
         if unplaced:
             note += f" Not on the map: {', '.join(sorted(set(unplaced)))}."
     ax.set_title(title)
-    fig.text(0.01, 0.01, note, fontsize=7, color="#444444")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout()
     fig.map_note = note  # the notebook repeats it under the map
     return fig
 

@@ -224,12 +224,14 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
 
 
 def sources_appendix(dataset: Dataset) -> pd.DataFrame:
+    """Every statement the figures rest on, by document, with its quotation."""
     s = dataset.sources.copy()
     s["published"] = s["published_date"].map(lambda d: "" if pd.isna(d) else f"{d:%d %b %Y}")
-    out = s[
-        ["document", "publisher", "source_type", "stance", "published", "title", "url", "incident_id", "quote"]
-    ].fillna("")
-    return out.sort_values(["document", "incident_id", "publisher"]).reset_index(drop=True)
+    s["who"] = s["publisher"] + " (" + s["source_type"].str.replace("_", " ") + ")"
+    s["report"] = s["title"].fillna("") + s["url"].map(lambda u: f" <{u}>" if isinstance(u, str) else "")
+    out = s[["document", "who", "stance", "published", "incident_id", "quote", "report"]].fillna("")
+    out = out.rename(columns={"incident_id": "incident", "who": "publisher"})
+    return out.sort_values(["document", "incident", "publisher"]).reset_index(drop=True)
 
 
 def methodology_fields() -> pd.DataFrame:

@@ -1,0 +1,131 @@
+"""End to end: render the default report once, then check what an analyst would read in it."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from analysis import config
+from analysis.render import RenderError, render
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    return render(out_dir=tmp_path_factory.mktemp("reports"))
+
+
+def independent_totals():
+    """Civilians killed in events, recomputed with plain pandas straight from the CSV files."""
+    inc = pd.read_csv(config.DATA_DIR / "incidents.csv")
+    cas = pd.read_csv(config.DATA_DIR / "casualties.csv")
+    events = set(inc.loc[inc["record_type"] == "event", "incident_id"])
+    killed = cas[
+        (cas["harm"] == "killed")
+        & (cas["victim_status"] == "civilian")
+        & (cas["victim_group"] == "all")
+        & cas["incident_id"].isin(events)
+    ]
+    low = int(killed["count_min"].sum())
+    best = int(killed["count_best"].fillna(killed["count_min"]).sum())
+    return len(events), low, best
+
+
+def headline_numbers(text: str):
+    text = re.sub(r"\s+", " ", text)
+    match = re.search(
+        r"the (\d+) incidents recorded here killed at least ([\d,]+) civilians \(best estimate ([\d,]+)", text
+    )
+    assert match, text[:600]
+    return int(match.group(1)), int(match.group(2).replace(",", "")), int(match.group(3).replace(",", ""))
+
+
+def pdf_text(path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_html_headline_matches_independent_totals(rendered):
+    plain = re.sub(r"<[^>]+>", "", rendered.files["html"].read_text(encoding="utf-8"))
+    assert headline_numbers(plain) == independent_totals()
+
+
+def test_pdf_headline_matches_independent_totals(rendered):
+    assert headline_numbers(pdf_text(rendered.files["pdf"])) == independent_totals()
+
+
+def test_pdf_has_every_section(rendered):
+    text = pdf_text(rendered.files["pdf"])
+    for heading in (
+        "Civilians killed over time",
+        "Where: civilians killed by region",
+        "Children and women",
+        "Harm other than killing",
+        "Totals reported by NGOs",
+        "Incidents",
+        "Methodology",
+        "Sources",
+    ):
+        assert heading in text, heading
+
+
+def test_html_is_offline_and_has_no_code(rendered):
+    html = rendered.files["html"].read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=[\"']https?:", html)
+    assert not re.search(r"<link[^>]+href=[\"']https?:", html)
+    assert "@import url(http" not in html
+    assert "open_report(" not in html  # code cells are not shown
+    assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", html)) == 3  # the three figures, embedded
+
+
+def test_manifest(rendered):
+    manifest = json.loads((rendered.directory / "manifest.json").read_text())
+    assert manifest["parameters"] == {}
+    assert len(manifest["data_sha256"]) == 64 and len(manifest["input_hash"]) == 64
+    assert manifest["versions"]["pandas"] == pd.__version__
+    assert manifest["formats"] == ["html", "pdf"]
+    assert (rendered.directory / "report.ipynb").is_file()
+
+
+def test_nbval_on_the_executed_notebook(rendered):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            "--nbval-current-env",
+            str(rendered.files["notebook"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(config.PROJECT_ROOT),
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "passed" in result.stdout
+
+
+def test_failed_render_keeps_previous_report_and_names_the_cell(tmp_path):
+    good = render(out_dir=tmp_path, slug="r", formats=("html",))
+    before = good.files["html"].read_text(encoding="utf-8")
+    with pytest.raises(
+        RenderError,
+        match=r"failed in cell \d+ of casualty_report.ipynb: InvalidParameter: unknown actor 'Nobody'; valid actors",
+    ):
+        render(out_dir=tmp_path, slug="r", parameters={"actors": ["Nobody"]}, formats=("html",))
+    assert (tmp_path / "r" / "report.html").read_text(encoding="utf-8") == before
+    assert len(list((tmp_path / "_failed").glob("r-*.ipynb"))) == 1
+    assert [p.name for p in (tmp_path / ".builds").iterdir()] == [good.directory.resolve().name]
+
+
+def test_empty_selection_renders_a_no_incidents_report(tmp_path):
+    result = render(
+        out_dir=tmp_path, parameters={"start_date": "2030-01-01", "end_date": "2030-12-31"}, formats=("html",)
+    )
+    assert "No incidents match this selection" in result.files["html"].read_text(encoding="utf-8")
