@@ -160,8 +160,15 @@ def region_map(
                 patches.append(Polygon(np.asarray(ring)[:, :2], closed=True))
                 colours.append(cmap(norm(values.get(name, 0))))
             xy = np.vstack([np.asarray(r)[:, :2] for r in _rings(feature["geometry"])])
+            shade = norm(values.get(name, 0))
             ax.text(
-                xy[:, 0].mean(), xy[:, 1].mean(), f"{name}\n{values.get(name, 0)}", ha="center", va="center", fontsize=7
+                xy[:, 0].mean(),
+                xy[:, 1].mean(),
+                f"{name}\n{values.get(name, 0)}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if shade > 0.6 else "#222222",  # readable on the darkest fills
             )
         ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="#555555", linewidth=0.5))
         ax.autoscale_view()
