@@ -88,6 +88,21 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _render_all(args: argparse.Namespace) -> int:
+    from .batch import ConfigError, load_jobs, render_all
+
+    try:
+        jobs = load_jobs(Path(args.config))
+    except ConfigError as err:
+        print(f"{args.config}: nothing was rendered; fix these first:\n{err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    summary = render_all(jobs, Path(args.out), force=args.force, workers=args.workers, progress=not args.quiet)
+    print(f"{len(summary.rendered)} rendered, {len(summary.skipped)} unchanged (skipped), {len(summary.failed)} failed")
+    for slug, message in summary.failed.items():
+        print(f"FAILED {slug}: {message}", file=sys.stderr)
+    return EXIT_FAILURE if summary.failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description="Mali civilian-harm data and reports.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", default=str(config.REPORTS_DIR), help="where reports/<slug>/ is written")
     render.add_argument("--slug", default=None, help="output folder name (default: from notebook and parameters)")
     render.set_defaults(run=_render)
+    batch = commands.add_parser("render-all", help="render every report in config/reports.yml")
+    batch.add_argument("--config", default=str(config.CONFIG_DIR / "reports.yml"))
+    batch.add_argument("--out", default=str(config.REPORTS_DIR))
+    batch.add_argument("--force", action="store_true", help="render even when inputs have not changed")
+    batch.add_argument("--workers", type=int, default=2, help="parallel renders (default 2: one per core)")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(run=_render_all)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
     hygiene.set_defaults(run=_check_notebooks)

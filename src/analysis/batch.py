@@ -1,0 +1,155 @@
+"""Rendering every report listed in config/reports.yml: checked first, then rendered with a progress bar."""
+
+from __future__ import annotations
+
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import config
+from .aggregate import ESTIMATES, InvalidParameter, make_selection
+from .dataset import load_dataset
+from .render import FORMATS, RenderError, render
+
+TOP_KEYS = {"defaults", "jobs"}
+DEFAULT_KEYS = {"notebook", "formats"}
+JOB_KEYS = {"slug", "parameters", "notebook", "formats"}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+class ConfigError(ValueError):
+    """The jobs file is wrong; the message lists every problem."""
+
+
+@dataclass
+class Job:
+    slug: str
+    notebook: Path
+    parameters: dict
+    formats: tuple[str, ...]
+
+
+@dataclass
+class Summary:
+    rendered: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
+    """Read and check the jobs file; raise ConfigError listing every problem before anything runs."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise ConfigError(f"{path}: cannot read it as YAML ({err})") from None
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping with keys {sorted(TOP_KEYS)}")
+    problems += [f"{path}: unknown key '{k}' (expected {sorted(TOP_KEYS)})" for k in raw if k not in TOP_KEYS]
+    defaults = raw.get("defaults") or {}
+    problems += [
+        f"{path}: defaults: unknown key '{k}' (expected {sorted(DEFAULT_KEYS)})"
+        for k in defaults
+        if k not in DEFAULT_KEYS
+    ]
+    entries = raw.get("jobs")
+    if not isinstance(entries, list) or not entries:
+        problems.append(f"{path}: 'jobs' must be a non-empty list")
+        entries = []
+    jobs, seen = [], set()
+    for number, entry in enumerate(entries):
+        where = f"{path}: jobs[{number}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a mapping with keys {sorted(JOB_KEYS)}")
+            continue
+        problems += [f"{where}: unknown key '{k}' (expected {sorted(JOB_KEYS)})" for k in entry if k not in JOB_KEYS]
+        slug = str(entry.get("slug", ""))
+        if not SLUG.match(slug):
+            problems.append(f"{where}: slug {slug!r} must be lower-case letters, digits and dashes")
+        if slug in seen:
+            problems.append(f"{where}: slug {slug!r} is used twice")
+        seen.add(slug)
+        notebook = config.PROJECT_ROOT / str(
+            entry.get("notebook") or defaults.get("notebook") or "notebooks/casualty_report.ipynb"
+        )
+        if not notebook.is_file():
+            problems.append(f"{where}: notebook {notebook} does not exist")
+        formats = tuple(entry.get("formats") or defaults.get("formats") or FORMATS)
+        problems += [f"{where}: format {f!r} is not one of {list(FORMATS)}" for f in formats if f not in FORMATS]
+        parameters = entry.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            problems.append(f"{where}: parameters must be a mapping")
+            parameters = {}
+        parameters = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in parameters.items()}
+        if notebook.is_file():
+            problems += [f"{where}: {p}" for p in parameter_problems(notebook, parameters)]
+        jobs.append(Job(slug, notebook, parameters, formats))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return jobs
+
+
+def parameter_problems(notebook: Path, parameters: dict) -> list[str]:
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(notebook))
+    problems = [
+        f"unknown parameter '{k}' (the notebook has: {', '.join(declared)})" for k in parameters if k not in declared
+    ]
+    if problems:
+        return problems
+    try:
+        dataset = load_dataset(parameters.get("data_dir") or config.DATA_DIR)
+        make_selection(
+            dataset,
+            start_date=parameters.get("start_date") or None,
+            end_date=parameters.get("end_date") or None,
+            actors=parameters.get("actors") or (),
+            regions=parameters.get("regions") or (),
+            min_attribution=parameters.get("min_attribution", "contested"),
+            attribution=parameters.get("attribution", "group"),
+            period=parameters.get("period", "year"),
+        )
+        if parameters.get("estimate", "best") not in ESTIMATES:
+            raise InvalidParameter(f"estimate {parameters['estimate']!r} is not one of: {', '.join(ESTIMATES)}")
+    except InvalidParameter as err:
+        return [str(err)]
+    except Exception as err:  # e.g. a data_dir that does not validate
+        return [f"{type(err).__name__}: {str(err).splitlines()[0]}"]
+    return []
+
+
+def _render_job(job: Job, out_dir: Path, force: bool) -> tuple[str, str, str]:
+    try:
+        result = render(job.notebook, job.parameters, job.formats, out_dir, slug=job.slug, force=force)
+    except RenderError as err:
+        return job.slug, "failed", str(err)
+    except Exception as err:  # one job's crash must not stop the others
+        return job.slug, "failed", f"{type(err).__name__}: {err}"
+    return job.slug, "skipped" if result.skipped else "rendered", ""
+
+
+def render_all(
+    jobs: list[Job], out_dir: Path = config.REPORTS_DIR, force: bool = False, workers: int = 2, progress: bool = True
+) -> Summary:
+    """Render every job, going on past failures; reuse worker processes across jobs."""
+    from tqdm import tqdm
+
+    summary = Summary()
+    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress, file=sys.stderr)
+    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(_render_job, job, Path(out_dir), force) for job in jobs]
+        for future in as_completed(futures):
+            slug, status, message = future.result()
+            if status == "failed":
+                summary.failed[slug] = message
+            else:
+                getattr(summary, status).append(slug)
+            bar.set_postfix_str(f"{slug}: {status}")
+            bar.update()
+    bar.close()
+    return summary
