@@ -76,6 +76,10 @@ def test_html_is_offline_and_has_no_code(rendered):
     assert not re.search(r"<script[^>]+src=[\"']https?:", html)
     assert not re.search(r"<link[^>]+href=[\"']https?:", html)
     assert "@import url(http" not in html
+    for script in re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S):
+        assert "http" not in script, script[:200]  # e.g. Mermaid imported from a CDN inside a module script
+    for css in re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S):
+        assert "url(http" not in css and "@import" not in css
     assert "open_report(" not in html  # code cells are not shown
     assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", html)) == 3  # the three figures, embedded
 
