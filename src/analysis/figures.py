@@ -49,15 +49,7 @@ def killed_over_time(
         bottom += values
     totals = by_period_actor.groupby("period", sort=False)[["count_min", "count_max"]].sum().reindex(periods)
     if by_period_actor.attrs.get("additive", True):
-        ax.errorbar(
-            x,
-            bottom,
-            yerr=[bottom - totals["count_min"], totals["count_max"] - bottom],
-            fmt="none",
-            ecolor="#333333",
-            capsize=3,
-            lw=0.8,
-        )
+        ax.errorbar(x, bottom, yerr=[bottom - totals["count_min"], totals["count_max"] - bottom], **style.RANGE_WHISKER)
     if key_dates is not None and len(key_dates):
         _mark_key_dates(ax, key_dates, periods, period)
     ax.set_xticks(
@@ -85,15 +77,7 @@ def harm_by_actor(by_actor: pd.DataFrame, *, estimate: str = "best", title: str,
     values = frame[ESTIMATE_COLUMN[estimate]].to_numpy()
     for i, (actor, value) in enumerate(zip(frame["actor"], values, strict=True)):
         ax.barh(i, value, height=0.6, **style.bar_style(actor))
-    ax.errorbar(
-        values,
-        y,
-        xerr=[values - frame["count_min"], frame["count_max"] - values],
-        fmt="none",
-        ecolor="#333333",
-        capsize=3,
-        lw=0.8,
-    )
+    ax.errorbar(values, y, xerr=[values - frame["count_min"], frame["count_max"] - values], **style.RANGE_WHISKER)
     ax.set_yticks(y, frame["actor"])
     ax.set_xlabel(xlabel)
     ax.set_title(title)

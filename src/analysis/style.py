@@ -32,6 +32,8 @@ ACTOR_COLOURS: dict[str, str] = {
 _FALLBACK = ["#88CCEE", "#117733", "#CC6677", "#661100", "#6699CC", "#AA4466"]
 GROUP_SEPARATOR = " + "
 DPI = 170  # sharp in print, small enough for HTML
+#: How every chart draws the min-max range of a bar.
+RANGE_WHISKER = {"fmt": "none", "ecolor": "#333333", "capsize": 3, "lw": 0.8}
 
 
 def actor_colour(actor: str) -> str:
