@@ -12,7 +12,8 @@ Rules it keeps (see the methodology appendix):
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -23,6 +24,7 @@ from .schema import ATTRIBUTION_ORDER
 KEYS = ("actor", "period", "region")
 PERIODS = ("month", "quarter", "year", "named")
 ESTIMATES = ("min", "best", "max")
+ESTIMATE_COLUMN = {"min": "count_min", "best": "count_best", "max": "count_max"}
 POLICIES = ("group", "any")
 REGION_NOT_ESTABLISHED = "Region not established"
 UNKNOWN_PERPETRATOR = "Perpetrator unknown"
@@ -45,7 +47,6 @@ class Selection:
     min_attribution: str = "contested"
     attribution: str = "group"
     period: str = "year"
-    extra: dict = field(default_factory=dict)
 
 
 def make_selection(
@@ -81,6 +82,23 @@ def make_selection(
     )
 
 
+def selection_from_parameters(dataset: Dataset, parameters: Mapping) -> Selection:
+    """The selection a report notebook's parameters ask for; every value checked, including ``estimate``."""
+    estimate = parameters.get("estimate", "best")
+    if estimate not in ESTIMATES:
+        raise InvalidParameter(f"estimate {estimate!r} is not one of: {', '.join(ESTIMATES)}")
+    return make_selection(
+        dataset,
+        start_date=parameters.get("start_date") or None,
+        end_date=parameters.get("end_date") or None,
+        actors=list(parameters.get("actors") or ()),
+        regions=list(parameters.get("regions") or ()),
+        min_attribution=parameters.get("min_attribution", "contested"),
+        attribution=parameters.get("attribution", "group"),
+        period=parameters.get("period", "year"),
+    )
+
+
 def _date(value, name) -> pd.Timestamp | None:
     if value in (None, ""):
         return None
@@ -106,18 +124,16 @@ def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.D
     """One row per event: its date, region, perpetrator group and attribution grade, after filtering."""
     inc = dataset.incidents[dataset.incidents["record_type"] == "event"].copy()
     actor_order = {a: i for i, a in enumerate(dataset.actors["actor"])}
+
+    def in_reference_order(actors: pd.Series) -> tuple[str, ...]:
+        return tuple(sorted(set(actors), key=lambda a: actor_order.get(a, len(actor_order))))
+
     perps = dataset.perpetrators[dataset.perpetrators["role"].isin(PERPETRATOR_ROLES)]
     leading = perps[perps["role"].isin(("primary", "joint"))]
-
-    def group_label(actors: pd.Series) -> str:
-        return " + ".join(sorted(set(actors), key=lambda a: actor_order.get(a, len(actor_order))))
-
-    groups = leading.groupby("incident_id")["actor"].agg(group_label)
+    groups = leading.groupby("incident_id")["actor"].agg(lambda s: " + ".join(in_reference_order(s)))
     rank = {g: i for i, g in enumerate(ATTRIBUTION_ORDER)}
     best_grade = leading.assign(r=leading["attribution"].map(rank)).groupby("incident_id")["r"].min()
-    involved = perps.groupby("incident_id")["actor"].agg(
-        lambda s: tuple(sorted(set(s), key=lambda a: actor_order.get(a, 99)))
-    )
+    involved = perps.groupby("incident_id")["actor"].agg(in_reference_order)
 
     inc["perpetrator_group"] = inc["incident_id"].map(groups).fillna(UNKNOWN_PERPETRATOR)
     inc["grade"] = (
@@ -175,9 +191,9 @@ def all_periods(
 ) -> list[str]:
     """Every period from first to last, so that empty periods show as zeros."""
     if period == "named":
-        names = [name for _, name in named_periods(key_dates)]
-        lo, hi = _named_period(first, named_periods(key_dates)), _named_period(last, named_periods(key_dates))
-        return names[names.index(lo) : names.index(hi) + 1]
+        bounds = named_periods(key_dates)
+        names = [name for _, name in bounds]
+        return names[names.index(_named_period(first, bounds)) : names.index(_named_period(last, bounds)) + 1]
     freq = {"month": "M", "quarter": "Q", "year": "Y"}[period]
     spans = pd.period_range(first.to_period(freq), last.to_period(freq), freq=freq)
     return [str(p.year) if period == "year" else str(p) for p in spans]
@@ -255,7 +271,6 @@ def aggregate(
     for column in [*COUNT_COLUMNS, "incidents", "incidents_without_figure"]:
         result[column] = result[column].fillna(0).astype("int64")
     result.attrs["additive"] = not (selection.attribution == "any" and "actor" in by)
-    result.attrs["harm"] = harm
     return result
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from . import config
-from .aggregate import ESTIMATES, InvalidParameter, make_selection
+from .aggregate import InvalidParameter, selection_from_parameters
 from .dataset import load_dataset
 from .render import FORMATS, RenderError, render
 
@@ -84,7 +84,6 @@ def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
         if not isinstance(parameters, dict):
             problems.append(f"{where}: parameters must be a mapping")
             parameters = {}
-        parameters = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in parameters.items()}
         if notebook.is_file():
             problems += [f"{where}: {p}" for p in parameter_problems(notebook, parameters)]
         jobs.append(Job(slug, notebook, parameters, formats))
@@ -103,19 +102,7 @@ def parameter_problems(notebook: Path, parameters: dict) -> list[str]:
     if problems:
         return problems
     try:
-        dataset = load_dataset(parameters.get("data_dir") or config.DATA_DIR)
-        make_selection(
-            dataset,
-            start_date=parameters.get("start_date") or None,
-            end_date=parameters.get("end_date") or None,
-            actors=parameters.get("actors") or (),
-            regions=parameters.get("regions") or (),
-            min_attribution=parameters.get("min_attribution", "contested"),
-            attribution=parameters.get("attribution", "group"),
-            period=parameters.get("period", "year"),
-        )
-        if parameters.get("estimate", "best") not in ESTIMATES:
-            raise InvalidParameter(f"estimate {parameters['estimate']!r} is not one of: {', '.join(ESTIMATES)}")
+        selection_from_parameters(load_dataset(parameters.get("data_dir") or config.DATA_DIR), parameters)
     except InvalidParameter as err:
         return [str(err)]
     except Exception as err:  # e.g. a data_dir that does not validate

@@ -62,8 +62,6 @@ def _parameters(pairs: list[list[str]]) -> dict:
             parameters[name] = value
         if parameters[name] is None:
             parameters[name] = ""
-        if hasattr(parameters[name], "isoformat"):  # YAML reads 2024-01-01 as a date; notebooks take text
-            parameters[name] = parameters[name].isoformat()
     return parameters
 
 

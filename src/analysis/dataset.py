@@ -54,7 +54,7 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
         lines[name] = raw.lines
     if len(frames) < len(LOAD_ORDER):
         # A table that could not be read at all would make every rule that uses it fire.
-        return None, sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or ""))
+        return None, sorted(problems, key=Problem.sort_key)
     actors, regions = actor_index(frames["actors"]), region_index(frames["regions"])
     already_reported = {(p.file, p.line, p.column) for p in problems}
     problems += [
@@ -63,7 +63,7 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
         if (p.file, p.line, p.column) not in already_reported
     ]
     if problems:
-        return None, sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or ""))
+        return None, sorted(problems, key=Problem.sort_key)
     frames["perpetrators"]["actor"] = frames["perpetrators"]["actor"].map(actors.resolve)
     frames["incidents"]["admin1"] = frames["incidents"]["admin1"].map(
         lambda v: regions.resolve(v) if isinstance(v, str) else None

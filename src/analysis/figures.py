@@ -5,12 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from . import style
-from .aggregate import period_labels
-
-ESTIMATE_COLUMN = {"min": "count_min", "best": "count_best", "max": "count_max"}
+from .aggregate import ESTIMATE_COLUMN, period_labels
 
 
 def _empty(fig: Figure, ax, message: str) -> Figure:
@@ -85,10 +82,6 @@ def harm_by_actor(by_actor: pd.DataFrame, *, estimate: str = "best", title: str,
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
-
-
-def legend_handles(labels: list[str]) -> list[Patch]:
-    return [Patch(label=label, **style.bar_style(label)) for label in labels]
 
 
 def _period_bounds(label: str, period: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:

@@ -15,12 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from . import config, style
+from .aggregate import ESTIMATE_COLUMN
 from .reference import pre_2016_region, region_index
 
 #: geoBoundaries' API answers with metadata whose ``gjDownloadURL`` is the GeoJSON itself.
@@ -140,7 +142,7 @@ def region_map(
 ) -> Figure:
     """Choropleth when boundaries are given, otherwise bubbles at the regions' centroids."""
     style.apply()
-    column = {"min": "count_min", "best": "count_best", "max": "count_max"}[estimate]
+    column = ESTIMATE_COLUMN[estimate]
     fig = Figure(figsize=(7, 5.6))
     ax = fig.subplots()
     ax.set_aspect("equal")
@@ -172,7 +174,7 @@ def region_map(
             )
         ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="#555555", linewidth=0.5))
         ax.autoscale_view()
-        fig.colorbar(cmap_mappable(cmap, norm), ax=ax, shrink=0.6, label=f"civilians killed ({estimate})")
+        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=f"civilians killed ({estimate})")
         note = "Newer regions are counted in the older region that contains them."
         if unplaced:
             note += f" Not on the map: {', '.join(sorted(set(unplaced)))}."
@@ -205,11 +207,3 @@ def region_map(
     fig.tight_layout()
     fig.map_note = note  # the notebook repeats it under the map
     return fig
-
-
-def cmap_mappable(cmap, norm):
-    from matplotlib.cm import ScalarMappable
-
-    mappable = ScalarMappable(norm=norm, cmap=cmap)
-    mappable.set_array([])
-    return mappable

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     file: str
     line: int | None  # physical line in the file (the header is line 1)
     column: str | None
     value: str | None
     expected: str
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.column or "")
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line is not None else "")
@@ -28,5 +31,5 @@ class DataValidationError(Exception):
     """Raised by ``load_dataset`` when the data break the schema; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or ""))
+        self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n" + "\n".join(map(str, self.problems[:50])))

@@ -75,20 +75,29 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def input_hash(notebook: Path, parameters: dict, formats: tuple[str, ...]) -> str:
-    """What a render depends on: the data, the notebook, the parameters and the formats."""
+def plain_parameters(parameters: dict | None) -> dict:
+    """Parameter values as the notebook and the manifest take them: YAML dates become ISO text."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in (parameters or {}).items()}
+
+
+def render_inputs(notebook: Path, parameters: dict, formats: tuple[str, ...]) -> dict:
+    """Fingerprints of what a render depends on: data, notebook, parameters and formats.
+
+    ``input_hash`` decides whether a render can be skipped; the rest goes into the manifest."""
     data_dir = Path(parameters.get("data_dir") or config.DATA_DIR)
+    inputs = {"data_dir": str(data_dir), "data_sha256": data_hash(data_dir), "notebook_sha256": file_hash(notebook)}
     payload = json.dumps(
         {
-            "data": data_hash(data_dir),
-            "notebook": file_hash(notebook),
+            "data": inputs["data_sha256"],
+            "notebook": inputs["notebook_sha256"],
             "parameters": parameters,
             "formats": list(formats),
         },
         sort_keys=True,
         default=str,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    inputs["input_hash"] = hashlib.sha256(payload.encode()).hexdigest()
+    return inputs
 
 
 def published_manifest(out_dir: Path, slug: str) -> dict | None:
@@ -163,7 +172,7 @@ def render(
     force: bool = True,
 ) -> RenderResult:
     notebook = Path(notebook)
-    parameters = dict(parameters or {})
+    parameters = plain_parameters(parameters)
     out_dir = Path(out_dir)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -171,9 +180,9 @@ def render(
     if not notebook.is_file():
         raise RenderError(f"notebook {notebook} does not exist")
     slug = slug or default_slug(notebook, parameters)
-    inputs = input_hash(notebook, parameters, tuple(formats))
+    inputs = render_inputs(notebook, parameters, tuple(formats))
     previous = published_manifest(out_dir, slug)
-    if not force and previous and previous.get("input_hash") == inputs:
+    if not force and previous and previous.get("input_hash") == inputs["input_hash"]:
         return RenderResult(slug, out_dir / slug, {}, skipped=True)
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -214,10 +223,7 @@ def render(
             else str(notebook),
             "parameters": parameters,
             "formats": list(formats),
-            "data_dir": str(parameters.get("data_dir") or config.DATA_DIR),
-            "data_sha256": data_hash(Path(parameters.get("data_dir") or config.DATA_DIR)),
-            "notebook_sha256": file_hash(notebook),
-            "input_hash": inputs,
+            **inputs,
             "versions": _versions(),
             "rendered_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seconds": {k: round(v, 2) for k, v in seconds.items()},

@@ -5,16 +5,15 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Image, Markdown
 
 from . import config, figures, maps, style, tables
-from .aggregate import ESTIMATES, InvalidParameter, Selection, aggregate, make_selection
+from .aggregate import Selection, aggregate, selection_from_parameters
 from .dataset import Dataset, load_dataset
-
-ESTIMATE_COLUMN = {"min": "count_min", "best": "count_best", "max": "count_max"}
 
 
 def esc(value) -> str:
@@ -34,16 +33,16 @@ class Report:
     title: str
     boundaries: dict | None
 
-    @property
-    def column(self) -> str:
-        return ESTIMATE_COLUMN[self.estimate]
+    @cached_property
+    def _headline(self) -> tables.Headline:
+        return tables.headline(self.dataset, self.selection)
+
+    def headline(self) -> tables.Headline:
+        return self._headline
 
     @property
     def is_empty(self) -> bool:
         return self.headline().incidents == 0
-
-    def headline(self) -> tables.Headline:
-        return tables.headline(self.dataset, self.selection)
 
     def over_time(self) -> pd.DataFrame:
         return aggregate(self.dataset, ("period", "actor"), self.selection)
@@ -87,20 +86,18 @@ def open_report(
     boundaries: str = "",
 ) -> Report:
     """Load and validate the data and check every parameter; raise InvalidParameter naming valid values."""
-    if estimate not in ESTIMATES:
-        raise InvalidParameter(f"estimate {estimate!r} is not one of: {', '.join(ESTIMATES)}")
-    directory = Path(data_dir) if data_dir else config.DATA_DIR
-    dataset = load_dataset(directory)
-    selection = make_selection(
-        dataset,
-        start_date=start_date or None,
-        end_date=end_date or None,
-        actors=list(actors or ()),
-        regions=list(regions or ()),
-        min_attribution=min_attribution,
-        attribution=attribution,
-        period=period,
-    )
+    dataset = load_dataset(Path(data_dir) if data_dir else config.DATA_DIR)
+    parameters = {
+        "start_date": start_date,
+        "end_date": end_date,
+        "period": period,
+        "actors": actors,
+        "regions": regions,
+        "estimate": estimate,
+        "attribution": attribution,
+        "min_attribution": min_attribution,
+    }
+    selection = selection_from_parameters(dataset, parameters)
     found = maps.find_boundaries(boundaries or None)
     return Report(dataset=dataset, selection=selection, estimate=estimate, title=title, boundaries=found)
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .aggregate import Selection, aggregate, incident_facts
 from .dataset import Dataset
-from .schema import EVENT_TYPES, FIELDS, HARMS, TABLES
+from .schema import FIELDS, HARMS, TABLES
 
 OTHER_HARMS = (
     "injured",
@@ -27,6 +27,13 @@ def fmt_range(low: int, best: int, high: int) -> str:
     if low == best == high:
         return f"{best:,}"
     return f"{best:,} ({low:,}–{high:,})"
+
+
+def figure_text(row) -> str:
+    """An aggregate row as text: its range, or that the harm was reported without any figure."""
+    if row.incidents and row.incidents == row.incidents_without_figure:
+        return "reported, no figure"
+    return fmt_range(row.count_min, row.count_best, row.count_max)
 
 
 @dataclass(frozen=True)
@@ -76,9 +83,7 @@ def with_ranges(frame: pd.DataFrame, label: str = "civilians killed") -> pd.Data
 
 def region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     result = aggregate(dataset, ("region",), selection).sort_values("count_best", ascending=False)
-    return with_ranges(result).rename(
-        columns={"region": "region", "incidents": "incidents", "incidents_without_figure": "without a figure"}
-    )
+    return with_ranges(result).rename(columns={"incidents_without_figure": "without a figure"})
 
 
 def actor_region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
@@ -103,12 +108,7 @@ def group_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     out = pd.DataFrame(index=actors)
     for group, frame in columns.items():
         frame = frame.reindex(actors)
-        out[f"{group} killed"] = [
-            "–"
-            if pd.isna(r.count_min)
-            else (fmt_range(r.count_min, r.count_best, r.count_max) if r.count_max else "reported, no figure")
-            for r in frame.itertuples()
-        ]
+        out[f"{group} killed"] = ["–" if pd.isna(r.count_min) else figure_text(r) for r in frame.itertuples()]
     return out.reset_index()
 
 
@@ -118,12 +118,9 @@ def other_harms_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     for harm in OTHER_HARMS:
         result = aggregate(dataset, ("actor",), selection, harm=harm, fill=False)
         for r in result.itertuples():
-            figure = (
-                fmt_range(r.count_min, r.count_best, r.count_max)
-                if r.incidents > r.incidents_without_figure
-                else "reported, no figure"
+            rows.append(
+                {"harm": HARMS[harm], "perpetrator group": r.actor, "count": figure_text(r), "incidents": r.incidents}
             )
-            rows.append({"harm": HARMS[harm], "perpetrator group": r.actor, "count": figure, "incidents": r.incidents})
     return pd.DataFrame(rows, columns=["harm", "perpetrator group", "count", "incidents"])
 
 
@@ -253,12 +250,6 @@ def methodology_fields() -> pd.DataFrame:
         for column in columns:
             rows.append({"table": TABLES[table_name].path, "column": column, "meaning": FIELDS[column].description})
     return pd.DataFrame(rows)
-
-
-def event_types_table() -> pd.DataFrame:
-    return pd.DataFrame(
-        [{"event type": k, "ACLED event type": v[0], "ACLED sub-event type": v[1]} for k, v in EVENT_TYPES.items()]
-    )
 
 
 def coverage(dataset: Dataset, selection: Selection) -> dict[str, pd.Series]:
