@@ -212,3 +212,16 @@ def test_group_totals_are_conserved_under_every_grouping(keys):
         assert result[column].sum() == total[column].iloc[0]
     assert (result["count_min"] <= result["count_best"]).all() and (result["count_best"] <= result["count_max"]).all()
     assert pd.Series(result.index).is_unique
+
+
+def test_coverage_counts_the_same_killings_as_the_headline():
+    from analysis.tables import coverage, headline
+
+    ds = load_dataset(config.DATA_DIR)
+    sel = make_selection(ds)
+    killings = coverage(ds, sel)["killings"]
+    h = headline(ds, sel)
+    assert (
+        killings["events reporting civilians killed"] == h.incidents_with_killings == 6
+    )  # the Anefis battle killed combatants
+    assert killings["of which with no figure"] == h.incidents_without_figure == 1

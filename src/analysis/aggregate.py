@@ -208,6 +208,7 @@ def incident_figures(dataset: Dataset, harm="killed", victim_status="civilian", 
     figures["count_best"] = rows["count_best"].fillna(rows["count_min"])
     figures["count_max"] = rows["count_max"].fillna(figures["count_best"])
     figures["has_figure"] = rows["count_min"].notna()
+    figures["has_upper_bound"] = rows["count_max"].notna()
     return figures.reset_index(drop=True)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .aggregate import Selection, aggregate, incident_facts
+from .aggregate import Selection, aggregate, incident_facts, incident_figures
 from .dataset import Dataset
 from .schema import FIELDS, HARMS, TABLES
 
@@ -255,20 +255,17 @@ def methodology_fields() -> pd.DataFrame:
 def coverage(dataset: Dataset, selection: Selection) -> dict[str, pd.Series]:
     """How precise and complete the selected events are."""
     facts = incident_facts(dataset, selection)
-    figures = dataset.casualties[
-        (dataset.casualties["harm"] == "killed") & (dataset.casualties["victim_group"] == "all")
-    ]
-    killed_ids = set(figures["incident_id"])
-    no_figure = set(figures.loc[figures["count_min"].isna(), "incident_id"])
-    no_max = set(figures.loc[figures["count_max"].isna(), "incident_id"])
+    # The same civilian-killed figures as the headline and every chart, not a second filter of casualties.
+    figures = incident_figures(dataset)
+    figures = figures[figures["incident_id"].isin(facts["incident_id"])]
     return {
         "date precision": facts["date_precision"].value_counts(),
         "location precision": facts["location_precision"].value_counts(),
         "killings": pd.Series(
             {
-                "events reporting killings": len(killed_ids & set(facts["incident_id"])),
-                "of which with no figure": len(no_figure & set(facts["incident_id"])),
-                "of which with no upper bound": len(no_max & set(facts["incident_id"])),
+                "events reporting civilians killed": len(figures),
+                "of which with no figure": int((~figures["has_figure"]).sum()),
+                "of which with no upper bound": int((~figures["has_upper_bound"]).sum()),
                 "events with no region": int(facts["admin1"].isna().sum()),
             }
         ),
