@@ -207,7 +207,7 @@ FIELDS: dict[str, Field] = {
         _f(
             "event_type",
             "string",
-            "Our typology; each value maps to an ACLED event and sub-event type (see the event types table).",
+            "Our typology; each value maps to an ACLED event and sub-event type (table in docs/data_dictionary.md).",
             allowed=tuple(EVENT_TYPES),
         ),
         _f(
