@@ -101,6 +101,26 @@ def _render_all(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if summary.failed else EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .importers.output import REPORT_TXT, ImportBug
+    from .importers.reading import InputFileError
+    from .importers.run import run_import
+
+    options = {"mapping": Path(args.mapping)} if args.kind == "table" else {}
+    try:
+        result = run_import(args.kind, Path(args.file), Path(args.out), dataset=args.dataset, **options)
+    except InputFileError as err:
+        print(f"error: {err}\nNothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ImportBug as err:
+        print(f"error: {err}\nNothing was written. This is a bug in the importer; please report it.", file=sys.stderr)
+        return EXIT_FAILURE
+    for line in result.report_lines():
+        print(line)
+    print(f"written to {Path(args.out)} (this report: {Path(args.out) / REPORT_TXT})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description="Mali civilian-harm data and reports.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--workers", type=int, default=2, help="parallel renders (default 2: one per core)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(run=_render_all)
+    importing = commands.add_parser("import", help="import an ACLED or UCDP export, or your own table")
+    kinds = importing.add_subparsers(dest="kind", required=True)
+    for kind, what in (
+        ("acled", "an ACLED export (any of its CSV shapes)"),
+        ("ucdp", "a UCDP GED or Candidate events CSV"),
+        ("table", "your own CSV or XLSX, described by a mapping YAML"),
+    ):
+        sub = kinds.add_parser(kind, help=f"import {what}")
+        sub.add_argument("file", help="the file to import (never modified)")
+        if kind == "table":
+            sub.add_argument("--mapping", required=True, help="YAML naming the columns and how values map")
+        sub.add_argument("--out", required=True, help="output data directory (created or replaced atomically)")
+        sub.add_argument("--dataset", default=None, help="name recorded in the dataset column")
+        sub.set_defaults(run=_import)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
     hygiene.set_defaults(run=_check_notebooks)

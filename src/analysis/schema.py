@@ -317,7 +317,8 @@ FIELDS: dict[str, Field] = {
         _f(
             "actor_type",
             "string",
-            "Kind of actor.",
+            "Kind of actor; `unmatched`: an actor named in an imported dataset that is not (yet) in this table, "
+            "kept under that dataset's name.",
             allowed=(
                 "state_forces",
                 "foreign_state_forces",
@@ -327,12 +328,13 @@ FIELDS: dict[str, Field] = {
                 "militia",
                 "peacekeepers",
                 "unidentified",
+                "unmatched",
             ),
         ),
         _f(
             "acled_inter",
             "int",
-            "ACLED interaction code (1 state forces ... 8 external/other forces).",
+            "ACLED interaction code (1 state forces ... 8 external/other forces); empty when not known.",
             minimum=1,
             maximum=8,
         ),
@@ -500,7 +502,7 @@ TABLES: dict[str, Table] = {
                 "aliases",
                 "description",
             ),
-            required=("actor", "actor_type", "acled_inter", "description"),
+            required=("actor", "actor_type", "description"),
             primary_key=("actor",),
             foreign_keys=(ForeignKey(("successor",), "actors", ("actor",)),),
         ),

@@ -1,0 +1,220 @@
+"""Reading a delimited text file or a spreadsheet into text columns, whatever its encoding or delimiter.
+
+Analysts' files come from Excel in French (`;`, Latin-1), from websites (UTF-8 with a BOM) and from
+other tools (tabs, UTF-16). The reader detects these instead of asking, and says plainly when a file
+is not a table at all.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DELIMITERS = (",", ";", "\t", "|")
+_HEAD_BYTES = 1 << 16
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class InputFileError(Exception):
+    """The file cannot be read as a table; the message says what was expected."""
+
+
+@dataclass
+class RawFile:
+    """Every cell as text (missing when empty), the physical line (or sheet row) each record starts on,
+    and records that could not be read at all, as (line, reason)."""
+
+    path: Path
+    frame: pd.DataFrame
+    lines: np.ndarray
+    encoding: str
+    delimiter: str
+    unreadable: list[tuple[int | None, str]] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return len(self.frame) + len(self.unreadable)
+
+
+def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile:
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: expected a file here; none was found")
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return _read_spreadsheet(path, sheet)
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if not head.strip():
+        raise InputFileError(f"{path}: expected a header row and records; the file is empty")
+    encoding = detect_encoding(path, head)
+    first_line = _first_line(head, encoding)
+    delimiter = detect_delimiter(first_line)
+    header = next(csv.reader([first_line], delimiter=delimiter))
+    _check_header(path, [h.strip() for h in header])
+    return _read_with_pyarrow(path, header, encoding, delimiter)
+
+
+def detect_encoding(path: Path, head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if b"\x00" in head:
+        # UTF-16 without a BOM has a NUL beside every ASCII character; anything else is binary.
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+            return "utf-16-be"
+        raise InputFileError(
+            f"{path}: expected a text table (CSV or tab-separated) or an .xlsx workbook; this looks like binary data"
+        )
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as err:
+        if err.start >= len(head) - 4:  # a character cut by the end of the sample
+            return "utf-8"
+    # Excel on Windows saves "CSV" in the ANSI code page; cp1252 is Latin-1 plus the quotes and euro.
+    return "cp1252"
+
+
+def _first_line(head: bytes, encoding: str) -> str:
+    text = head.decode(encoding, errors="replace")
+    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+
+
+def detect_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    empty = [str(i + 1) for i, name in enumerate(header) if not name]
+    if empty:
+        raise InputFileError(
+            f"{path}, line 1: expected a name for every column; column(s) {', '.join(empty)} have none "
+            "(merged or blank header cells?)"
+        )
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputFileError(f"{path}, line 1, column '{name}': expected each column once; it is repeated")
+        seen.add(name)
+
+
+def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: str) -> RawFile:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    invalid: list[str] = []
+
+    def keep_invalid(row) -> str:
+        invalid.append(row.text)
+        return "skip"
+
+    names = [h.strip() for h in header]
+    try:
+        table = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(
+                encoding="utf8" if encoding == "utf-8" else encoding, column_names=names, skip_rows=1
+            ),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=keep_invalid
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=True, quoted_strings_can_be_null=True
+            ),
+        )
+    except pa.ArrowInvalid as err:
+        if "invalid UTF8" in str(err) and encoding == "utf-8":
+            return _read_with_pyarrow(path, header, "cp1252", delimiter)
+        return _read_with_csv_module(path, encoding, delimiter, reason=str(err))
+    if invalid:
+        # Only the slow reader knows the line of each bad record; malformed files are small in practice.
+        return _read_with_csv_module(path, encoding, delimiter)
+    frame = table.to_pandas()
+    frame = frame.apply(lambda col: col.str.strip().replace("", None)) if len(frame) else frame
+    return RawFile(path, frame, _physical_lines(frame), encoding, delimiter)
+
+
+def _physical_lines(frame: pd.DataFrame) -> np.ndarray:
+    """The line each record starts on: the header is line 1; quoted newlines push later records down."""
+    if not len(frame):
+        return np.zeros(0, dtype=np.int64)
+    extra = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        counts = frame[column].str.count("\n")
+        extra += counts.fillna(0).to_numpy(dtype=np.int64)
+    starts = 2 + np.arange(len(frame), dtype=np.int64)
+    starts[1:] += np.cumsum(extra)[:-1]
+    return starts
+
+
+def _read_with_csv_module(path: Path, encoding: str, delimiter: str, reason: str | None = None) -> RawFile:
+    text = path.read_bytes().decode(encoding, errors="replace").lstrip("\ufeff")
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    unreadable: list[tuple[int | None, str]] = []
+    start = 1
+    header: list[str] | None = None
+    try:
+        for record in reader:
+            if header is None:
+                header = [h.strip() for h in record]
+            elif not any(cell.strip() for cell in record):
+                pass
+            elif len(record) != len(header):
+                unreadable.append((start, f"{len(header)} fields as in the header, found {len(record)}"))
+            else:
+                records.append([cell.strip() or None for cell in record])
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        # An unterminated quote swallows the rest of the file: everything from here is unreadable.
+        unreadable.append((start, f"well-formed CSV from here on ({err}; an unterminated quote?)"))
+    if header is None:
+        raise InputFileError(f"{path}: expected a header row; {reason or 'none was found'}")
+    frame = pd.DataFrame(records, columns=header, dtype="str") if records else pd.DataFrame(columns=header, dtype="str")
+    return RawFile(path, frame, np.array(lines, dtype=np.int64), encoding, delimiter, unreadable)
+
+
+def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawFile:
+    try:
+        raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
+    except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputFileError(f"{path}: expected an .xlsx workbook ({type(err).__name__}: {err})") from None
+    raw = raw.dropna(how="all")
+    if raw.empty:
+        raise InputFileError(f"{path}: expected a header row and records; the sheet is empty")
+    header = ["" if pd.isna(v) else str(v).strip() for v in raw.iloc[0]]
+    while header and not header[-1]:
+        header.pop()
+    _check_header(path, header)
+    body = raw.iloc[1:, : len(header)]
+    text = body.apply(lambda col: col.map(_cell_text)).astype("str")
+    text.columns = header
+    text = text.apply(lambda col: col.str.strip().replace("", None)) if len(text) else text
+    rows = body.index.to_numpy(dtype=np.int64) + 1  # the sheet row, as Excel numbers it
+    return RawFile(path, text.reset_index(drop=True), rows, "xlsx", "")
+
+
+def _cell_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
