@@ -142,9 +142,16 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
     if invalid:
         # Only the slow reader knows the line of each bad record; malformed files are small in practice.
         return _read_with_csv_module(path, encoding, delimiter)
-    frame = table.to_pandas()
-    frame = frame.apply(lambda col: col.str.strip().replace("", None)) if len(frame) else frame
+    frame = _tidy_text(table.to_pandas())
     return RawFile(path, frame, _physical_lines(frame), encoding, delimiter)
+
+
+def _tidy_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column text, stripped, with empty cells missing (an empty column stays a text column)."""
+    for column in frame.columns:
+        text = frame[column].astype("str").str.strip()
+        frame[column] = text.where(text != "", None).astype("str")
+    return frame
 
 
 def _physical_lines(frame: pd.DataFrame) -> np.ndarray:
@@ -205,7 +212,7 @@ def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawFile:
     body = raw.iloc[1:, : len(header)]
     text = body.apply(lambda col: col.map(_cell_text)).astype("str")
     text.columns = header
-    text = text.apply(lambda col: col.str.strip().replace("", None)) if len(text) else text
+    text = _tidy_text(text)
     rows = body.index.to_numpy(dtype=np.int64) + 1  # the sheet row, as Excel numbers it
     return RawFile(path, text.reset_index(drop=True), rows, "xlsx", "")
 

@@ -70,9 +70,12 @@ class ImportResult:
             lines.append("rejections by reason:")
             reasons = self.rejects["reason"].map(lambda r: r.split(":")[0]).value_counts()
             lines += [f"  {count:>7,}  {reason}" for reason, count in reasons.items()]
-        for label, counter in (("actors", self.unmatched_actors), ("regions", self.unmatched_regions)):
+        for counter, what in (
+            (self.unmatched_actors, "actors not in the reference table (kept under their own name; rows):"),
+            (self.unmatched_regions, "regions not in the reference table (region left empty, place kept; rows):"),
+        ):
             if counter:
-                lines.append(f"{label} not in the reference table (kept under their own name; rows):")
+                lines.append(what)
                 lines += [f"  {count:>7,}  {name}" for name, count in counter.most_common()]
         lines += self.notes
         return lines

@@ -1,0 +1,479 @@
+"""ACLED exports -> tidy tables.
+
+Reads the three shapes ACLED has exported (see ../shared/README.md): per event with actor2, before
+2019 and since 2023, and per actor, where an event is repeated once per actor and is merged back
+into one incident here. ACLED's conventions are kept visible rather than silently "fixed":
+its single fatality figure is the lowest reported, so it becomes count_min and count_best with
+no upper bound, and battle fatalities are victims of unknown status, never civilians.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from .output import Resolver
+from .reading import InputFileError, RawFile, read_table_file
+from .result import ImportResult, rejects_frame
+
+REQUIRED = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "actor1",
+    "inter1",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+)
+OPTIONAL = (
+    "sub_event_type",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "civilian_targeting",
+    "admin2",
+    "notes",
+    "source",
+    "timestamp",
+)
+
+#: (event_type, sub_event_type) -> our event type. Sub-event "" is the pre-2019 export, which had none.
+EVENT_TYPE_MAP: dict[tuple[str, str], str] = {
+    ("Battles", "Armed clash"): "armed_clash",
+    ("Battles", "Government regains territory"): "territory_change",
+    ("Battles", "Non-state actor overtakes territory"): "territory_change",
+    ("Violence against civilians", "Attack"): "attack",
+    ("Violence against civilians", "Abduction/forced disappearance"): "abduction_forced_disappearance",
+    ("Violence against civilians", "Sexual violence"): "sexual_violence",
+    ("Explosions/Remote violence", "Air/drone strike"): "air_drone_strike",
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack"): "shelling_artillery_missile",
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"): "remote_explosive",
+    ("Explosions/Remote violence", "Suicide bomb"): "suicide_bomb",
+    ("Explosions/Remote violence", "Grenade"): "other",
+    ("Explosions/Remote violence", "Chemical weapon"): "other",
+    ("Strategic developments", "Looting/property destruction"): "looting_property_destruction",
+    ("Strategic developments", "Arrests"): "arrests",
+    # Police firing on a crowd is violence by state forces against civilians, coded by ACLED as a protest.
+    ("Protests", "Excessive force against protesters"): "attack",
+    ("Riots", "Mob violence"): "other",
+    # The pre-2019 typology.
+    ("Battle-No change of territory", ""): "armed_clash",
+    ("Battle-Government regains territory", ""): "territory_change",
+    ("Battle-Non-state actor overtakes territory", ""): "territory_change",
+    ("Violence against civilians", ""): "attack",
+    ("Remote violence", ""): "other",  # strikes, shelling and IEDs together: not one of our types
+}
+_BATTLE_TYPES = {"Battles", "Battle-No change of territory", "Battle-Government regains territory"}
+_BATTLE_TYPES |= {"Battle-Non-state actor overtakes territory"}
+_VIOLENCE_AGAINST_CIVILIANS = {"Violence against civilians"}
+#: Sub-events that harm people other than by killing; ACLED gives no count, so the row carries none.
+_UNCOUNTED_HARM = {
+    "abduction_forced_disappearance": ("disappeared", "ACLED records an abduction or disappearance; no count given"),
+    "arrests": ("detained", "ACLED records arrests; no count given"),
+    "looting_property_destruction": ("property_looted", "ACLED records looting or destruction; no count given"),
+}
+#: ACLED replaced its numeric inter codes with labels in 2024; both are read.
+INTER_LABELS = {
+    "state forces": 1,
+    "rebel group": 2,
+    "political militia": 3,
+    "identity militia": 4,
+    "rioters": 5,
+    "protesters": 6,
+    "civilians": 7,
+    "external/other forces": 8,
+}
+_VICTIM_INTER = {5, 6, 7}  # rioters, protesters and civilians are never perpetrators of the harm counted
+_TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
+_GEO_PRECISION = {1: "exact", 2: "near", 3: "admin1"}
+_ID_OK = r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$"
+
+
+def detect_shape(columns: list[str]) -> str:
+    present = set(columns)
+    if "actor2" not in present:
+        return "ACLED per-actor export (one row per actor)"
+    if "civilian_targeting" in present:
+        return "ACLED per-event export (2023 columns)"
+    if "sub_event_type" in present:
+        return "ACLED per-event export (2019-2023 columns)"
+    return "ACLED per-event export (before 2019)"
+
+
+def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | None = None) -> ImportResult:
+    raw = read_table_file(path)
+    columns = {c.lower(): c for c in raw.frame.columns}
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise InputFileError(
+            f"{path}: expected an ACLED export; missing column(s): {', '.join(missing)}. "
+            f"An ACLED export has at least: {', '.join(REQUIRED)}"
+        )
+    frame = raw.frame.rename(columns={v: k for k, v in columns.items()})
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="str")
+    shape = detect_shape(list(columns))
+    rows = _parse_rows(frame, raw, today or dt.date.today())
+    per_actor = "actor2" not in columns
+    events, merged, rejected = _merge_per_actor(rows) if per_actor else _dedupe_per_event(rows)
+    result = _build(events, rows, path, resolver, dataset, shape, per_actor)
+    unreadable = rejects_frame(
+        [line for line, _ in raw.unreadable],
+        [None] * len(raw.unreadable),
+        [f"unreadable: {r}" for _, r in raw.unreadable],
+    )
+    result.rejects = pd.concat([rejected, unreadable], ignore_index=True) if len(unreadable) else rejected
+    result.rows_read = raw.records
+    result.rows_merged = merged
+    first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
+    result.deaths_read = int(rows.loc[first_of_event, "fatalities"].fillna(0).sum())
+    result.deaths_rejected = result.deaths_read - result.deaths_written
+    if per_actor:
+        result.notes.append(
+            "per-actor export: the order of actor1 and actor2 is not recorded; an event's first non-civilian "
+            "actor is taken as the primary actor"
+        )
+    return result
+
+
+def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFrame:
+    """One row per record, parsed, with the first reason (if any) it cannot be imported."""
+    out = pd.DataFrame(index=frame.index)
+    out["line"] = raw.lines
+    out["event_id"] = frame["event_id_cnty"]
+    out["date"] = _parse_dates(frame["event_date"])
+    out["time_precision"] = pd.to_numeric(frame["time_precision"], errors="coerce")
+    out["geo_precision"] = pd.to_numeric(frame["geo_precision"], errors="coerce")
+    out["fatalities"] = pd.to_numeric(frame["fatalities"], errors="coerce")
+    out["latitude"] = pd.to_numeric(frame["latitude"], errors="coerce")
+    out["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce")
+    out["inter1"] = _inter(frame["inter1"])
+    out["inter2"] = _inter(frame["inter2"])
+    for column in (
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "actor2",
+        "assoc_actor_2",
+        "country",
+        "admin1",
+        "admin2",
+        "location",
+        "notes",
+        "source",
+        "civilian_targeting",
+    ):
+        out[column] = frame[column]
+    out["published"] = pd.to_datetime(pd.to_numeric(frame["timestamp"], errors="coerce"), unit="s", errors="coerce")
+    keys = list(zip(out["event_type"].fillna(""), out["sub_event_type"].fillna(""), strict=True))
+    out["our_type"] = pd.Series([EVENT_TYPE_MAP.get(k) for k in keys], index=out.index, dtype=object)
+
+    lat_ok = out["latitude"].between(*MALI_LATITUDE_RANGE)
+    lon_ok = out["longitude"].between(*MALI_LONGITUDE_RANGE)
+    swapped = out["latitude"].between(*MALI_LONGITUDE_RANGE) & out["longitude"].between(*MALI_LATITUDE_RANGE)
+    checks = [
+        (out["event_id"].isna(), lambda r: "missing id: event_id_cnty is empty"),
+        (~out["event_id"].fillna("x").str.match(_ID_OK), lambda r: f"invalid id: event_id_cnty {r.event_id!r}"),
+        (out["country"].fillna("") != "Mali", lambda r: f"out of scope: country {r.country!r} (this tool covers Mali)"),
+        (
+            out["our_type"].isna(),
+            lambda r: (
+                "out of scope: ACLED "
+                + " / ".join(t for t in (r.event_type, r.sub_event_type) if isinstance(t, str))
+                + " records no violence against people or property by an armed actor"
+            ),
+        ),
+        (out["date"].isna(), lambda r: "invalid date: event_date is not a real date like '31 December 2020'"),
+        (out["date"].dt.date > today, lambda r: f"invalid date: {r.date.date()} is in the future"),
+        (~out["time_precision"].isin(list(_TIME_PRECISION)), lambda r: "invalid precision: time_precision not 1-3"),
+        (~out["geo_precision"].isin(list(_GEO_PRECISION)), lambda r: "invalid precision: geo_precision not 1-3"),
+        (
+            out["fatalities"].isna() | (out["fatalities"] < 0) | (out["fatalities"] % 1 != 0),
+            lambda r: "invalid count: fatalities is not a whole number >= 0",
+        ),
+        (
+            (~lat_ok | ~lon_ok) & swapped,
+            lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) look swapped (latitude, longitude)",
+        ),
+        (
+            ~lat_ok | ~lon_ok,
+            lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) are outside Mali or not numbers",
+        ),
+        (out["actor1"].isna(), lambda r: "missing actor: actor1 is empty"),
+    ]
+    reason = pd.Series(None, index=out.index, dtype=object)
+    for failed, describe in checks:
+        failed = failed.fillna(True) & reason.isna()
+        if failed.any():
+            reason[failed] = [describe(r) for r in out[failed].itertuples()]
+    out["reason"] = reason
+    out["civilian_row"] = out["inter1"].eq(7)
+    return out
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    text = text.str.strip()
+    long_form = pd.to_datetime(text, format="%d %B %Y", errors="coerce")
+    iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    return long_form.fillna(iso).astype("datetime64[us]")
+
+
+def _inter(values: pd.Series) -> pd.Series:
+    numeric = pd.to_numeric(values, errors="coerce")
+    labels = values.str.strip().str.lower().map(INTER_LABELS)
+    return numeric.fillna(labels).astype("Int64")
+
+
+def _dedupe_per_event(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """A repeated event_id_cnty is merged when the rows are identical, rejected when they differ."""
+    ok = rows[rows["reason"].isna()]
+    content = ok.drop(columns=["line"])
+    exact_repeat = content.duplicated(keep="first")
+    conflicting = ok["event_id"].duplicated(keep="first") & ~exact_repeat
+    reasons = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason"]]
+    conflicts = ok.loc[conflicting, ["line", "event_id"]].assign(
+        reason="duplicate id: another row has this event_id_cnty with different values"
+    )
+    events = ok[~exact_repeat & ~conflicting].copy()
+    events["civilians_present"] = events["inter2"].eq(7).fillna(False)
+    rejected = pd.concat([reasons, conflicts]).sort_values("line")
+    return events, int(exact_repeat.sum()), rejects_frame(rejected["line"], rejected["event_id"], rejected["reason"])
+
+
+_EVENT_LEVEL = ["date", "time_precision", "event_type", "sub_event_type", "fatalities", "location", "admin1"]
+
+
+def _merge_per_actor(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """Rows sharing an event_id_cnty become one event: its actors are the non-civilian rows' actor1,
+    and a civilians' row marks civilians as the target. Rows that disagree on the event are rejected."""
+    rows = rows.copy()
+    has_id = rows["event_id"].notna()
+    bad_in_event = rows[has_id & rows["reason"].notna()]["event_id"].unique()
+    spoilt = has_id & rows["event_id"].isin(bad_in_event) & rows["reason"].isna()
+    rows.loc[spoilt, "reason"] = "inconsistent event: another row of this event was rejected"
+    ok = rows[rows["reason"].isna()]
+    disagreeing = ok.groupby("event_id", sort=False)[_EVENT_LEVEL].nunique(dropna=False).gt(1)
+    split_ids = disagreeing.index[disagreeing.any(axis=1)]
+    if len(split_ids):
+        which = disagreeing.loc[split_ids].apply(lambda r: ", ".join(r.index[r]), axis=1)
+        bad = ok["event_id"].isin(split_ids)
+        rows.loc[ok.index[bad], "reason"] = [
+            f"inconsistent event: its rows disagree on {which[i]}" for i in ok.loc[bad, "event_id"]
+        ]
+        ok = rows[rows["reason"].isna()]
+    actors = ok[~ok["civilian_row"]]
+    civilians = ok.groupby("event_id", sort=False)["civilian_row"].any()
+    first = ok.drop_duplicates("event_id", keep="first").set_index("event_id", drop=False)
+    events = first.copy()
+    events["civilians_present"] = civilians.reindex(events.index).fillna(False).to_numpy()
+    # The actor rows in file order; the first is the primary actor, the others the other side.
+    events["actor_rows"] = actors.groupby("event_id", sort=False).apply(
+        lambda g: list(zip(g["actor1"], g["assoc_actor_1"], g["inter1"], strict=True)), include_groups=False
+    )
+    events = events.reset_index(drop=True)
+    merged = len(ok) - len(events)
+    rejected = rows[rows["reason"].notna()]
+    return events, merged, rejects_frame(rejected["line"], rejected["event_id"], rejected["reason"])
+
+
+def _build(
+    events: pd.DataFrame,
+    rows: pd.DataFrame,
+    path: Path,
+    resolver: Resolver,
+    dataset: str,
+    shape: str,
+    per_actor: bool,
+) -> ImportResult:
+    ids = "acled-" + events["event_id"]
+    battle = events["event_type"].isin(_BATTLE_TYPES)
+    targeting_flag = events["civilian_targeting"].fillna("").str.strip().str.lower().eq("civilian targeting")
+    against_civilians = events["event_type"].isin(_VIOLENCE_AGAINST_CIVILIANS) | (
+        events["sub_event_type"].fillna("") == "Excessive force against protesters"
+    )
+    civilian_target = (against_civilians | targeting_flag | events["civilians_present"]) & ~battle
+    start, end = _date_window(events["date"], events["time_precision"])
+    exact_place = events["geo_precision"].isin([1, 2])
+    region = resolver.region_names(events["admin1"])
+    incidents = pd.DataFrame(
+        {
+            "incident_id": ids,
+            "record_type": "event",
+            "title": _titles(events),
+            "summary": events["notes"],
+            "start_date": start,
+            "end_date": end,
+            "date_precision": events["time_precision"].map(_TIME_PRECISION),
+            "country": "MLI",
+            "admin1": region,
+            "admin2": events["admin2"],
+            "location_name": events["location"],
+            # ACLED's region-level points stand for the whole region: not a place to map as a dot.
+            "latitude": events["latitude"].where(exact_place),
+            "longitude": events["longitude"].where(exact_place),
+            "location_precision": events["geo_precision"].map(_GEO_PRECISION),
+            "event_type": events["our_type"],
+            "is_civilian_targeting": civilian_target.map({True: "true", False: "false"}),
+            "dataset": dataset,
+            "external_id": events["event_id"],
+            "verification_note": _unmatched_region_notes(events["admin1"], region),
+        }
+    )
+    perpetrators = _perpetrators(events, ids, battle, resolver, per_actor)
+    casualties = _casualties(events, ids, battle, civilian_target)
+    sources = pd.DataFrame(
+        {
+            "incident_id": ids,
+            "publisher": "ACLED",
+            "source_type": "dataset",
+            "stance": "reports",
+            "published_date": events["published"].dt.date.astype("str").where(events["published"].notna()),
+            "title": "ACLED event " + events["event_id"],
+            "document": path.name,
+            "carried_by": events["source"],
+        }
+    )
+    return ImportResult(
+        source_file=path,
+        dataset=dataset,
+        shape=shape,
+        rows_read=len(rows),
+        incidents=incidents,
+        perpetrators=perpetrators,
+        casualties=casualties,
+        sources=sources,
+    )
+
+
+def _date_window(date: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ACLED codes a week or month as one day inside it; the true date lies in this window."""
+    week = precision.eq(2)
+    month = precision.eq(3)
+    start = date.mask(week, date - pd.Timedelta(days=6)).mask(month, date.dt.to_period("M").dt.start_time)
+    end = date.mask(week, date + pd.Timedelta(days=6)).mask(month, date.dt.to_period("M").dt.end_time.dt.normalize())
+    today = pd.Timestamp(dt.date.today())
+    return start.astype("datetime64[us]"), end.clip(upper=today).astype("datetime64[us]")
+
+
+def _titles(events: pd.DataFrame) -> pd.Series:
+    kind = events["sub_event_type"].fillna(events["event_type"])
+    return kind + ": " + events["actor1"].fillna("unknown actor") + " in " + events["location"].fillna("Mali")
+
+
+def _unmatched_region_notes(names: pd.Series, resolved: pd.Series) -> pd.Series:
+    unmatched = names.notna() & resolved.isna()
+    return ("ACLED admin1 '" + names + "' is not in regions.csv; region left empty").where(unmatched)
+
+
+def _split_actors(values: pd.Series) -> pd.Series:
+    names = values.dropna().str.split(";").explode().astype("str").str.strip()
+    return names[names != ""]
+
+
+def _perpetrators(
+    events: pd.DataFrame, ids: pd.Series, battle: pd.Series, resolver: Resolver, per_actor: bool
+) -> pd.DataFrame:
+    parts = []  # rank orders an event's rows so that a primary role wins over a later mention
+
+    def add(index, names, inter, role, rank):
+        parts.append(pd.DataFrame({"row": index, "name": names, "inter": inter, "role": role, "rank": rank}))
+
+    if per_actor:
+        listed = events["actor_rows"].map(lambda v: v if isinstance(v, list) else []).explode().dropna()
+        flat = pd.DataFrame(listed.tolist(), columns=["actor", "assoc", "inter"], index=listed.index)
+        flat["position"] = flat.groupby(level=0).cumcount()
+        first = flat["position"].eq(0)
+        add(flat.index, flat["actor"], flat["inter"], np.where(first, "primary", "opponent"), np.where(first, 0, 2))
+        assoc = flat.reset_index(names="row").assign(name=lambda f: f["assoc"].str.split(";")).explode("name")
+        assoc["name"] = assoc["name"].str.strip().replace("", None)
+        assoc = assoc.dropna(subset=["name"])
+        first = assoc["position"].eq(0)
+        add(
+            assoc["row"],
+            assoc["name"],
+            pd.NA,
+            np.where(first, "associated", "opponent_associated"),
+            np.where(first, 1, 3),
+        )
+    else:
+        add(events.index, events["actor1"], events["inter1"], "primary", 0)
+        assoc1 = _split_actors(events["assoc_actor_1"])
+        add(assoc1.index, assoc1.to_numpy(), pd.NA, "associated", 1)
+        # actor2 is the other side, unless it is the civilians (or protesters, rioters) who were harmed.
+        side2 = events["actor2"].notna() & ~events["inter2"].isin(list(_VICTIM_INTER)).fillna(False)
+        add(events.index[side2], events.loc[side2, "actor2"], events.loc[side2, "inter2"], "opponent", 2)
+        assoc2 = _split_actors(events.loc[side2, "assoc_actor_2"])
+        add(assoc2.index, assoc2.to_numpy(), pd.NA, "opponent_associated", 3)
+    table = pd.concat(parts, ignore_index=True)
+    table = table[~table["inter"].isin(list(_VICTIM_INTER)).fillna(False)]
+    table["actor"] = resolver.actor_names(table["name"], table["inter"].astype("str"), origin="ACLED")
+    table["incident_id"] = ids.loc[table["row"]].to_numpy()
+    table = table.sort_values(["row", "rank"], kind="stable").drop_duplicates(["incident_id", "actor"])
+    coded_as = table["role"].map(
+        {
+            "primary": "actor1",
+            "associated": "an actor associated with actor1",
+            "opponent": "actor2, the other side",
+            "opponent_associated": "an actor associated with actor2, the other side",
+        }
+    )
+    basis = "ACLED codes " + table["name"] + " as " + coded_as
+    table["role"] = table["role"].replace("opponent_associated", "opponent")
+    return pd.DataFrame(
+        {
+            "incident_id": table["incident_id"],
+            "actor": table["actor"],
+            "role": table["role"],
+            "attribution": "single_source",
+            "attribution_basis": basis,
+        }
+    )
+
+
+def _casualties(events: pd.DataFrame, ids: pd.Series, battle: pd.Series, civilian_target: pd.Series) -> pd.DataFrame:
+    fatalities = events["fatalities"].astype("Int64")
+    status = np.where(civilian_target, "civilian", "unknown")
+    words = "ACLED fatalities: " + fatalities.astype("str")
+    words = words.where(fatalities != 0, words + " (ACLED records 0 when no figure is reported)")
+    words = words.where(~battle, words + " (battle: status of the dead not established)")
+    killed = pd.DataFrame(
+        {
+            "incident_id": ids,
+            "harm": "killed",
+            "victim_status": status,
+            "victim_group": "all",
+            "count_min": fatalities,
+            "count_best": fatalities,
+            "count_max": pd.array([pd.NA] * len(events), dtype="Int64"),
+            "count_text": words,
+        }
+    )
+    other = []
+    for event_type, (harm, text) in _UNCOUNTED_HARM.items():
+        mask = events["our_type"].eq(event_type)
+        if mask.any():
+            other.append(
+                pd.DataFrame(
+                    {
+                        "incident_id": ids[mask],
+                        "harm": harm,
+                        "victim_status": np.where(civilian_target[mask], "civilian", "unknown"),
+                        "victim_group": "all",
+                        "count_text": text,
+                    }
+                )
+            )
+    return pd.concat([killed, *other], ignore_index=True)
