@@ -64,10 +64,8 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
     ]
     if problems:
         return None, sorted(problems, key=Problem.sort_key)
-    frames["perpetrators"]["actor"] = frames["perpetrators"]["actor"].map(actors.resolve)
-    frames["incidents"]["admin1"] = frames["incidents"]["admin1"].map(
-        lambda v: regions.resolve(v) if isinstance(v, str) else None
-    )
+    frames["perpetrators"]["actor"] = actors.resolve_series(frames["perpetrators"]["actor"])
+    frames["incidents"]["admin1"] = regions.resolve_series(frames["incidents"]["admin1"])
     return Dataset(data_dir=data_dir, **frames), []
 
 

@@ -31,6 +31,11 @@ class NameIndex:
             return None
         return self.lookup.get(self.normaliser(name))
 
+    def resolve_series(self, names: pd.Series) -> pd.Series:
+        """``resolve`` for a whole column, normalising each distinct name once (imports have millions)."""
+        mapping = {name: self.resolve(name) for name in names.dropna().unique()}
+        return names.map(mapping)
+
 
 def actor_index(actors: pd.DataFrame) -> NameIndex:
     return NameIndex(actors, "actor", normalise_name)

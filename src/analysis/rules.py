@@ -57,13 +57,12 @@ def _foreign_keys(frames, lines, indexes: dict[str, NameIndex]) -> list[Problem]
             (ref_column,) = fk.ref_columns
             if fk.via_alias:
                 index = indexes[fk.table]
-                known = frame[column].map(
-                    lambda v, index=index: v is None or pd.isna(v) or index.resolve(v) is not None
-                )
+                values = frame[column]
+                known = values.isna() | index.resolve_series(values).notna()
                 expected = f"a name or alias listed in {TABLES[fk.table].path}"
             else:
-                targets = set(frames[fk.table][ref_column].dropna())
-                known = frame[column].map(lambda v, targets=targets: v is None or pd.isna(v) or v in targets)
+                targets = frames[fk.table][ref_column].dropna()
+                known = frame[column].isna() | frame[column].isin(targets)
                 expected = f"an {ref_column} listed in {TABLES[fk.table].path}"
             for row in frame.index[~known.astype(bool)]:
                 problems.append(_problem(table.name, lines, row, column, frame.at[row, column], expected))

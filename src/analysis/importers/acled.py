@@ -178,8 +178,8 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     ):
         out[column] = frame[column]
     out["published"] = pd.to_datetime(pd.to_numeric(frame["timestamp"], errors="coerce"), unit="s", errors="coerce")
-    keys = list(zip(out["event_type"].fillna(""), out["sub_event_type"].fillna(""), strict=True))
-    out["our_type"] = pd.Series([EVENT_TYPE_MAP.get(k) for k in keys], index=out.index, dtype=object)
+    type_key = out["event_type"].fillna("") + "|" + out["sub_event_type"].fillna("")
+    out["our_type"] = type_key.map({f"{a}|{b}": ours for (a, b), ours in EVENT_TYPE_MAP.items()})
 
     lat_ok = out["latitude"].between(*MALI_LATITUDE_RANGE)
     lon_ok = out["longitude"].between(*MALI_LONGITUDE_RANGE)

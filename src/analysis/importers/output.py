@@ -72,7 +72,7 @@ class Resolver:
                     }
             mapping[name] = canonical
         resolved = names.map(mapping)
-        unknown = present[present.map(lambda n: self.actors.resolve(n) is None)]
+        unknown = present[self.actors.resolve_series(present).isna()]
         self.unmatched_actors.update(unknown.value_counts().to_dict())
         if inter_codes is not None:
             for name, code in zip(unknown, inter_codes.loc[unknown.index], strict=True):
