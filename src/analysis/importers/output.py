@@ -105,6 +105,7 @@ def publish(result: ImportResult, out_dir: str | Path, reference_dir: Path | Non
     out_dir = Path(out_dir).resolve()
     _check_target(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted(out_dir)
     staging = out_dir.parent / f".{out_dir.name}.importing-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     try:
@@ -144,6 +145,18 @@ def _write(result: ImportResult, directory: Path, reference: dict[str, pd.DataFr
     result.rejects.reindex(columns=REJECT_COLUMNS).to_csv(directory / REJECTS_CSV, index=False, lineterminator="\n")
     (directory / REPORT_TXT).write_text("\n".join(result.report_lines()) + "\n", encoding="utf-8")
     (directory / REPORT_JSON).write_text(result.report_json() + "\n", encoding="utf-8")
+
+
+def _recover_interrupted(out_dir: Path) -> None:
+    """Undo what a killed import left: its staging folder, and a previous output set aside but not replaced."""
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.importing-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.replaced-*"))
+    if retired and not out_dir.exists():
+        os.replace(retired[-1], out_dir)
+        retired = retired[:-1]
+    for old in retired:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
