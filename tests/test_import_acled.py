@@ -240,3 +240,16 @@ def test_reimport_replaces_the_previous_output(tmp_path):
 def test_every_shape_validates(tmp_path, name):
     _, out = imported(tmp_path, name)
     assert len(load_dataset(out).incidents) > 0
+
+
+def test_default_report_renders_on_an_imported_dataset(tmp_path):
+    import re
+
+    from analysis.render import render
+
+    _, out = imported(tmp_path, "per_event_2023")
+    result = render(out_dir=tmp_path / "reports", parameters={"data_dir": str(out)}, formats=("html",), slug="acled")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", result.files["html"].read_text(encoding="utf-8")))
+    casualties = pd.read_csv(out / "casualties.csv")
+    civilians = casualties[(casualties["harm"] == "killed") & (casualties["victim_status"] == "civilian")]
+    assert f"killed at least {int(civilians['count_min'].sum())} civilians" in text
