@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from . import style
 from .aggregate import ESTIMATE_COLUMN, period_labels
@@ -120,3 +121,60 @@ def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str
     if marks:
         legend = "   ".join(f"{n}: {text}" for n, (_, text) in enumerate(marks, start=1))
         ax.figure.text(0.01, 0.01, "Key dates — " + legend, fontsize=6.5, color="#333333", wrap=True)
+
+
+def killed_by_dataset(table: pd.DataFrame, *, estimate: str = "best", max_panels: int = 8) -> Figure:
+    """Grouped bars from ``compare.killed_by_actor_year``: a panel per perpetrator group (the largest first),
+    years along it, one bar per dataset in the group's colour shaded by dataset, the min-max range as a
+    whisker; "n/c" where a dataset does not cover the year, * where it covers only part of it."""
+    style.apply()
+    column = ESTIMATE_COLUMN[estimate]
+    datasets = list(table.attrs.get("datasets", dict.fromkeys(table["dataset"])))
+    peak = table.groupby("actor", sort=False)[column].max().fillna(0)
+    actors = list(peak[peak > 0].sort_values(ascending=False, kind="stable").index[:max_panels])
+    columns = 2 if len(actors) > 1 else 1
+    rows = max(1, -(-len(actors) // columns))
+    fig = Figure(figsize=(8, 0.6 + 2.3 * rows))
+    if not actors:
+        return _empty(fig, fig.subplots(), "No civilians killed in the incidents selected, in any dataset")
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
+    years = sorted(table["year"].unique())
+    width = 0.8 / len(datasets)
+    x = np.arange(len(years))
+    partial = False
+    for ax, actor in zip(axes, actors, strict=False):
+        rows_of_actor = table[table["actor"] == actor].set_index(["dataset", "year"])
+        top = rows_of_actor["count_max"].max()
+        for position, label in enumerate(datasets):
+            offset = x - 0.4 + width * (position + 0.5)
+            for i, year in enumerate(years):
+                r = rows_of_actor.loc[(label, year)]
+                if not r["covered"]:
+                    ax.text(offset[i], 0, "n/c", ha="center", va="bottom", fontsize=6, color="#777777")
+                    continue
+                value = int(r[column])
+                ax.bar(offset[i], value, width=width * 0.92, **style.dataset_bar_style(actor, position))
+                if r["count_min"] != r["count_max"]:
+                    ax.errorbar(
+                        offset[i],
+                        value,
+                        yerr=[[value - r["count_min"]], [r["count_max"] - value]],
+                        **style.RANGE_WHISKER,
+                    )
+                mark = "" if r["whole_year"] else "*"
+                partial |= not r["whole_year"]
+                ax.text(offset[i], r["count_max"], f"{value:,}{mark}", ha="center", va="bottom", fontsize=6.5)
+        ax.set_ylim(0, max(1, top) * 1.22)
+        ax.set_xlim(-0.5, len(years) - 0.5)
+        ax.set_axisbelow(True)
+        ax.set_xticks(x, [str(y) for y in years], fontsize=8)
+        ax.set_title(actor, fontsize=9)
+        ax.tick_params(axis="y", labelsize=7)
+    for ax in axes[len(actors) :]:
+        ax.set_axis_off()
+    handles = [Patch(label=label, **style.dataset_legend_style(i)) for i, label in enumerate(datasets)]
+    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=8, bbox_to_anchor=(0.5, 1.0))
+    note = f"Civilians killed ({estimate} estimate) by perpetrator group; whiskers: min–max; n/c: year not covered"
+    fig.text(0.01, 0.005, note + ("; * dataset covers only part of the year" if partial else ""), fontsize=6.5)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.94))
+    return fig

@@ -84,8 +84,15 @@ def render_inputs(notebook: Path, parameters: dict, formats: tuple[str, ...]) ->
     """Fingerprints of what a render depends on: data, notebook, parameters and formats.
 
     ``input_hash`` decides whether a render can be skipped; the rest goes into the manifest."""
-    data_dir = Path(parameters.get("data_dir") or config.DATA_DIR)
-    inputs = {"data_dir": str(data_dir), "data_sha256": data_hash(data_dir), "notebook_sha256": file_hash(notebook)}
+    dirs = parameters.get("data_dirs")
+    if isinstance(dirs, dict) and dirs:  # a comparison: every labelled directory ("" is the embedded data/)
+        found = {str(k): config.PROJECT_ROOT / v if v else config.DATA_DIR for k, v in dirs.items()}
+        digest = hashlib.sha256(json.dumps({k: data_hash(v) for k, v in found.items()}, sort_keys=True).encode())
+        inputs = {"data_dir": {k: str(v) for k, v in found.items()}, "data_sha256": digest.hexdigest()}
+    else:
+        data_dir = Path(parameters.get("data_dir") or config.DATA_DIR)
+        inputs = {"data_dir": str(data_dir), "data_sha256": data_hash(data_dir)}
+    inputs["notebook_sha256"] = file_hash(notebook)
     payload = json.dumps(
         {
             "data": inputs["data_sha256"],
