@@ -20,16 +20,76 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-HEADER = (
-    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
-    "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
-    "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp"
-).split(",")
+HEADER = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
 KINDS = [  # event_type, sub_event_type, actor1, inter1, actor2, inter2, civilian_targeting
-    ("Violence against civilians", "Attack", "Military Forces of Mali (2021-)", "1", "Civilians (Mali)", "7", "Civilian targeting"),
-    ("Violence against civilians", "Attack", "JNIM: Group for Support of Islam and Muslims", "2", "Civilians (Mali)", "7", "Civilian targeting"),
-    ("Battles", "Armed clash", "JNIM: Group for Support of Islam and Muslims", "2", "Military Forces of Mali (2021-)", "1", ""),
-    ("Explosions/Remote violence", "Air/drone strike", "Military Forces of Mali (2021-)", "1", "Civilians (Mali)", "7", "Civilian targeting"),
+    (
+        "Violence against civilians",
+        "Attack",
+        "Military Forces of Mali (2021-)",
+        "1",
+        "Civilians (Mali)",
+        "7",
+        "Civilian targeting",
+    ),
+    (
+        "Violence against civilians",
+        "Attack",
+        "JNIM: Group for Support of Islam and Muslims",
+        "2",
+        "Civilians (Mali)",
+        "7",
+        "Civilian targeting",
+    ),
+    (
+        "Battles",
+        "Armed clash",
+        "JNIM: Group for Support of Islam and Muslims",
+        "2",
+        "Military Forces of Mali (2021-)",
+        "1",
+        "",
+    ),
+    (
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        "Military Forces of Mali (2021-)",
+        "1",
+        "Civilians (Mali)",
+        "7",
+        "Civilian targeting",
+    ),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED", "Islamic State (Sahel)", "2", "", "", ""),
     ("Protests", "Peaceful protest", "Protesters (Mali)", "6", "", "", ""),
 ]
