@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 MALI_LATITUDE_RANGE = (10.0, 25.1)
 MALI_LONGITUDE_RANGE = (-12.3, 4.3)
 
+#: The longest text a cell may hold, in characters. A summary or a quotation is a few sentences;
+#: anything near this long is a paste gone wrong, and belongs in the source document instead.
+MAX_CELL_CHARACTERS = 100_000
+
 #: Our incident typology. Each value maps to the ACLED event type and sub-event type it
 #: corresponds to, so that imported and curated data share one vocabulary.
 EVENT_TYPES: dict[str, tuple[str, str, str]] = {

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from ..schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE, MAX_CELL_CHARACTERS
 from .output import Resolver
 from .reading import InputFileError, RawFile, read_table_file
 from .result import ImportResult, rejects_frame
@@ -213,6 +213,10 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
             lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) are outside Mali or not numbers",
         ),
         (out["actor1"].isna(), lambda r: "missing actor: actor1 is empty"),
+        (
+            _longest_text(frame) > MAX_CELL_CHARACTERS,
+            lambda r: f"field too long: a cell holds more than {MAX_CELL_CHARACTERS:,} characters",
+        ),
     ]
     reason = pd.Series(None, index=out.index, dtype=object)
     for failed, describe in checks:
@@ -222,6 +226,11 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     out["reason"] = reason
     out["civilian_row"] = out["inter1"].eq(7)
     return out
+
+
+def _longest_text(frame: pd.DataFrame) -> pd.Series:
+    lengths = [frame[c].str.len().fillna(0) for c in frame.columns]
+    return pd.concat(lengths, axis=1).max(axis=1)
 
 
 def _parse_dates(text: pd.Series) -> pd.Series:

@@ -6,6 +6,7 @@ import importlib
 from pathlib import Path
 
 from .output import Resolver, publish, reference_tables
+from .reading import InputFileError
 from .result import ImportResult
 
 #: kind -> (module, function, default dataset name)
@@ -32,5 +33,12 @@ def run_import(
     result.unmatched_actors = resolver.unmatched_actors
     result.unmatched_regions = resolver.unmatched_regions
     result.new_actors = resolver.new_actors()
+    if result.rows_read == 0:
+        raise InputFileError(f"{file}: expected records after the header; the file has only a header")
+    if result.rows_written == 0:
+        reasons = "\n".join(f"  {line}" for line in result.report_lines())
+        raise InputFileError(
+            f"{file}: expected at least one row that can be imported; every row was rejected:\n{reasons}"
+        )
     publish(result, out_dir, reference_dir)
     return result
