@@ -57,9 +57,11 @@ class Resolver:
         and is added to the output's actors table, so that it is listed and never dropped."""
         present = names.dropna()
         mapping = {}
+        unknown_names = set()
         for name in present.unique():
             canonical = self.actors.resolve(name)
             if canonical is None:
+                unknown_names.add(name)
                 key = normalise_name(name)
                 canonical = self._new_actor_keys.setdefault(key, name)
                 if canonical not in self.new_actor_rows:
@@ -72,7 +74,7 @@ class Resolver:
                     }
             mapping[name] = canonical
         resolved = names.map(mapping)
-        unknown = present[present.map(lambda n: self.actors.resolve(n) is None)]
+        unknown = present[present.isin(unknown_names)]
         self.unmatched_actors.update(unknown.value_counts().to_dict())
         if inter_codes is not None:
             for name, code in zip(unknown, inter_codes.loc[unknown.index], strict=True):
