@@ -265,3 +265,16 @@ def test_no_traceback_in_a_real_process(tmp_path):
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_own_table_with_a_one_megabyte_summary(tmp_path, capsys):
+    frame = pd.read_csv(TABLE, sep=";", encoding="cp1252", dtype=str)
+    frame.loc[0, "Description"] = "Exemple fictif. " + "x" * 1_000_000
+    path = tmp_path / "liste.csv"
+    frame.to_csv(path, sep=";", index=False, encoding="cp1252")
+    code, stdout, err = run(
+        ["import", "table", str(path), "--mapping", str(MAPPING), "--out", str(tmp_path / "o")], capsys
+    )
+    assert code == 0, err
+    assert "field too long" in stdout and "balance:            ok" in stdout
+    load_dataset(tmp_path / "o")
