@@ -91,7 +91,9 @@ def test_count_min_greater_than_count_max(tmp_path):
 
 def test_negative_count(tmp_path):
     problems = problems_for(tmp_path, lambda t: t["casualties"][1].update(count_min="-2"))
-    assert problems == ["casualties.csv:3, column 'count_min', value '-2': expected a number in the range 0.."]
+    assert problems == [
+        "casualties.csv:3, column 'count_min', value '-2': expected a number of at least 0 (a count cannot be negative)"
+    ]
 
 
 def test_end_before_start(tmp_path):

@@ -135,7 +135,8 @@ def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.D
     best_grade = leading.assign(r=leading["attribution"].map(rank)).groupby("incident_id")["r"].min()
     involved = perps.groupby("incident_id")["actor"].agg(in_reference_order)
 
-    inc["perpetrator_group"] = inc["incident_id"].map(groups).fillna(UNKNOWN_PERPETRATOR)
+    # object first: with no primary or joint actor at all the mapped column is float, and a text fill fails.
+    inc["perpetrator_group"] = inc["incident_id"].map(groups).astype(object).fillna(UNKNOWN_PERPETRATOR)
     inc["grade"] = (
         inc["incident_id"].map(best_grade).map(lambda r: ATTRIBUTION_ORDER[int(r)] if pd.notna(r) else "single_source")
     )

@@ -26,6 +26,10 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 FORMATS = ("html", "pdf")
 BUILDS = ".builds"
 FAILED = "_failed"
+#: The notebook parameter through which render asks for the report's tables as spreadsheet CSV files,
+#: and the folder beside report.html that receives them.
+TABLES_PARAMETER = "tables_dir"
+TABLES_DIR = "tables"
 PACKAGES = ("pandas", "pandera", "matplotlib", "papermill", "nbconvert", "weasyprint", "mali-civilian-harm")
 
 
@@ -125,6 +129,19 @@ def _versions() -> dict[str, str]:
     return versions
 
 
+def _declares(notebook: Path, name: str) -> bool:
+    """Whether the notebook's parameters cell declares ``name``."""
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return False
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell.get("source", []))
+            return bool(re.search(rf"^{re.escape(name)}\s*[:=]", source, flags=re.M))
+    return False
+
+
 def execute(notebook: Path, output: Path, parameters: dict) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -199,8 +216,11 @@ def render(
     try:
         started = time.perf_counter()
         executed = staging / "report.ipynb"
+        run_parameters = dict(parameters)
+        if _declares(notebook, TABLES_PARAMETER):
+            run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
         try:
-            execute(notebook, executed, parameters)
+            execute(notebook, executed, run_parameters)
         except _CellFailed as failure:
             kept = _keep_failed(out_dir, slug, stamp, executed)
             raise RenderError(
@@ -210,6 +230,8 @@ def render(
             ) from None
         seconds["execute"] = time.perf_counter() - started
         files = {"notebook": executed}
+        if (staging / TABLES_DIR).is_dir():
+            files["tables"] = staging / TABLES_DIR
         html = None
         if "html" in formats or "pdf" in formats:
             started = time.perf_counter()

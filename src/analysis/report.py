@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,10 +14,16 @@ from . import config, figures, maps, style, tables
 from .aggregate import Selection, aggregate, selection_from_parameters
 from .dataset import Dataset, load_dataset
 
+# HTML's special characters, and every character Markdown gives a meaning to (links, images, emphasis,
+# headings, lists, tables, autolinked URLs), as numeric character references: they show as themselves in
+# HTML and in Markdown, and never become markup. Line breaks become spaces so data cannot start a block.
+_SAFE = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|:~"}
+_SAFE.update({ord("\n"): " ", ord("\r"): " "})
+
 
 def esc(value) -> str:
-    """Text from data or parameters, made safe to place in HTML or Markdown."""
-    return html.escape(str(value), quote=True)
+    """Text from data or parameters, made safe to place in HTML or in Markdown that nbconvert renders."""
+    return str(value).translate(_SAFE)
 
 
 def date_text(value: pd.Timestamp | None) -> str:
@@ -159,3 +164,10 @@ def png(fig) -> Image:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=style.DPI, bbox_inches="tight", metadata={"Software": None})
     return Image(data=buffer.getvalue(), format="png", width=int(fig.get_figwidth() * 96))
+
+
+def export_tables(r: Report, directory: str) -> None:
+    """Write the report's tables as CSV files for spreadsheets (see ``analysis.export``)."""
+    from .export import write_report_tables
+
+    write_report_tables(r, Path(directory))

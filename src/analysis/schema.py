@@ -137,6 +137,7 @@ class Table:
     required: tuple[str, ...]  # columns that may not be empty
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
+    min_rows: int = 0  # a file with fewer records is refused (a header alone is not a dataset)
 
 
 def _f(name, dtype, description, **kw) -> Field:
@@ -441,6 +442,7 @@ TABLES: dict[str, Table] = {
                 _ALL_REGIONS_FK,
                 ForeignKey(("parent_incident_id",), "incidents", ("incident_id",)),
             ),
+            min_rows=1,
         ),
         Table(
             "perpetrators",
@@ -509,6 +511,7 @@ TABLES: dict[str, Table] = {
             required=("actor", "actor_type", "description"),
             primary_key=("actor",),
             foreign_keys=(ForeignKey(("successor",), "actors", ("actor",)),),
+            min_rows=1,
         ),
         Table(
             "regions",
@@ -534,6 +537,7 @@ TABLES: dict[str, Table] = {
             ),
             primary_key=("region",),
             foreign_keys=(ForeignKey(("parent_region",), "regions", ("region",)),),
+            min_rows=1,
         ),
         Table(
             "key_dates",
@@ -552,6 +556,7 @@ TABLES: dict[str, Table] = {
             ),
             required=("key_date_id", "date", "date_precision", "label", "description", "source_publisher"),
             primary_key=("key_date_id",),
+            min_rows=1,
         ),
     ]
 }
@@ -573,6 +578,8 @@ def data_dictionary_markdown() -> str:
         for fk in table.foreign_keys:
             alias = " (or an alias)" if fk.via_alias else ""
             lines.append(f"`{', '.join(fk.columns)}` refers to `{fk.table}.{', '.join(fk.ref_columns)}`{alias}.")
+        if table.min_rows:
+            lines.append(f"At least {table.min_rows} record{'s' if table.min_rows > 1 else ''}.")
         lines += ["", "| column | type | required | allowed values | description |", "|---|---|---|---|---|"]
         for f in table_fields(table.name):
             allowed = ", ".join(f"`{v}`" for v in f.allowed) if f.allowed else ""
@@ -591,6 +598,14 @@ def data_dictionary_markdown() -> str:
     ]
     for key, (etype, sub, meaning) in EVENT_TYPES.items():
         lines.append(f"| `{key}` | {etype} | {sub} | {meaning} |")
+    lines += [
+        "",
+        "## Files",
+        "",
+        'Every table is a UTF-8 CSV file (a byte-order mark is accepted) with `,` between values, `"` around values '
+        "that hold a comma, a quote or a line break, and `\\n` or `\\r\\n` line ends. The first line is the header. "
+        f"A cell holds at most {MAX_CELL_CHARACTERS:,} characters.",
+    ]
     lines += ["", "## Words instead of numbers", "", "| words | count_min |", "|---|---|"]
     lines += [f"| {w} | {n} |" for w, n in COUNT_WORDS.items()]
     return "\n".join(lines) + "\n"

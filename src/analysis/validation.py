@@ -113,6 +113,8 @@ def check_columns(typed: pd.DataFrame, raw: RawTable, table: Table, bad_cells: s
         cases = err.failure_cases
     problems: list[Problem] = []
     reported_keys: set[int] = set()
+    key_lines = _lines_by_key(raw, table)
+    swapped = _swapped_coordinates(typed)
     for case in cases.itertuples(index=False):
         row = None if pd.isna(case.index) else int(case.index)
         column = case.column
@@ -127,10 +129,49 @@ def check_columns(typed: pd.DataFrame, raw: RawTable, table: Table, bad_cells: s
             reported_keys.add(row)
             key = ", ".join(table.primary_key)
             key_value = " | ".join(str(raw.frame.at[row, c]) for c in table.primary_key)
-            problems.append(Problem(table.path, line, key, key_value, f"a unique key ({key}); this one is repeated"))
+            others = [str(n) for n in key_lines.get(key_value, []) if n != line]
+            where = f" on line {', '.join(others)}" if others else ""
+            problems.append(
+                Problem(table.path, line, key, key_value, f"a unique key ({key}); this one is repeated{where}")
+            )
             continue
-        problems.append(Problem(table.path, line, column, value, _check_expectation(FIELDS.get(column), check)))
+        expected = _check_expectation(FIELDS.get(column), check)
+        if (row, column) in swapped:
+            expected = expected.split(";")[0] + f"; they look swapped: {swapped[row, column]} would be inside Mali"
+        problems.append(Problem(table.path, line, column, value, expected))
     return problems
+
+
+def _lines_by_key(raw: RawTable, table: Table) -> dict[str, list[int]]:
+    """The lines each primary-key value is on, written as in the uniqueness message."""
+    found: dict[str, list[int]] = {}
+    keys = raw.frame[list(table.primary_key)].astype(str).agg(" | ".join, axis=1) if len(raw.frame) else []
+    for key, line in zip(keys, raw.lines, strict=True):
+        found.setdefault(key, []).append(line)
+    return found
+
+
+#: Latitude and longitude columns, declared in the schema with Mali's extent as their range.
+COORDINATE_PAIRS = (("latitude", "longitude"), ("centroid_latitude", "centroid_longitude"))
+
+
+def _swapped_coordinates(typed: pd.DataFrame) -> dict[tuple[int, str], str]:
+    """(row, column) of coordinates outside Mali as given and inside it when swapped, with the swapped pair."""
+    swapped: dict[tuple[int, str], str] = {}
+    for lat_name, lon_name in COORDINATE_PAIRS:
+        if lat_name not in typed.columns or lon_name not in typed.columns:
+            continue
+        lat_f, lon_f = FIELDS[lat_name], FIELDS[lon_name]
+        lat, lon = typed[lat_name].astype("Float64"), typed[lon_name].astype("Float64")
+
+        def inside(y, x, lat_f=lat_f, lon_f=lon_f):
+            return y.between(lat_f.minimum, lat_f.maximum) & x.between(lon_f.minimum, lon_f.maximum)
+
+        flagged = (~inside(lat, lon) & inside(lon, lat)).fillna(False).astype(bool)
+        for row in typed.index[flagged]:
+            pair = f"{lat_name} {lon.at[row]}, {lon_name} {lat.at[row]}"
+            swapped[row, lat_name] = swapped[row, lon_name] = pair
+    return swapped
 
 
 def _check_expectation(fld: Field | None, check: str) -> str:
@@ -147,5 +188,7 @@ def _check_expectation(fld: Field | None, check: str) -> str:
         high = "" if fld.maximum is None else fld.maximum
         if fld.name in ("latitude", "longitude", "centroid_latitude", "centroid_longitude"):
             return f"a {fld.name.split('_')[-1]} inside Mali ({low} to {high}); check for a typo or swapped coordinates"
+        if high == "":
+            return f"a number of at least {low}" + (" (a count cannot be negative)" if fld.dtype == "int" else "")
         return f"a number in the range {low}..{high}"
     return f"{DTYPES[fld.dtype]} ({check})"
