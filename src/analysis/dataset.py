@@ -15,7 +15,7 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +44,8 @@ class Dataset:
     actors: pd.DataFrame
     regions: pd.DataFrame
     key_dates: pd.DataFrame
+    #: Results derived from the tables (see aggregate.incident_facts); the tables are never modified after loading.
+    derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in LOAD_ORDER}
