@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -171,3 +172,17 @@ def data_copy(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(PROJECT_DATA, target)
     return target
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _dataset_cache(tmp_path_factory):
+    """Tests (and the kernels they start) cache validated datasets in a temporary folder, not the project's."""
+    folder = tmp_path_factory.mktemp("cache")
+    saved = os.environ.get("MALI_CACHE_DIR"), config.CACHE_DIR
+    os.environ["MALI_CACHE_DIR"], config.CACHE_DIR = str(folder), folder
+    yield folder
+    if saved[0] is None:
+        os.environ.pop("MALI_CACHE_DIR", None)
+    else:
+        os.environ["MALI_CACHE_DIR"] = saved[0]
+    config.CACHE_DIR = saved[1]

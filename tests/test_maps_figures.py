@@ -12,6 +12,7 @@ from analysis import config, load_dataset
 from analysis.aggregate import aggregate, make_selection
 from analysis.figures import harm_by_actor, killed_over_time
 from analysis.maps import BoundaryError, download_boundaries, find_boundaries, region_map, region_values_for_boundaries
+from analysis.report import png
 from analysis.style import ACTOR_COLOURS, bar_style
 
 NATURAL_EARTH = config.SHARED_DIR / "geo" / "mali_admin1_naturalearth.geojson"
@@ -29,6 +30,19 @@ def test_figure_functions_return_figures(ds):
     assert isinstance(region_map(aggregate(ds, ("region",)), ds.regions), Figure)
     empty = aggregate(ds, ("period", "actor"), make_selection(ds, start_date="2030-01-01", end_date="2030-12-31"))
     assert isinstance(killed_over_time(empty), Figure)
+
+
+def test_figures_print_at_150_pixels_per_inch_or_more(ds):
+    """Shown at ``width`` CSS px (96 per inch), at most the A4 text width: at least 150 px per inch."""
+    page_inches = (210 - 24) / 25.4
+    for fig in (
+        killed_over_time(aggregate(ds, ("period", "actor")), ds.key_dates),
+        harm_by_actor(aggregate(ds, ("actor",)), title="t", xlabel="x"),
+        region_map(aggregate(ds, ("region",)), ds.regions),
+    ):
+        image = png(fig)
+        pixels_wide = int.from_bytes(image.data[16:20], "big")
+        assert pixels_wide / min(image.width / 96, page_inches) >= 150
 
 
 def test_each_actor_keeps_its_colour_and_joint_groups_are_hatched():

@@ -2,7 +2,10 @@
 
 import csv
 import hashlib
+import subprocess
+import sys
 
+import pandas as pd
 import pytest
 
 from analysis import DataValidationError, check_dataset, load_dataset
@@ -178,3 +181,24 @@ def test_validation_never_modifies_input(data_copy):
     before = digest()
     load_dataset(data_copy)
     assert digest() == before
+
+
+def test_cached_dataset_equals_validated_and_any_change_revalidates(tiny, _dataset_cache):
+    fresh, _ = check_dataset(tiny)
+    first, second = load_dataset(tiny), load_dataset(tiny)  # the second comes from the cache
+    assert len(list((_dataset_cache / "datasets").glob("*.pickle"))) >= 1
+    for name, frame in fresh.tables().items():
+        pd.testing.assert_frame_equal(getattr(second, name), frame)
+        pd.testing.assert_frame_equal(getattr(first, name), frame)
+    assert second.data_dir == tiny
+    casualties = tiny / "casualties.csv"
+    casualties.write_text(casualties.read_text(encoding="utf-8").replace(",7,", ",x,", 1), encoding="utf-8")
+    with pytest.raises(DataValidationError):
+        load_dataset(tiny)
+
+
+def test_cache_hit_skips_pandera(tiny):
+    load_dataset(tiny)
+    code = "import sys; from analysis import load_dataset; load_dataset(sys.argv[1]); print('pandera' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code, str(tiny)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -121,7 +121,17 @@ def _resolve(names, index, kind, valid) -> tuple[str, ...]:
 
 
 def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.DataFrame:
-    """One row per event: its date, region, perpetrator group and attribution grade, after filtering."""
+    """One row per event: its date, region, perpetrator group and attribution grade, after filtering.
+
+    Computed once per dataset and selection (every table and chart of a report starts from it); each
+    caller gets its own copy."""
+    key = ("incident_facts", selection)
+    if key not in dataset.derived:
+        dataset.derived[key] = _incident_facts(dataset, selection)
+    return dataset.derived[key].copy()
+
+
+def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     inc = dataset.incidents[dataset.incidents["record_type"] == "event"].copy()
     actor_order = {a: i for i, a in enumerate(dataset.actors["actor"])}
 
@@ -250,13 +260,10 @@ def aggregate(
     rows["without_figure"] = ~rows["has_figure"].astype(bool)
 
     if by:
-        result = rows.groupby(list(by), dropna=False).agg(
-            count_min=("count_min", "sum"),
-            count_best=("count_best", "sum"),
-            count_max=("count_max", "sum"),
-            incidents=("incident_id", "nunique"),
-            incidents_without_figure=("without_figure", "sum"),
-        )
+        groups = rows.groupby(list(by), dropna=False)
+        result = groups[[*COUNT_COLUMNS, "without_figure"]].sum()
+        result.insert(len(COUNT_COLUMNS), "incidents", groups["incident_id"].nunique())
+        result = result.rename(columns={"without_figure": "incidents_without_figure"})
         if fill:
             result = result.reindex(_grid(by, rows, dataset, selection), fill_value=0)
         result = result.reset_index()

@@ -1,7 +1,8 @@
 """Every path the project uses, defined once from the project root.
 
 Environment variables override them, so that a scheduled job or a test can point the
-tool at other data without editing code: MALI_DATA_DIR, MALI_REPORTS_DIR, MALI_SHARED_DIR.
+tool at other data without editing code: MALI_DATA_DIR, MALI_REPORTS_DIR, MALI_SHARED_DIR,
+MALI_CACHE_DIR.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ DATA_DIR = _path("MALI_DATA_DIR", PROJECT_ROOT / "data")
 REFERENCE_DIR = DATA_DIR / "reference"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = _path("MALI_REPORTS_DIR", PROJECT_ROOT / "reports")
+#: Validated datasets, keyed on their input files (see dataset.load_dataset); safe to delete.
+CACHE_DIR = _path("MALI_CACHE_DIR", PROJECT_ROOT / ".cache")
 CONFIG_DIR = PROJECT_ROOT / "config"
 DOCS_DIR = PROJECT_ROOT / "docs"
 #: Read-only material beside the project (seed reports, samples, boundaries); may be absent.

@@ -1,19 +1,35 @@
-"""Loading a data directory into validated tidy tables."""
+"""Loading a data directory into validated tidy tables.
+
+``load_dataset`` keeps the last validated tables of each set of input files in a cache
+(``config.CACHE_DIR``), keyed on the bytes of every table file read, the source of the code that
+reads and validates them, and the library versions. Any change to one of these misses the cache,
+so fresh data is always validated; only data that passed validation is ever cached. A hit skips
+importing pandera, which is most of the cost of loading the small embedded data.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from . import config
 from .csvio import read_raw_table
 from .problems import DataValidationError, Problem
 from .reference import actor_index, region_index
-from .rules import check_rules
 from .schema import LOAD_ORDER, TABLES
-from .validation import check_columns, parse_types
+
+#: The modules whose code decides what a validated dataset contains: a change to any of them
+#: invalidates the cache.
+_LOADING_CODE = ("csvio", "dataset", "names", "problems", "reference", "rules", "schema", "validation")
+_CACHE_KEPT = 16
 
 
 @dataclass
@@ -28,6 +44,8 @@ class Dataset:
     actors: pd.DataFrame
     regions: pd.DataFrame
     key_dates: pd.DataFrame
+    #: Results derived from the tables (see aggregate.incident_facts); the tables are never modified after loading.
+    derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in LOAD_ORDER}
@@ -35,6 +53,9 @@ class Dataset:
 
 def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate every table; return the dataset (None if invalid) and all problems found."""
+    from .rules import check_rules
+    from .validation import check_columns, parse_types
+
     data_dir = Path(data_dir)
     frames: dict[str, pd.DataFrame] = {}
     lines: dict[str, list[int]] = {}
@@ -71,11 +92,70 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
 
 def load_dataset(data_dir: str | Path) -> Dataset:
     """The validated tables of ``data_dir``; raises DataValidationError listing every problem."""
+    data_dir = Path(data_dir)
+    key = _cache_key(data_dir)
+    cached = _read_cache(key, data_dir) if key else None
+    if cached is not None:
+        return cached
     dataset, problems = check_dataset(data_dir)
     if problems:
         raise DataValidationError(problems)
     assert dataset is not None
+    if key:
+        _write_cache(key, dataset)
     return dataset
+
+
+def _cache_key(data_dir: Path) -> str | None:
+    """A digest of everything validation depends on, or None when a table file cannot be read."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    try:
+        for name in LOAD_ORDER:
+            path = TABLES[name].path
+            digest.update(f"\0{path}\0".encode())
+            digest.update((data_dir / path).read_bytes())
+        package = Path(__file__).parent
+        for module in _LOADING_CODE:
+            digest.update(f"\0{module}\0".encode())
+            digest.update((package / f"{module}.py").read_bytes())
+        versions = [sys.version, pd.__version__, metadata.version("pandera"), metadata.version("numpy")]
+    except (OSError, metadata.PackageNotFoundError):
+        return None
+    digest.update(repr(versions).encode())
+    return digest.hexdigest()
+
+
+def _cache_path(key: str) -> Path:
+    return Path(config.CACHE_DIR) / "datasets" / f"{key}.pickle"
+
+
+def _read_cache(key: str, data_dir: Path) -> Dataset | None:
+    try:
+        with open(_cache_path(key), "rb") as file:
+            dataset = pickle.load(file)
+    except Exception:  # absent, unreadable or from an incompatible pandas: validate afresh
+        return None
+    if not isinstance(dataset, Dataset):
+        return None
+    dataset.data_dir = data_dir
+    return dataset
+
+
+def _write_cache(key: str, dataset: Dataset) -> None:
+    """Atomically, and never failing the load: a cache that cannot be written is only slower."""
+    folder = _cache_path(key).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as file:
+            pickle.dump(dataset, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(file.name, _cache_path(key))
+        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[_CACHE_KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def summarise(dataset: Dataset) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +48,8 @@ def download_boundaries(
     cache_path: Path = BOUNDARIES_CACHE, api_url: str = GEOBOUNDARIES_API, timeout: float = 30
 ) -> Path:
     """Fetch Mali's admin-1 boundaries once and cache them; the cache is written only when complete."""
+    import urllib.request  # only here: it costs every report kernel a few hundredths of a second
+
     try:
         with urllib.request.urlopen(api_url, timeout=timeout) as response:
             meta = json.loads(response.read().decode("utf-8"))

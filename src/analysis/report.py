@@ -160,10 +160,15 @@ def methodology_markdown(r: Report) -> str:
 
 
 def png(fig) -> Image:
-    """A figure as an embedded PNG (bare Figures are not shown by Jupyter; PNG keeps nbval stable)."""
+    """A figure as an embedded PNG (bare Figures are not shown by Jupyter; PNG keeps nbval stable).
+
+    It is shown at its own size (96 CSS px per inch), so that printed it has style.DPI pixels per
+    inch, or more where the page is narrower than the figure."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=style.DPI, bbox_inches="tight", metadata={"Software": None})
-    return Image(data=buffer.getvalue(), format="png", width=int(fig.get_figwidth() * 96))
+    data = buffer.getvalue()
+    pixels_wide = int.from_bytes(data[16:20], "big")  # the PNG header's width field
+    return Image(data=data, format="png", width=round(pixels_wide * 96 / style.DPI))
 
 
 def export_tables(r: Report, directory: str) -> None:
