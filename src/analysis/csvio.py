@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .problems import Problem
@@ -93,9 +94,9 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
     kept_lines = []
     ends_with_newline = text.endswith(("\n", "\r"))
     for number, (record, line) in enumerate(zip(body, body_lines, strict=True), start=1):
-        if not any(cell.strip() for cell in record):
-            continue  # blank line
         if len(record) != width:
+            if not any(cell.strip() for cell in record):
+                continue  # blank line
             expected = f"{width} fields as in the header, found {len(record)}"
             if len(record) < width:
                 expected += f" (the line stops in column '{header[len(record) - 1]}'"
@@ -104,20 +105,20 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
                 expected += ")"
             problems.append(Problem(name, line, None, None, expected))
             continue
-        for column, cell in zip(header, record, strict=True):
-            if len(cell) > MAX_CELL_CHARACTERS:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        column,
-                        cell,
-                        f"at most {MAX_CELL_CHARACTERS:,} characters in a cell (this one has {len(cell):,}); "
-                        "keep long text in the source document",
-                    )
-                )
-        rows.append([cell if cell.strip() != "" else None for cell in record])
+        rows.append(record)
         kept_lines.append(line)
+    rows, kept_lines, long_cells = _tidy_cells(rows, kept_lines, header)
+    problems += [
+        Problem(
+            name,
+            line,
+            column,
+            cell,
+            f"at most {MAX_CELL_CHARACTERS:,} characters in a cell (this one has {len(cell):,}); "
+            "keep long text in the source document",
+        )
+        for line, column, cell in long_cells
+    ]
     if len(rows) < table.min_rows and not problems:
         last = body_lines[-1] if body_lines else lines[0]
         return None, [
@@ -130,10 +131,26 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
                 "(the file has only its header)",
             )
         ]
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame = rows
     if not len(frame):
         frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
     return RawTable(frame[list(table.columns)], kept_lines), problems
+
+
+def _tidy_cells(records: list[list[str]], lines: list[int], header: list[str]):
+    """Whole columns at once: blank records dropped, empty cells made missing, oversized cells found."""
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    if not len(frame):
+        return frame, lines, []
+    empty = pd.DataFrame({i: frame.iloc[:, i].str.strip().eq("") for i in range(len(header))})
+    keep = ~empty.all(axis=1).to_numpy()
+    long_cells = []
+    for i, column in enumerate(header):
+        too_long = np.flatnonzero((frame.iloc[:, i].str.len() > MAX_CELL_CHARACTERS).to_numpy() & keep)
+        long_cells += [(lines[r], column, frame.iat[r, i]) for r in too_long]
+    frame = frame.where(~empty.to_numpy(), None)[keep].reset_index(drop=True)
+    kept_lines = [line for line, k in zip(lines, keep, strict=True) if k]
+    return frame, kept_lines, sorted(long_cells, key=lambda c: c[0])
 
 
 @contextmanager

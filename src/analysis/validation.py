@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -42,6 +43,10 @@ def parse_types(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem
     return pd.DataFrame(typed, index=frame.index), problems, bad_cells
 
 
+def _rows(mask) -> list[int]:
+    return [int(i) for i in np.flatnonzero(mask)]
+
+
 def _type_expectation(fld: Field) -> str:
     if fld.dtype == "int":
         return "a whole number written in digits (leave empty if unknown; keep the source's words in count_text)"
@@ -51,31 +56,27 @@ def _type_expectation(fld: Field) -> str:
 
 
 def _parse_column(values: pd.Series, fld: Field) -> tuple[pd.Series, list[int]]:
-    present = values.notna()
-    text = values.where(present, None)
-    bad: list[int] = []
+    """Whole-column parsing (tables may have millions of rows); ``bad`` lists the rows that failed."""
+    present = values.notna().to_numpy()
     if fld.dtype == "string":
-        return values.astype(object), bad
+        return values.astype(object), []
+    text = values.astype(object).where(present, None).str.strip()
     if fld.dtype == "int":
-        ok = text.map(lambda v: v is None or bool(_INT.match(v.strip())))
-        bad = [i for i, good in enumerate(ok) if not good]
-        cleaned = text.where(ok, None).map(lambda v: None if v is None else int(v.strip()))
-        return pd.array(cleaned.tolist(), dtype="Int64"), bad
+        ok = ~present | text.str.fullmatch(_INT.pattern.strip("^$")).fillna(False).to_numpy(dtype=bool)
+        numbers = pd.to_numeric(text.where(ok, None), errors="coerce")
+        return pd.array(numbers, dtype="Int64"), _rows(~ok)
     if fld.dtype == "float":
-        numbers = pd.to_numeric(text.map(lambda v: None if v is None else v.strip()), errors="coerce")
-        bad = [i for i, (p, n) in enumerate(zip(present, numbers, strict=True)) if p and pd.isna(n)]
-        return pd.array(numbers.tolist(), dtype="Float64"), bad
+        numbers = pd.to_numeric(text, errors="coerce")
+        return pd.array(numbers, dtype="Float64"), _rows(present & numbers.isna().to_numpy())
     if fld.dtype == "date":
-        shaped = text.map(lambda v: v is None or bool(_DATE.match(v.strip())))
+        shaped = text.str.fullmatch(_DATE.pattern.strip("^$")).fillna(False).to_numpy(dtype=bool)
         dates = pd.to_datetime(text.where(shaped, None), format="%Y-%m-%d", errors="coerce")
-        bad = [i for i, (p, d) in enumerate(zip(present, dates, strict=True)) if p and pd.isna(d)]
         # Microsecond resolution: nanoseconds overflow after 2262, and a mistyped year must
         # give a message, not an exception.
-        return dates.astype("datetime64[us]"), bad
+        return dates.astype("datetime64[us]"), _rows(present & dates.isna().to_numpy())
     if fld.dtype == "bool":
-        mapped = text.map(lambda v: None if v is None else _BOOLS.get(v.strip().lower()))
-        bad = [i for i, (p, m) in enumerate(zip(present, mapped, strict=True)) if p and m is None]
-        return pd.array(mapped.tolist(), dtype="boolean"), bad
+        mapped = text.str.lower().map(_BOOLS)
+        return pd.array(mapped, dtype="boolean"), _rows(present & mapped.isna().to_numpy())
     raise ValueError(f"unknown dtype {fld.dtype!r} for {fld.name}")
 
 
