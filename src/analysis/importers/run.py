@@ -57,7 +57,7 @@ def _reject_oversized(result: ImportResult) -> None:
         for column in frame.columns:
             if frame[column].dtype.kind in "biufcmM":
                 continue
-            lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0)
+            lengths = frame[column].astype(object).str.len().fillna(0)
             too_long.update(frame.loc[lengths > MAX_CELL_CHARACTERS, "incident_id"])
     if not too_long:
         return
