@@ -133,3 +133,13 @@ def test_bad_download_leaves_no_cache(server, tmp_path):
     assert not cache.exists() and list(tmp_path.iterdir()) == []
     with pytest.raises(BoundaryError, match="could not download"):
         download_boundaries(cache, api_url=f"{base}/missing", timeout=5)
+
+
+def test_dollar_signs_in_names_print_as_text(ds):
+    """Names come from data; matplotlib would read '$...$' as mathtext, and a bad one fails the render."""
+    by_actor = aggregate(ds, ("actor",)).copy()
+    by_actor["actor"] = [r"$\notacommand{x}$ group", *by_actor["actor"].iloc[1:]]
+    by_actor.loc[0, "count_best"] = max(1, by_actor.loc[0, "count_best"])
+    by_actor.loc[0, "count_min"] = min(by_actor.loc[0, "count_min"], by_actor.loc[0, "count_best"])
+    by_actor.loc[0, "count_max"] = max(by_actor.loc[0, "count_max"], by_actor.loc[0, "count_best"])
+    png(harm_by_actor(by_actor, title="Price: $5 $x$", xlabel="x"))

@@ -70,6 +70,8 @@ def apply() -> None:
             "legend.frameon": False,
             "hatch.linewidth": 1.2,
             "svg.hashsalt": "mali",
+            # Names come from data: a '$' must print as a dollar, never start mathtext (which can fail).
+            "text.parse_math": False,
         }
     )
 
