@@ -151,7 +151,7 @@ def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         inc["incident_id"].map(best_grade).map(lambda r: ATTRIBUTION_ORDER[int(r)] if pd.notna(r) else "single_source")
     )
     inc["actors_involved"] = inc["incident_id"].map(involved).map(lambda v: v if isinstance(v, tuple) else ())
-    inc["region"] = inc["admin1"].fillna(REGION_NOT_ESTABLISHED)
+    inc["region"] = inc["admin1"].astype(object).fillna(REGION_NOT_ESTABLISHED)
 
     keep = inc["grade"].map(rank) <= rank[selection.min_attribution]
     if selection.start is not None:
