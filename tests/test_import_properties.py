@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import string
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.dataset import check_dataset
@@ -98,6 +98,30 @@ def export(rows: list[dict]) -> str:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(row, min_size=1, max_size=12))
+# Found by this test: a file whose every date is unreadable made the future-date check raise.
+@example(
+    rows=[
+        {
+            "event_id_cnty": "MLI1",
+            "event_date": "30 February 2024",
+            "time_precision": "1",
+            "type": ("Battles", "Armed clash"),
+            "actor1": "Military Forces of Mali (2021-)",
+            "assoc_actor_1": "",
+            "inter1": "1",
+            "actor2": "",
+            "inter2": "",
+            "civilian_targeting": "",
+            "country": "Mali",
+            "admin1": "Mopti",
+            "latitude": "14.0",
+            "longitude": "-4.0",
+            "geo_precision": "1",
+            "notes": "",
+            "fatalities": "0",
+        }
+    ]
+)
 def test_every_row_is_accounted_for_and_the_output_validates(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("prop")
     path = folder / "export.csv"

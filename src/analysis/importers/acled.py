@@ -197,7 +197,7 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
             ),
         ),
         (out["date"].isna(), lambda r: "invalid date: event_date is not a real date like '31 December 2020'"),
-        (out["date"].dt.date > today, lambda r: f"invalid date: {r.date.date()} is in the future"),
+        (out["date"] > pd.Timestamp(today), lambda r: f"invalid date: {r.date.date()} is in the future"),
         (~out["time_precision"].isin(list(_TIME_PRECISION)), lambda r: "invalid precision: time_precision not 1-3"),
         (~out["geo_precision"].isin(list(_GEO_PRECISION)), lambda r: "invalid precision: geo_precision not 1-3"),
         (
