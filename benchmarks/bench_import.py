@@ -20,39 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-HEADER = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
+#: ACLED's per-event columns since 2023, as in the test fixture of that shape.
+HEADER = (
+    (Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "acled" / "per_event_2023.csv")
+    .read_text(encoding="utf-8")
+    .splitlines()[0]
+    .split(",")
+)
 KINDS = [  # event_type, sub_event_type, actor1, inter1, actor2, inter2, civilian_targeting
     (
         "Violence against civilians",

@@ -3,8 +3,11 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import config
@@ -186,3 +189,21 @@ def _dataset_cache(tmp_path_factory):
     else:
         os.environ["MALI_CACHE_DIR"] = saved[0]
     config.CACHE_DIR = saved[1]
+
+
+def run_cli(*args, cwd=None) -> subprocess.CompletedProcess:
+    """``python -m analysis ARGS`` in a fresh process, as an analyst runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=180,
+        check=False,
+    )
+
+
+def table_rows(out: Path, name: str, columns: list[str]) -> list[tuple[str, ...]]:
+    """Some columns of an output table, as text exactly as written (empty cells as '')."""
+    frame = pd.read_csv(Path(out) / f"{name}.csv", dtype=str, keep_default_na=False)
+    return [tuple(r) for r in frame[columns].itertuples(index=False)]

@@ -1,13 +1,6 @@
-import subprocess
-import sys
-
 from analysis import config
 
-
-def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+from conftest import run_cli as run
 
 
 def test_validate_embedded_data_exits_0():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +11,9 @@ import pytest
 from analysis.dataset import load_dataset
 from analysis.importers.run import run_import
 
+from conftest import run_cli
+from conftest import table_rows as rows
+
 FIXTURES = Path(__file__).parent / "fixtures" / "acled"
 
 
@@ -20,11 +21,6 @@ def imported(tmp_path: Path, name: str):
     out = tmp_path / name
     result = run_import("acled", FIXTURES / f"{name}.csv", out)
     return result, out
-
-
-def rows(out: Path, table: str, columns: list[str]) -> list[tuple]:
-    frame = pd.read_csv(out / f"{table}.csv", dtype=str, keep_default_na=False)
-    return [tuple(r) for r in frame[columns].itertuples(index=False)]
 
 
 INCIDENT_COLUMNS = [
@@ -189,12 +185,6 @@ def test_labels_instead_of_inter_codes_and_semicolon_associates(tmp_path):
         ("acled-MLI9100", "FAMa", "associated"),
         ("acled-MLI9100", "Dozo militias", "associated"),
     ]
-
-
-def run_cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def test_cli_import_then_validate(tmp_path):

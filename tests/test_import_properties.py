@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import string
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -16,39 +17,12 @@ from analysis.importers.acled import EVENT_TYPE_MAP
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 
-HEADER = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
+HEADER = (
+    (Path(__file__).parent / "fixtures" / "acled" / "per_event_2023.csv")
+    .read_text(encoding="utf-8")
+    .splitlines()[0]
+    .split(",")
+)
 TYPES = [*EVENT_TYPE_MAP, ("Protests", "Peaceful protest"), ("Strategic developments", "Agreement")]
 ACTORS = [
     "Military Forces of Mali (2021-)",

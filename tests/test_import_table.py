@@ -3,8 +3,6 @@
 import csv
 import datetime
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +12,8 @@ from analysis.importers.mapping import load_mapping
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 from analysis.importers.table import RowRejected, parse_count
+
+from conftest import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "table" / "incidents_fr_latin1.csv"
 EXAMPLE_MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "liste_incidents_fr.yml"
@@ -79,12 +79,6 @@ def table_text(path: Path, columns: list[str] | None = None) -> str:
 
 def columns_of(expected: str) -> list[str]:
     return expected.splitlines()[0].split(",")
-
-
-def run_cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.fixture(scope="module")

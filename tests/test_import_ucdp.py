@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,23 +14,16 @@ from analysis.importers.output import Resolver, reference_tables
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 from analysis.importers.ucdp import import_ucdp
+from analysis.schema import TABLES
+
+from conftest import run_cli as cli
+from conftest import table_rows as rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
 CANDIDATE = FIXTURES / "candidate_49_columns.csv"
 OLDER = FIXTURES / "ged_older_layout.csv"
 SAMPLE = config.SHARED_DIR / "samples" / "ucdp_ged_candidate_v26_0_7_mali.csv"
 JOINT = "Government of Mali, Government of Russia (Soviet Union)"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, timeout=180, check=False
-    )
-
-
-def rows(out: Path, name: str, columns: list[str]) -> list[tuple[str, ...]]:
-    frame = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
-    return [tuple(r) for r in frame[columns].itertuples(index=False)]
 
 
 @pytest.fixture(scope="module")
@@ -49,24 +40,9 @@ def older(tmp_path_factory):
 
 # --- the 49-column Candidate layout ------------------------------------------------------------------------
 
+# Every incidents column but the free text and the links this importer never fills.
 INCIDENT_COLUMNS = [
-    "incident_id",
-    "record_type",
-    "title",
-    "start_date",
-    "end_date",
-    "date_precision",
-    "country",
-    "admin1",
-    "admin2",
-    "location_name",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "event_type",
-    "is_civilian_targeting",
-    "dataset",
-    "external_id",
+    c for c in TABLES["incidents"].columns if c not in ("summary", "parent_incident_id", "verification_note")
 ]
 
 

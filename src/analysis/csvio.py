@@ -310,26 +310,13 @@ def _header_problems(name: str, line: int, header: list[str], table: Table) -> l
         if column in table.columns:
             continue
         if column in renamed:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    column,
-                    None,
-                    f"the column '{renamed[column]}' here: this name is not in the schema, and '{renamed[column]}' "
-                    "is missing (was it renamed?)",
-                )
+            expected = (
+                f"the column '{renamed[column]}' here: this name is not in the schema, and '{renamed[column]}' "
+                "is missing (was it renamed?)"
             )
         else:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    column,
-                    None,
-                    f"only the columns of {table.name} (this one is not in the schema): {', '.join(table.columns)}",
-                )
-            )
+            expected = f"only the columns of {table.name} (this one is not in the schema): {', '.join(table.columns)}"
+        problems.append(Problem(name, line, column, None, expected))
     return problems
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE, MAX_CELL_CHARACTERS
+from ..schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
 from .output import Resolver
 from .reading import InputFileError, RawFile, read_table_file
 from .result import ImportResult, rejects_frame
@@ -128,14 +128,8 @@ def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | 
     rows = _parse_rows(frame, raw, today or dt.date.today())
     per_actor = "actor2" not in columns
     events, merged, rejected = _merge_per_actor(rows) if per_actor else _dedupe_per_event(rows)
-    result = _build(events, rows, path, resolver, dataset, shape, per_actor)
-    unreadable = rejects_frame(
-        [line for line, _ in raw.unreadable],
-        [None] * len(raw.unreadable),
-        [f"unreadable: {r}" for _, r in raw.unreadable],
-    )
-    result.rejects = pd.concat([rejected, unreadable], ignore_index=True) if len(unreadable) else rejected
-    result.rows_read = raw.records
+    result = _build(events, raw.records, path, resolver, dataset, shape, per_actor)
+    result.rejects = raw.with_unreadable(rejected)
     result.rows_merged = merged
     first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
     result.deaths_read = int(rows.loc[first_of_event, "fatalities"].fillna(0).sum())
@@ -213,10 +207,6 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
             lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) are outside Mali or not numbers",
         ),
         (out["actor1"].isna(), lambda r: "missing actor: actor1 is empty"),
-        (
-            _longest_text(frame) > MAX_CELL_CHARACTERS,
-            lambda r: f"field too long: a cell holds more than {MAX_CELL_CHARACTERS:,} characters",
-        ),
     ]
     reason = pd.Series(None, index=out.index, dtype=object)
     for failed, describe in checks:
@@ -226,11 +216,6 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     out["reason"] = reason
     out["civilian_row"] = out["inter1"].eq(7)
     return out
-
-
-def _longest_text(frame: pd.DataFrame) -> pd.Series:
-    lengths = [frame[c].str.len().fillna(0) for c in frame.columns]
-    return pd.concat(lengths, axis=1).max(axis=1)
 
 
 def _parse_dates(text: pd.Series) -> pd.Series:
@@ -300,7 +285,7 @@ def _merge_per_actor(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFram
 
 def _build(
     events: pd.DataFrame,
-    rows: pd.DataFrame,
+    rows_read: int,
     path: Path,
     resolver: Resolver,
     dataset: str,
@@ -341,7 +326,7 @@ def _build(
             "verification_note": _unmatched_region_notes(events["admin1"], region),
         }
     )
-    perpetrators = _perpetrators(events, ids, battle, resolver, per_actor)
+    perpetrators = _perpetrators(events, ids, resolver, per_actor)
     casualties = _casualties(events, ids, battle, civilian_target)
     sources = pd.DataFrame(
         {
@@ -359,7 +344,7 @@ def _build(
         source_file=path,
         dataset=dataset,
         shape=shape,
-        rows_read=len(rows),
+        rows_read=rows_read,
         incidents=incidents,
         perpetrators=perpetrators,
         casualties=casualties,
@@ -392,9 +377,7 @@ def _split_actors(values: pd.Series) -> pd.Series:
     return names[names != ""]
 
 
-def _perpetrators(
-    events: pd.DataFrame, ids: pd.Series, battle: pd.Series, resolver: Resolver, per_actor: bool
-) -> pd.DataFrame:
+def _perpetrators(events: pd.DataFrame, ids: pd.Series, resolver: Resolver, per_actor: bool) -> pd.DataFrame:
     parts = []  # rank orders an event's rows so that a primary role wins over a later mention
 
     def add(index, names, inter, role, rank):

@@ -57,9 +57,11 @@ class Resolver:
         and is added to the output's actors table, so that it is listed and never dropped."""
         present = names.dropna()
         mapping = {}
+        unknown_names = set()
         for name in present.unique():
             canonical = self.actors.resolve(name)
             if canonical is None:
+                unknown_names.add(name)
                 key = normalise_name(name)
                 canonical = self._new_actor_keys.setdefault(key, name)
                 if canonical not in self.new_actor_rows:
@@ -72,10 +74,11 @@ class Resolver:
                     }
             mapping[name] = canonical
         resolved = names.map(mapping)
-        unknown = present[self.actors.resolve_series(present).isna()]
+        unknown = present[present.isin(unknown_names)]
         self.unmatched_actors.update(unknown.value_counts().to_dict())
         if inter_codes is not None:
-            for name, code in zip(unknown, inter_codes.loc[unknown.index], strict=True):
+            pairs = pd.DataFrame({"name": unknown, "code": inter_codes.loc[unknown.index]}).drop_duplicates()
+            for name, code in zip(pairs["name"], pairs["code"], strict=True):
                 row = self.new_actor_rows[mapping[name]]
                 if row["acled_inter"] is None and isinstance(code, str) and code.strip().isdigit():
                     row["acled_inter"] = code.strip() if 1 <= int(code) <= 8 else None

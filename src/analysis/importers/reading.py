@@ -17,6 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..schema import MAX_CELL_CHARACTERS
+from .result import rejects_frame
+
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 16
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -29,7 +32,7 @@ class InputFileError(Exception):
 @dataclass
 class RawFile:
     """Every cell as text (missing when empty), the physical line (or sheet row) each record starts on,
-    and records that could not be read at all, as (line, reason)."""
+    and records that could not be read at all, as (line, reason), each reason starting with its category."""
 
     path: Path
     frame: pd.DataFrame
@@ -41,6 +44,14 @@ class RawFile:
     @property
     def records(self) -> int:
         return len(self.frame) + len(self.unreadable)
+
+    def with_unreadable(self, rejects: pd.DataFrame) -> pd.DataFrame:
+        """An importer's rejects plus the records that could not be read, so every importer accounts for them alike."""
+        if not self.unreadable:
+            return rejects
+        lines, reasons = zip(*self.unreadable, strict=True)
+        unreadable = rejects_frame(lines, [None] * len(lines), reasons)
+        return pd.concat([rejects, unreadable], ignore_index=True).astype({"line": "Int64"})
 
 
 def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile:
@@ -143,7 +154,28 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
         # Only the slow reader knows the line of each bad record; malformed files are small in practice.
         return _read_with_csv_module(path, encoding, delimiter)
     frame = _tidy_text(table.to_pandas())
-    return RawFile(path, frame, _physical_lines(frame), encoding, delimiter)
+    return _without_oversized(RawFile(path, frame, _physical_lines(frame), encoding, delimiter))
+
+
+def _without_oversized(raw: RawFile) -> RawFile:
+    """The schema's cell limit holds for every import: a record with a longer cell is not read, and says why."""
+    too_long = pd.Series(False, index=raw.frame.index)
+    for column in raw.frame.columns:
+        lengths = raw.frame[column].str.len()
+        for row in raw.frame.index[(lengths > MAX_CELL_CHARACTERS).to_numpy() & ~too_long.to_numpy()]:
+            raw.unreadable.append(
+                (
+                    int(raw.lines[row]),
+                    f"field too long: column '{column}' holds {int(lengths[row]):,} characters "
+                    f"(the limit is {MAX_CELL_CHARACTERS:,})",
+                )
+            )
+            too_long[row] = True
+    if too_long.any():
+        keep = ~too_long.to_numpy()
+        raw.frame = raw.frame[keep].reset_index(drop=True)
+        raw.lines = raw.lines[keep]
+    return raw
 
 
 def _tidy_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,18 +215,22 @@ def _read_with_csv_module(path: Path, encoding: str, delimiter: str, reason: str
             elif not any(cell.strip() for cell in record):
                 pass
             elif len(record) != len(header):
-                unreadable.append((start, f"{len(header)} fields as in the header, found {len(record)}"))
+                unreadable.append(
+                    (start, f"unreadable record: expected {len(header)} fields as in the header, found {len(record)}")
+                )
             else:
                 records.append([cell.strip() or None for cell in record])
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as err:
         # An unterminated quote swallows the rest of the file: everything from here is unreadable.
-        unreadable.append((start, f"well-formed CSV from here on ({err}; an unterminated quote?)"))
+        unreadable.append(
+            (start, f"unreadable record: expected well-formed CSV from here on ({err}; an unterminated quote?)")
+        )
     if header is None:
         raise InputFileError(f"{path}: expected a header row; {reason or 'none was found'}")
     frame = pd.DataFrame(records, columns=header, dtype="str") if records else pd.DataFrame(columns=header, dtype="str")
-    return RawFile(path, frame, np.array(lines, dtype=np.int64), encoding, delimiter, unreadable)
+    return _without_oversized(RawFile(path, frame, np.array(lines, dtype=np.int64), encoding, delimiter, unreadable))
 
 
 def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawFile:
@@ -214,7 +250,7 @@ def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawFile:
     text.columns = header
     text = _tidy_text(text)
     rows = body.index.to_numpy(dtype=np.int64) + 1  # the sheet row, as Excel numbers it
-    return RawFile(path, text.reset_index(drop=True), rows, "xlsx", "")
+    return _without_oversized(RawFile(path, text.reset_index(drop=True), rows, "xlsx", ""))
 
 
 def _cell_text(value) -> str | None:

@@ -84,10 +84,6 @@ def import_table(path: Path, resolver: Resolver, dataset: str | None, mapping: P
         perpetrator_rows += record["perpetrators"]
         casualties += record["casualties"]
         sources.append(record["source"])
-    for line, reason in raw.unreadable:
-        reject_lines.append(line)
-        reject_ids.append(None)
-        reasons.append(f"unreadable record: expected {reason}")
 
     incidents_frame = _incidents_frame(incidents, resolver)
     result = ImportResult(
@@ -99,7 +95,7 @@ def import_table(path: Path, resolver: Resolver, dataset: str | None, mapping: P
         perpetrators=_perpetrators_frame(perpetrator_rows, resolver, path),
         casualties=_casualties_frame(casualties),
         sources=pd.DataFrame(sources, columns=["incident_id", "publisher", "source_type", "stance", "url", "document"]),
-        rejects=rejects_frame(reject_lines, reject_ids, reasons),
+        rejects=raw.with_unreadable(rejects_frame(reject_lines, reject_ids, reasons)),
         deaths_read=deaths_read,
         deaths_rejected=deaths_rejected,
     )

@@ -103,14 +103,9 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
 
     best = values["best"].fillna(0).astype("int64")
     rejected = reasons.notna()
-    unreadable = rejects_frame(
-        [line for line, _ in raw.unreadable],
-        [None] * len(raw.unreadable),
-        [f"unreadable record: expected {why}" for _, why in raw.unreadable],
+    rejects = raw.with_unreadable(
+        rejects_frame(raw.lines[rejected.to_numpy()], frame.loc[rejected, "id"], reasons[rejected])
     )
-    rejects = rejects_frame(raw.lines[rejected.to_numpy()], frame.loc[rejected, "id"], reasons[rejected])
-    if len(unreadable):
-        rejects = pd.concat([rejects, unreadable], ignore_index=True).astype({"line": "Int64"})
 
     rows = frame[kept]
     v = values[kept]
