@@ -24,6 +24,7 @@ def minimal_tables() -> dict[str, list[dict]]:
             {
                 "actor": "FAMa",
                 "actor_type": "state_forces",
+                "family": "state_forces",
                 "acled_inter": "1",
                 "aliases": "Military Forces of Mali (2021-)|Government of Mali",
                 "description": "army",
@@ -31,6 +32,7 @@ def minimal_tables() -> dict[str, list[dict]]:
             {
                 "actor": "Wagner Group",
                 "actor_type": "private_military_company",
+                "family": "russian_forces",
                 "acled_inter": "8",
                 "active_from": "2021-12-01",
                 "active_to": "2025-06-06",
@@ -40,6 +42,7 @@ def minimal_tables() -> dict[str, list[dict]]:
             {
                 "actor": "Africa Corps",
                 "actor_type": "foreign_state_forces",
+                "family": "russian_forces",
                 "acled_inter": "8",
                 "active_from": "2025-06-06",
                 "description": "successor",

@@ -16,7 +16,15 @@ def small(tmp_path):
     t-3: FAMa, 2022, no region, killed but no figure.
     p-1: period total, 100 killed, never counted."""
     t = minimal_tables()
-    t["actors"].append({"actor": "JNIM", "actor_type": "islamist_armed_group", "acled_inter": "2", "description": "x"})
+    t["actors"].append(
+        {
+            "actor": "JNIM",
+            "actor_type": "islamist_armed_group",
+            "family": "jnim",
+            "acled_inter": "2",
+            "description": "x",
+        }
+    )
     base = dict(t["incidents"][0])
     t["incidents"] += [
         {**base, "incident_id": "t-2", "start_date": "2022-05-01", "end_date": "2022-05-01", "admin1": "Taoudeni"},

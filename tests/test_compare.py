@@ -14,7 +14,7 @@ from analysis.render import render
 
 from conftest import minimal_tables, write_tables
 
-JNIM = {"actor": "JNIM", "actor_type": "islamist_armed_group", "acled_inter": "2", "description": "x"}
+JNIM = {"actor": "JNIM", "actor_type": "islamist_armed_group", "family": "jnim", "acled_inter": "2", "description": "x"}
 
 
 def _event(incident_id, date, admin1, dataset, **extra):

@@ -49,8 +49,20 @@ def figures(draw) -> dict:
 def datasets(draw) -> dict[str, list[dict]]:
     tables = minimal_tables()
     tables["actors"] += [
-        {"actor": "JNIM", "actor_type": "islamist_armed_group", "acled_inter": "2", "description": "x"},
-        {"actor": "Islamic State Sahel", "actor_type": "islamist_armed_group", "acled_inter": "2", "description": "y"},
+        {
+            "actor": "JNIM",
+            "actor_type": "islamist_armed_group",
+            "family": "jnim",
+            "acled_inter": "2",
+            "description": "x",
+        },
+        {
+            "actor": "Islamic State Sahel",
+            "actor_type": "islamist_armed_group",
+            "family": "islamic_state",
+            "acled_inter": "2",
+            "description": "y",
+        },
     ]
     tables["regions"].append(
         {

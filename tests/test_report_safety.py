@@ -23,7 +23,13 @@ def hostile_tables() -> dict[str, list[dict]]:
     t = minimal_tables()
     t["actors"][0]["aliases"] += f"|{SCRIPT}"
     t["actors"].append(
-        {"actor": f"Militia {IMG} $x$", "actor_type": "militia", "acled_inter": "4", "description": SCRIPT}
+        {
+            "actor": f"Militia {IMG} $x$",
+            "actor_type": "militia",
+            "family": "militias",
+            "acled_inter": "4",
+            "description": SCRIPT,
+        }
     )
     t["regions"].append(
         {

@@ -82,6 +82,32 @@ ATTRIBUTION_GRADES: dict[str, str] = {
     "alleged": "attributed by a party to the conflict or an unverified claim",
     "contested": "attributed by some and denied by others (a 'denies' source row exists)",
 }
+#: Actor families: the groups the report answers "who is killing civilians" with. Every actor in
+#: reference/actors.csv belongs to one; an imported actor that is not listed is classified by rules.
+ACTOR_FAMILIES: dict[str, tuple[str, str]] = {
+    "state_forces": (
+        "Malian state forces",
+        "Malian armed forces and police: army, air force, gendarmerie, national guard, police, government.",
+    ),
+    "russian_forces": ("Wagner Group / Africa Corps", "Russian forces deployed with the Malian army."),
+    "jnim": (
+        "JNIM and predecessors",
+        "JNIM and its components and predecessors: Ansar Dine, Katiba Macina, Katiba Serma, AQIM, Al Mourabitoune.",
+    ),
+    "islamic_state": ("Islamic State Sahel", "Islamic State Sahel, formerly the Islamic State in the Greater Sahara."),
+    "northern_armed_groups": (
+        "Tuareg and Arab armed groups",
+        "Tuareg and Arab armed groups: CMA, MNLA, HCUA, MAA, CSP-DPA, FLA, GATIA, MSA, the Platform.",
+    ),
+    "militias": (
+        "Militias",
+        "Dan Na Ambassagou, Dozo, Fulani and other ethnic or communal self-defence militias, vigilantes.",
+    ),
+    "foreign_forces": ("Foreign forces", "France, MINUSMA, G5 Sahel, EUTM, neighbouring armies."),
+    "unidentified": ("Unidentified armed groups", "Perpetrator not identified by the sources."),
+    "other": ("Other", "Civilians, protesters, rioters, private security and other actors."),
+}
+
 #: From the most to the least certain, for filters such as "corroborated or better".
 ATTRIBUTION_ORDER = ["acknowledged", "corroborated", "single_source", "alleged", "contested"]
 
@@ -337,6 +363,20 @@ FIELDS: dict[str, Field] = {
             ),
         ),
         _f(
+            "family",
+            "string",
+            "Actor family the report groups perpetrators by: "
+            + "; ".join(f"`{code}` ({label})" for code, (label, _) in ACTOR_FAMILIES.items())
+            + ".",
+            allowed=tuple(ACTOR_FAMILIES),
+        ),
+        _f(
+            "family_basis",
+            "string",
+            "How the family was decided: `listed` for actors the project lists (or empty); for an actor added by "
+            "an import, the classification rule that matched its name or code.",
+        ),
+        _f(
             "acled_inter",
             "int",
             "ACLED interaction code (1 state forces ... 8 external/other forces); empty when not known.",
@@ -501,6 +541,8 @@ TABLES: dict[str, Table] = {
             columns=(
                 "actor",
                 "actor_type",
+                "family",
+                "family_basis",
                 "acled_inter",
                 "active_from",
                 "active_to",
@@ -508,7 +550,7 @@ TABLES: dict[str, Table] = {
                 "aliases",
                 "description",
             ),
-            required=("actor", "actor_type", "description"),
+            required=("actor", "actor_type", "family", "description"),
             primary_key=("actor",),
             foreign_keys=(ForeignKey(("successor",), "actors", ("actor",)),),
             min_rows=1,

@@ -68,6 +68,8 @@ class Resolver:
                     self.new_actor_rows[canonical] = {
                         "actor": canonical,
                         "actor_type": "unmatched",
+                        "family": "unidentified",
+                        "family_basis": "not classified",
                         "acled_inter": None,
                         "description": f"Not in the project's reference table; kept under the name {origin} uses. "
                         "Check it and add it, or add this name as an alias of a known actor.",
