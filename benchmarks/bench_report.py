@@ -41,8 +41,8 @@ def main() -> None:
         tmp = Path(tmp)
         os.environ["MALI_CACHE_DIR"] = str(tmp / "cache")  # before analysis reads its configuration
 
-        from analysis.batch import load_jobs, render_all
-        from analysis.render import render
+        from analysis.report.batch import load_jobs, render_all
+        from analysis.report.render import render
 
         trivial = tmp / "trivial.ipynb"
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('floor')")]), trivial)

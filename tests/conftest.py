@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.schema import TABLES
+from analysis.data.schema import TABLES
 
 PROJECT_DATA = config.DATA_DIR
 SEEDS_DIR = config.SEEDS_DIR

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import config, load_dataset
-from analysis.aggregate import InvalidParameter, aggregate, make_selection
+from analysis.measure.aggregate import InvalidParameter, aggregate, make_selection
 
 from conftest import minimal_tables, write_tables
 
@@ -223,7 +223,7 @@ def test_group_totals_are_conserved_under_every_grouping(keys):
 
 
 def test_coverage_counts_the_same_killings_as_the_headline():
-    from analysis.tables import coverage, headline
+    from analysis.report.tables import coverage, headline
 
     ds = load_dataset(config.DATA_DIR)
     sel = make_selection(ds)

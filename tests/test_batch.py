@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from analysis import config
-from analysis.batch import ConfigError, load_jobs, render_all
+from analysis.report.batch import ConfigError, load_jobs, render_all
 
 
 def write(tmp_path, text):

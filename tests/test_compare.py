@@ -7,10 +7,11 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import compare, config, load_dataset
-from analysis.aggregate import make_selection
+from analysis import config, load_dataset
 from analysis.importers.run import run_import
-from analysis.render import render
+from analysis.measure import compare
+from analysis.measure.aggregate import make_selection
+from analysis.report.render import render
 
 from conftest import minimal_tables, write_tables
 

@@ -4,7 +4,7 @@ import csv
 
 import pandas as pd
 
-from analysis.export import neutralise, spreadsheet_safe, write_spreadsheet_csv
+from analysis.report.export import neutralise, spreadsheet_safe, write_spreadsheet_csv
 
 
 def test_text_starting_like_a_formula_gets_an_apostrophe():

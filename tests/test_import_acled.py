@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.dataset import load_dataset
+from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
 
 from conftest import run_cli
@@ -235,7 +235,7 @@ def test_every_shape_validates(tmp_path, name):
 def test_default_report_renders_on_an_imported_dataset(tmp_path):
     import re
 
-    from analysis.render import render
+    from analysis.report.render import render
 
     _, out = imported(tmp_path, "per_event_2023")
     result = render(out_dir=tmp_path / "reports", parameters={"data_dir": str(out)}, formats=("html",), slug="acled")

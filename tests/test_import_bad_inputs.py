@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.dataset import load_dataset
+from analysis.data.dataset import load_dataset
 
 ACLED = Path(__file__).parent / "fixtures" / "acled" / "per_event_2023.csv"
 TABLE = Path(__file__).parent / "fixtures" / "table" / "incidents_fr_latin1.csv"

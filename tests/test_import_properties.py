@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from analysis.dataset import check_dataset
+from analysis.data.dataset import check_dataset
 from analysis.importers.acled import EVENT_TYPE_MAP
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import

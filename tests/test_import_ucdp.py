@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.data.schema import TABLES
 from analysis.importers.output import Resolver, reference_tables
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 from analysis.importers.ucdp import import_ucdp
-from analysis.schema import TABLES
 
 from conftest import run_cli as cli
 from conftest import table_rows as rows

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.dataset import load_dataset
+from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ def test_killed_import_keeps_previous_output(tmp_path):
 
 
 def test_killed_render_keeps_previous_report(tmp_path):
-    from analysis.render import render
+    from analysis.report.render import render
 
     render(out_dir=tmp_path, slug="r", formats=("html",))
     report = tmp_path / "r" / "report.html"

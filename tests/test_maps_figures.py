@@ -9,11 +9,17 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import config, load_dataset
-from analysis.aggregate import aggregate, make_selection
-from analysis.figures import harm_by_actor, killed_over_time
-from analysis.maps import BoundaryError, download_boundaries, find_boundaries, region_map, region_values_for_boundaries
+from analysis.measure.aggregate import aggregate, make_selection
 from analysis.report import png
-from analysis.style import ACTOR_COLOURS, bar_style
+from analysis.report.figures import harm_by_actor, killed_over_time
+from analysis.report.maps import (
+    BoundaryError,
+    download_boundaries,
+    find_boundaries,
+    region_map,
+    region_values_for_boundaries,
+)
+from analysis.report.style import ACTOR_COLOURS, bar_style
 
 NATURAL_EARTH = config.SHARED_DIR / "geo" / "mali_admin1_naturalearth.geojson"
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import load_dataset
-from analysis.aggregate import KEYS, PERPETRATOR_ROLES, aggregate, all_periods, make_selection
+from analysis.measure.aggregate import KEYS, PERPETRATOR_ROLES, aggregate, all_periods, make_selection
 
 from conftest import minimal_tables, write_tables
 

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import config
-from analysis.render import RenderError, render
+from analysis.report.render import RenderError, render
 
 
 @pytest.fixture(scope="module")

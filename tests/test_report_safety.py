@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from analysis.render import render
+from analysis.report.render import render
 
 from conftest import minimal_tables, write_tables
 

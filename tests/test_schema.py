@@ -2,8 +2,8 @@ import csv
 import re
 
 from analysis import config
-from analysis.schema import DTYPES, EVENT_TYPES, FIELDS, LOAD_ORDER, TABLES, data_dictionary_markdown
-from analysis.validation import pandera_schema
+from analysis.data.schema import DTYPES, EVENT_TYPES, FIELDS, LOAD_ORDER, TABLES, data_dictionary_markdown
+from analysis.data.validation import pandera_schema
 
 
 def test_every_field_is_well_formed():

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from . import config
-from .dataset import check_dataset, summarise
+from .data.dataset import check_dataset, summarise
+from .data.schema import data_dictionary_markdown
 from .hygiene import find_notebooks, notebook_problems
-from .schema import data_dictionary_markdown
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -66,7 +66,7 @@ def _parameters(pairs: list[list[str]]) -> dict:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .render import RenderError, render
+    from .report.render import RenderError, render
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     try:
@@ -87,7 +87,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _render_all(args: argparse.Namespace) -> int:
-    from .batch import ConfigError, load_jobs, render_all
+    from .report.batch import ConfigError, load_jobs, render_all
 
     try:
         jobs = load_jobs(Path(args.config))

@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from analysis.schema import TABLES  # noqa: E402
+from analysis.data.schema import TABLES  # noqa: E402
 
 from conftest import minimal_tables  # noqa: E402
 

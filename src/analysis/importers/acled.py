@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
 from .output import Resolver
 from .reading import InputFileError, RawFile, read_table_file
 from .result import ImportResult, rejects_frame

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..names import normalise_name
-from ..schema import ATTRIBUTION_GRADES, COUNT_WORDS, FIELDS, HARMS
+from ..data.names import normalise_name
+from ..data.schema import ATTRIBUTION_GRADES, COUNT_WORDS, FIELDS, HARMS
 from .reading import InputFileError
 
 _DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..dataset import check_dataset
-from ..names import normalise_name
-from ..reference import NameIndex, actor_index, region_index
-from ..schema import TABLES
+from ..data.dataset import check_dataset
+from ..data.names import normalise_name
+from ..data.reference import NameIndex, actor_index, region_index
+from ..data.schema import TABLES
 from .reading import InputFileError
 from .result import REJECT_COLUMNS, ImportResult
 

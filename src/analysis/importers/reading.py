@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..schema import MAX_CELL_CHARACTERS
+from ..data.schema import MAX_CELL_CHARACTERS
 from .result import rejects_frame
 
 DELIMITERS = (",", ";", "\t", "|")

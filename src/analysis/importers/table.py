@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..names import normalise_name
-from ..schema import EVENT_TYPES, FIELDS, MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from ..data.names import normalise_name
+from ..data.schema import EVENT_TYPES, FIELDS, MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
 from .mapping import CHOICES, CountSpec, FieldSpec, Mapping, load_mapping
 from .output import Resolver
 from .reading import InputFileError, read_table_file

@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..names import normalise_name
-from ..schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from ..data.names import normalise_name
+from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
 from .output import Resolver
 from .reading import InputFileError, read_table_file
 from .result import ImportResult, rejects_frame

@@ -1,4 +1,4 @@
-"""Column-level validation generated from ``analysis.schema``.
+"""Column-level validation generated from ``analysis.data.schema``.
 
 Cells are parsed into their declared types first (so a bad type gets a message that says what
 type was expected), then a pandera schema generated from the same declarations checks

@@ -11,6 +11,8 @@ import hashlib
 
 import matplotlib as mpl
 
+from ..measure.aggregate import GROUP_SEPARATOR
+
 ACTOR_COLOURS: dict[str, str] = {
     "FAMa": "#0072B2",
     "Wagner Group": "#D55E00",
@@ -30,7 +32,6 @@ ACTOR_COLOURS: dict[str, str] = {
 }
 # For actors an import kept under their own name: stable, but visibly outside the main palette.
 _FALLBACK = ["#88CCEE", "#117733", "#CC6677", "#661100", "#6699CC", "#AA4466"]
-GROUP_SEPARATOR = " + "
 DPI = 150  # pixels per printed inch (report.png shows figures at their own size): sharp, and quick to make
 #: How every chart draws the min-max range of a bar.
 RANGE_WHISKER = {"fmt": "none", "ecolor": "#333333", "capsize": 3, "lw": 0.8}

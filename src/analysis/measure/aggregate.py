@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .dataset import Dataset
-from .reference import actor_index, region_index
-from .schema import ATTRIBUTION_ORDER
+from ..data.dataset import Dataset
+from ..data.reference import actor_index, region_index
+from ..data.schema import ATTRIBUTION_ORDER
 
 KEYS = ("actor", "period", "region")
 PERIODS = ("month", "quarter", "year", "named")
@@ -30,6 +30,9 @@ REGION_NOT_ESTABLISHED = "Region not established"
 UNKNOWN_PERPETRATOR = "Perpetrator unknown"
 PERPETRATOR_ROLES = ("primary", "joint", "associated")
 COUNT_COLUMNS = ["count_min", "count_best", "count_max"]
+
+#: Joins the actors of a joint perpetrator group ("FAMa + Wagner Group").
+GROUP_SEPARATOR = " + "
 
 
 class InvalidParameter(ValueError):
@@ -140,7 +143,7 @@ def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
 
     perps = dataset.perpetrators[dataset.perpetrators["role"].isin(PERPETRATOR_ROLES)]
     leading = perps[perps["role"].isin(("primary", "joint"))]
-    groups = leading.groupby("incident_id")["actor"].agg(lambda s: " + ".join(in_reference_order(s)))
+    groups = leading.groupby("incident_id")["actor"].agg(lambda s: GROUP_SEPARATOR.join(in_reference_order(s)))
     rank = {g: i for i, g in enumerate(ATTRIBUTION_ORDER)}
     best_grade = leading.assign(r=leading["attribution"].map(rank)).groupby("incident_id")["r"].min()
     involved = perps.groupby("incident_id")["actor"].agg(in_reference_order)

@@ -45,8 +45,8 @@ def write_spreadsheet_csv(frame: pd.DataFrame, path: str | Path, index: bool = F
 
 def write_report_tables(report, directory: str | Path) -> list[Path]:
     """The report's tables as spreadsheet CSV files: figures as numbers (min, best, max), text as text."""
+    from ..measure.aggregate import aggregate
     from . import tables
-    from .aggregate import aggregate
 
     directory = Path(directory)
     r = report

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from . import config
-from .aggregate import InvalidParameter, selection_from_parameters
-from .dataset import load_dataset
+from .. import config
+from ..data.dataset import load_dataset
+from ..measure.aggregate import InvalidParameter, selection_from_parameters
 from .render import FORMATS, RenderError, render
 
 TOP_KEYS = {"defaults", "jobs"}

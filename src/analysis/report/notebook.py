@@ -10,24 +10,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Image, Markdown
 
-from . import config, figures, maps, style, tables
-from .aggregate import Selection, aggregate, selection_from_parameters
-from .dataset import Dataset, load_dataset
-
-# HTML's special characters, and every character Markdown gives a meaning to (links, images, emphasis,
-# headings, lists, tables, autolinked URLs), as numeric character references: they show as themselves in
-# HTML and in Markdown, and never become markup. Line breaks become spaces so data cannot start a block.
-_SAFE = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|:~"}
-_SAFE.update({ord("\n"): " ", ord("\r"): " "})
-
-
-def esc(value) -> str:
-    """Text from data or parameters, made safe to place in HTML or in Markdown that nbconvert renders."""
-    return str(value).translate(_SAFE)
-
-
-def date_text(value: pd.Timestamp | None) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:%d %B %Y}"
+from .. import config
+from ..data.dataset import Dataset, load_dataset
+from ..measure.aggregate import Selection, aggregate, selection_from_parameters
+from . import figures, maps, style, tables
+from .text import date_text, esc, fmt_range  # noqa: F401  (the notebook imports them from here)
 
 
 @dataclass
@@ -124,7 +111,7 @@ def table(
 
 def methodology_markdown(r: Report) -> str:
     """How the numbers were made, with caveats computed from the data and the schema."""
-    from .schema import ATTRIBUTION_GRADES, COUNT_WORDS
+    from ..data.schema import ATTRIBUTION_GRADES, COUNT_WORDS
 
     kd = r.dataset.key_dates.set_index("key_date_id")
     minusma = kd.loc["minusma-departure", "date"] if "minusma-departure" in kd.index else None

@@ -1,4 +1,4 @@
-"""Figure functions: each takes a DataFrame (from ``analysis.aggregate``) and returns a Figure."""
+"""Figure functions: each takes a DataFrame (from ``analysis.measure.aggregate``) and returns a Figure."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..measure.aggregate import ESTIMATE_COLUMN, period_labels
 from . import style
-from .aggregate import ESTIMATE_COLUMN, period_labels
 
 
 def _empty(fig: Figure, ax, message: str) -> Figure:

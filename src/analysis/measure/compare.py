@@ -22,10 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
+from .. import config
+from ..data.dataset import Dataset, load_dataset
+from ..data.reference import pre_2016_region
+from ..report.text import fmt_range
 from .aggregate import (
     ESTIMATE_COLUMN,
     ESTIMATES,
+    GROUP_SEPARATOR,
     InvalidParameter,
     Selection,
     aggregate,
@@ -34,10 +38,6 @@ from .aggregate import (
     period_labels,
     selection_from_parameters,
 )
-from .dataset import Dataset, load_dataset
-from .reference import pre_2016_region
-from .style import GROUP_SEPARATOR
-from .tables import fmt_range
 
 NOT_COVERED = "not covered"
 #: No filter: every event of every dataset.

@@ -20,9 +20,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
-from . import config, style
-from .aggregate import ESTIMATE_COLUMN
-from .reference import pre_2016_region, region_index
+from .. import config
+from ..data.reference import pre_2016_region, region_index
+from ..measure.aggregate import ESTIMATE_COLUMN
+from . import style
 
 #: geoBoundaries' API answers with metadata whose ``gjDownloadURL`` is the GeoJSON itself.
 GEOBOUNDARIES_API = "https://www.geoboundaries.org/api/current/gbOpen/MLI/ADM1/"

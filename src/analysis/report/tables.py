@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .aggregate import Selection, aggregate, incident_facts, incident_figures
-from .dataset import Dataset
-from .schema import FIELDS, HARMS, TABLES
+from ..data.dataset import Dataset
+from ..data.schema import FIELDS, HARMS, TABLES
+from ..measure.aggregate import Selection, aggregate, incident_facts, incident_figures
+from .text import fmt_range
 
 OTHER_HARMS = (
     "injured",
@@ -19,14 +20,6 @@ OTHER_HARMS = (
     "livestock_looted",
     "displaced",
 )
-
-
-def fmt_range(low: int, best: int, high: int) -> str:
-    """'32' when all three agree, else 'best (low-high)'."""
-    low, best, high = int(low), int(best), int(high)
-    if low == best == high:
-        return f"{best:,}"
-    return f"{best:,} ({low:,}–{high:,})"
 
 
 def figure_text(row) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from .. import config
 from .csvio import read_raw_table
 from .problems import DataValidationError, Problem
 from .reference import actor_index, region_index

@@ -1,0 +1,1 @@
+"""The tidy tables: their schema, reading, validation, reference lookups and the cached loaded dataset."""

@@ -1,0 +1,1 @@
+"""Counting: selections, aggregation by actor, period and region, and comparison of datasets."""

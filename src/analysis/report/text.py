@@ -1,0 +1,32 @@
+"""Every piece of text the reports print from data: escaping and formatting, written once.
+
+Data and parameters are untrusted text (an imported dataset can name an actor anything), so whatever
+goes into HTML or Markdown passes through ``esc`` first.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# HTML's special characters, and every character Markdown gives a meaning to (links, images, emphasis,
+# headings, lists, tables, autolinked URLs), as numeric character references: they show as themselves in
+# HTML and in Markdown, and never become markup. Line breaks become spaces so data cannot start a block.
+_SAFE = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|:~"}
+_SAFE.update({ord("\n"): " ", ord("\r"): " "})
+
+
+def esc(value) -> str:
+    """Text from data or parameters, made safe to place in HTML or in Markdown that nbconvert renders."""
+    return str(value).translate(_SAFE)
+
+
+def date_text(value: pd.Timestamp | None) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:%d %B %Y}"
+
+
+def fmt_range(low: int, best: int, high: int) -> str:
+    """'32' when all three agree, else 'best (low-high)'."""
+    low, best, high = int(low), int(best), int(high)
+    if low == best == high:
+        return f"{best:,}"
+    return f"{best:,} ({low:,}–{high:,})"
