@@ -12,20 +12,23 @@ Rules it keeps (see the methodology appendix):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 import pandas as pd
 
 from ..data.dataset import Dataset
-from ..data.reference import actor_index, region_index
 from ..data.schema import ATTRIBUTION_ORDER
+from .selection import (  # noqa: F401
+    ESTIMATES,
+    PERIODS,
+    POLICIES,
+    InvalidParameter,
+    Selection,
+    make_selection,
+    selection_from_parameters,
+)
 
 KEYS = ("actor", "period", "region")
-PERIODS = ("month", "quarter", "year", "named")
-ESTIMATES = ("min", "best", "max")
 ESTIMATE_COLUMN = {"min": "count_min", "best": "count_best", "max": "count_max"}
-POLICIES = ("group", "any")
 REGION_NOT_ESTABLISHED = "Region not established"
 UNKNOWN_PERPETRATOR = "Perpetrator unknown"
 PERPETRATOR_ROLES = ("primary", "joint", "associated")
@@ -33,94 +36,6 @@ COUNT_COLUMNS = ["count_min", "count_best", "count_max"]
 
 #: Joins the actors of a joint perpetrator group ("FAMa + Wagner Group").
 GROUP_SEPARATOR = " + "
-
-
-class InvalidParameter(ValueError):
-    """A report parameter with a value that cannot be used; the message lists the valid values."""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which incidents to count. Empty actors/regions mean all."""
-
-    start: pd.Timestamp | None = None
-    end: pd.Timestamp | None = None
-    actors: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    min_attribution: str = "contested"
-    attribution: str = "group"
-    period: str = "year"
-
-
-def make_selection(
-    dataset: Dataset,
-    *,
-    start_date: str | None = None,
-    end_date: str | None = None,
-    actors: list[str] | tuple[str, ...] = (),
-    regions: list[str] | tuple[str, ...] = (),
-    min_attribution: str = "contested",
-    attribution: str = "group",
-    period: str = "year",
-) -> Selection:
-    """Check report parameters against the data's reference tables; raise InvalidParameter listing valid values."""
-    start = _date(start_date, "start_date")
-    end = _date(end_date, "end_date")
-    if start is not None and end is not None and end < start:
-        raise InvalidParameter(f"end_date {end.date()} is before start_date {start.date()}")
-    if min_attribution not in ATTRIBUTION_ORDER:
-        raise InvalidParameter(f"min_attribution {min_attribution!r} is not one of: {', '.join(ATTRIBUTION_ORDER)}")
-    if attribution not in POLICIES:
-        raise InvalidParameter(f"attribution {attribution!r} is not one of: {', '.join(POLICIES)}")
-    if period not in PERIODS:
-        raise InvalidParameter(f"period {period!r} is not one of: {', '.join(PERIODS)}")
-    return Selection(
-        start=start,
-        end=end,
-        actors=_resolve(actors, actor_index(dataset.actors), "actor", list(dataset.actors["actor"])),
-        regions=_resolve(regions, region_index(dataset.regions), "region", list(dataset.regions["region"])),
-        min_attribution=min_attribution,
-        attribution=attribution,
-        period=period,
-    )
-
-
-def selection_from_parameters(dataset: Dataset, parameters: Mapping) -> Selection:
-    """The selection a report notebook's parameters ask for; every value checked, including ``estimate``."""
-    estimate = parameters.get("estimate", "best")
-    if estimate not in ESTIMATES:
-        raise InvalidParameter(f"estimate {estimate!r} is not one of: {', '.join(ESTIMATES)}")
-    return make_selection(
-        dataset,
-        start_date=parameters.get("start_date") or None,
-        end_date=parameters.get("end_date") or None,
-        actors=list(parameters.get("actors") or ()),
-        regions=list(parameters.get("regions") or ()),
-        min_attribution=parameters.get("min_attribution", "contested"),
-        attribution=parameters.get("attribution", "group"),
-        period=parameters.get("period", "year"),
-    )
-
-
-def _date(value, name) -> pd.Timestamp | None:
-    if value in (None, ""):
-        return None
-    try:
-        return pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise InvalidParameter(f"{name} {value!r} is not a date written YYYY-MM-DD") from None
-
-
-def _resolve(names, index, kind, valid) -> tuple[str, ...]:
-    if isinstance(names, str):
-        names = [names] if names else []
-    resolved = []
-    for name in names:
-        canonical = index.resolve(name)
-        if canonical is None:
-            raise InvalidParameter(f"unknown {kind} {name!r}; valid {kind}s (or their aliases): {', '.join(valid)}")
-        resolved.append(canonical)
-    return tuple(resolved)
 
 
 def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.DataFrame:

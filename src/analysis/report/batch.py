@@ -12,7 +12,7 @@ import yaml
 
 from .. import config
 from ..data.dataset import load_dataset
-from ..measure.aggregate import InvalidParameter, selection_from_parameters
+from ..measure.selection import InvalidParameter, selection_from_parameters
 from .render import FORMATS, RenderError, render
 
 TOP_KEYS = {"defaults", "jobs"}
