@@ -3,7 +3,8 @@
     python benchmarks/bench_import.py [--sizes 10000,100000,1000000]
 
 Each measurement runs in a fresh process so that its peak memory (max RSS) is its own.
-The synthetic rows follow ACLED's 2023 per-event columns; they are not ACLED data.
+The synthetic rows come from tests/synthetic.py (ACLED's 2023 per-event columns, hundreds of actor names,
+messy notes); they are not ACLED data.
 """
 
 from __future__ import annotations
@@ -17,102 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-#: ACLED's per-event columns since 2023, as in the test fixture of that shape.
-HEADER = (
-    (Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "acled" / "per_event_2023.csv")
-    .read_text(encoding="utf-8")
-    .splitlines()[0]
-    .split(",")
-)
-KINDS = [  # event_type, sub_event_type, actor1, inter1, actor2, inter2, civilian_targeting
-    (
-        "Violence against civilians",
-        "Attack",
-        "Military Forces of Mali (2021-)",
-        "1",
-        "Civilians (Mali)",
-        "7",
-        "Civilian targeting",
-    ),
-    (
-        "Violence against civilians",
-        "Attack",
-        "JNIM: Group for Support of Islam and Muslims",
-        "2",
-        "Civilians (Mali)",
-        "7",
-        "Civilian targeting",
-    ),
-    (
-        "Battles",
-        "Armed clash",
-        "JNIM: Group for Support of Islam and Muslims",
-        "2",
-        "Military Forces of Mali (2021-)",
-        "1",
-        "",
-    ),
-    (
-        "Explosions/Remote violence",
-        "Air/drone strike",
-        "Military Forces of Mali (2021-)",
-        "1",
-        "Civilians (Mali)",
-        "7",
-        "Civilian targeting",
-    ),
-    ("Explosions/Remote violence", "Remote explosive/landmine/IED", "Islamic State (Sahel)", "2", "", "", ""),
-    ("Protests", "Peaceful protest", "Protesters (Mali)", "6", "", "", ""),
-]
-REGIONS = ["Mopti", "Segou", "Timbuktu", "Gao", "Kidal", "Menaka", "Koulikoro", "Sikasso", "Kayes", "Bamako"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import synthetic  # the seeded generator of messy synthetic exports (tests/synthetic.py)
 
 
 def synthetic_acled(rows: int, path: Path, seed: int = 1) -> None:
-    rng = np.random.default_rng(seed)
-    kind = rng.integers(0, len(KINDS), rows)
-    k = list(zip(*KINDS, strict=True))
-    days = rng.integers(0, 365 * 6, rows)
-    dates = pd.Timestamp("2019-01-01") + pd.to_timedelta(days, unit="D")
-    frame = pd.DataFrame(
-        {
-            "event_id_cnty": [f"MLI{i}" for i in range(1, rows + 1)],
-            "event_date": dates.strftime("%d %B %Y"),
-            "year": dates.year,
-            "time_precision": rng.choice([1, 1, 1, 2, 3], rows),
-            "disorder_type": "Political violence",
-            "event_type": np.array(k[0])[kind],
-            "sub_event_type": np.array(k[1])[kind],
-            "actor1": np.array(k[2])[kind],
-            "assoc_actor_1": np.where(rng.random(rows) < 0.2, "Wagner Group", ""),
-            "inter1": np.array(k[3])[kind],
-            "actor2": np.array(k[4])[kind],
-            "assoc_actor_2": "",
-            "inter2": np.array(k[5])[kind],
-            "interaction": "",
-            "civilian_targeting": np.array(k[6])[kind],
-            "iso": 466,
-            "region": "Western Africa",
-            "country": "Mali",
-            "admin1": np.array(REGIONS)[rng.integers(0, len(REGIONS), rows)],
-            "admin2": "",
-            "admin3": "",
-            "location": "Synthetic place",
-            "latitude": np.round(rng.uniform(11, 24, rows), 4),
-            "longitude": np.round(rng.uniform(-11, 4, rows), 4),
-            "geo_precision": rng.choice([1, 2, 3], rows),
-            "source": "Synthetic source; Other source",
-            "source_scale": "National",
-            "notes": "SYNTHETIC benchmark row, not ACLED data: armed men attacked a village, "
-            "burned houses and took livestock; sources disagree on the toll.",
-            "fatalities": rng.poisson(3, rows),
-            "tags": "",
-            "timestamp": 1700000000,
-        }
-    )
-    frame[HEADER].to_csv(path, index=False)
+    """A synthetic ACLED export in the 2023 per-event layout (not ACLED data)."""
+    synthetic.write_acled(path, rows, "2023", seed)
 
 
 def measure(what: str, path: str, out: str) -> dict:
@@ -120,7 +32,8 @@ def measure(what: str, path: str, out: str) -> dict:
     if what == "pyarrow":
         import pyarrow.csv as pcsv
 
-        rows = pcsv.read_csv(path).num_rows
+        # Notes contain line breaks, as in real exports: the importer reads with the same option.
+        rows = pcsv.read_csv(path, parse_options=pcsv.ParseOptions(newlines_in_values=True)).num_rows
     else:
         from analysis.importers.run import run_import
 
