@@ -30,6 +30,18 @@ ACTOR_COLOURS: dict[str, str] = {
     "Unidentified armed group": "#888888",
     "Perpetrator unknown": "#CCCCCC",
 }
+#: One colour per actor family (data.schema.ACTOR_FAMILIES), Okabe-Ito: the same in every chart and map.
+FAMILY_COLOURS: dict[str, str] = {
+    "state_forces": "#0072B2",
+    "russian_forces": "#D55E00",
+    "jnim": "#009E73",
+    "islamic_state": "#222222",
+    "northern_armed_groups": "#E69F00",
+    "militias": "#CC79A7",
+    "foreign_forces": "#56B4E9",
+    "unidentified": "#999999",
+    "other": "#F0E442",
+}
 # For actors an import kept under their own name: stable, but visibly outside the main palette.
 _FALLBACK = ["#88CCEE", "#117733", "#CC6677", "#661100", "#6699CC", "#AA4466"]
 DPI = 150  # pixels per printed inch (report.png shows figures at their own size): sharp, and quick to make
