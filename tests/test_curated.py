@@ -14,6 +14,7 @@ SEEDS = [
     "003_331ff8499f7e4797.txt",
     "004_10bc73c673736ae5.txt",
 ]
+SEED_NAME = r"\d{3}_[0-9a-f]{16}\.txt"
 NA = None
 
 # incident_id, harm, victim_status, victim_group, count_min, count_best, count_max
@@ -125,8 +126,18 @@ def test_unknown_counts_are_empty_never_zero(ds):
         assert not (ds.casualties[column] == 0).any()
 
 
+def _seed_rows(sources: pd.DataFrame) -> pd.DataFrame:
+    """Statements carried by a seed article; the others cite a public report by its address or title."""
+    return sources[sources["document"].str.fullmatch(SEED_NAME)]
+
+
 def test_every_seed_is_cited(ds):
-    assert sorted(ds.sources["document"].unique()) == SEEDS
+    assert sorted(_seed_rows(ds.sources)["document"].unique()) == SEEDS
+
+
+def test_public_reports_are_named_by_address_or_title(ds):
+    public = ds.sources[~ds.sources["document"].str.fullmatch(SEED_NAME)]
+    assert (public["document"].eq(public["url"]) | public["document"].eq(public["title"])).all()
 
 
 def _squash(text: str) -> str:
@@ -136,6 +147,6 @@ def _squash(text: str) -> str:
 
 @pytest.mark.skipif(not config.SEEDS_DIR.is_dir(), reason="../shared/seeds is not beside the project")
 def test_every_quote_is_verbatim_in_its_seed(ds):
-    for row in ds.sources.itertuples():
+    for row in _seed_rows(ds.sources).itertuples():
         seed = _squash((config.SEEDS_DIR / row.document).read_text(encoding="utf-8"))
         assert _squash(row.quote) in seed, (row.incident_id, row.document, row.quote)
