@@ -71,8 +71,11 @@ def test_dates_places_and_types(ds):
     assert day("fla-2025-02-17-convoy-gao-algeria") == ("2025-02-17", "2025-02-17")
     assert pd.isna(inc.at["fla-2025-02-17-convoy-gao-algeria", "admin1"])  # region not established
     assert inc.at["fla-2025-02-anefis-clashes", "admin1"] == "Kidal"  # the seed's "Gao region" is wrong
-    assert day("hrw-2024-01-detainees-killed") == ("2024-01-01", "2024-01-31")
-    assert inc.at["hrw-2024-01-detainees-killed", "date_precision"] == "month"
+    # the seed's "January raid near a military base": Welingara, Nara cercle, 26 January 2024 (RFI; HRW per RFI)
+    assert day("hrw-2024-01-detainees-killed") == ("2024-01-26", "2024-01-26")
+    assert inc.at["hrw-2024-01-detainees-killed", "date_precision"] == "day"
+    assert inc.at["hrw-2024-01-detainees-killed", "admin1"] == "Koulikoro"
+    assert inc.at["hrw-2024-01-detainees-killed", "admin2"] == "Nara"
     assert day("hrw-2024-02-16-wedding-drone-strike") == ("2024-02-16", "2024-02-16")
     assert sorted(inc.index[inc["record_type"] == "period_total"]) == [
         "hrw-2023-07-central-mali",
@@ -95,6 +98,10 @@ def test_perpetrators_and_grades(ds):
     assert by_incident["fla-2025-02-17-convoy-gao-algeria"] == [
         ("FAMa", "primary", "contested"),
         ("Wagner Group", "joint", "contested"),
+    ]
+    assert by_incident["hrw-2024-01-detainees-killed"] == [
+        ("FAMa", "primary", "corroborated"),
+        ("Wagner Group", "joint", "single_source"),
     ]
     assert by_incident["amnesty-2024-03-17-amasrakad-drone-strikes"] == [("FAMa", "primary", "single_source")]
     assert by_incident["hrw-2024-12-islamists-since-june"] == [
