@@ -77,6 +77,8 @@ def test_dates_places_and_types(ds):
     assert inc.at["hrw-2024-01-detainees-killed", "admin1"] == "Koulikoro"
     assert inc.at["hrw-2024-01-detainees-killed", "admin2"] == "Nara"
     assert day("hrw-2024-02-16-wedding-drone-strike") == ("2024-02-16", "2024-02-16")
+    assert inc.at["hrw-2024-02-16-wedding-drone-strike", "location_name"] == "Konokassi"  # HRW, per RFI
+    assert inc.at["hrw-2024-02-16-wedding-drone-strike", "admin1"] == "Ségou"
     assert sorted(inc.index[inc["record_type"] == "period_total"]) == [
         "hrw-2023-07-central-mali",
         "hrw-2024-12-army-wagner-since-may",
@@ -103,7 +105,8 @@ def test_perpetrators_and_grades(ds):
         ("FAMa", "primary", "corroborated"),
         ("Wagner Group", "joint", "single_source"),
     ]
-    assert by_incident["amnesty-2024-03-17-amasrakad-drone-strikes"] == [("FAMa", "primary", "single_source")]
+    # the army says its strikes hit "terrorists" (Amnesty, AFP): a denial of the civilian toll
+    assert by_incident["amnesty-2024-03-17-amasrakad-drone-strikes"] == [("FAMa", "primary", "contested")]
     assert by_incident["hrw-2024-12-islamists-since-june"] == [
         ("Islamic State Sahel", "joint", "single_source"),
         ("JNIM", "joint", "single_source"),
@@ -125,7 +128,11 @@ def test_one_ngo_report_cited_twice_is_one_record_with_two_source_rows(ds):
 
 def test_denials_are_recorded(ds):
     denies = ds.sources[ds.sources["stance"] == "denies"]
-    assert sorted(denies["incident_id"]) == ["fla-2025-01-02-niono-vehicle", "fla-2025-02-17-convoy-gao-algeria"]
+    assert sorted(denies["incident_id"]) == [
+        "amnesty-2024-03-17-amasrakad-drone-strikes",
+        "fla-2025-01-02-niono-vehicle",
+        "fla-2025-02-17-convoy-gao-algeria",
+    ]
 
 
 def test_unknown_counts_are_empty_never_zero(ds):
