@@ -16,7 +16,7 @@ def test_validate_bad_copy_exits_2_naming_file_line_and_column(data_copy):
     target = next(
         i for i, line in enumerate(lines) if line.startswith("fla-2025-01-02-niono-vehicle,killed,civilian,all,")
     )
-    lines[target] = lines[target].replace(",9,9,", ",nine,9,", 1)
+    lines[target] = lines[target].replace(",8,9,9,", ",nine,9,9,", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("validate", str(data_copy))
     assert result.returncode == 2

@@ -49,8 +49,9 @@ def test_every_declared_column_holds_data_somewhere():
     for table in TABLES.values():
         frame = pd.read_csv(config.DATA_DIR / table.path, dtype=str, keep_default_na=False)
         empty += [f"{table.name}.{c}" for c in table.columns if not (frame[c] != "").any()]
-    # Filled by the importers; the seeds name no cercle and give no coordinates, and we invent none.
-    assert empty == ["incidents.admin2", "incidents.latitude", "incidents.longitude", "incidents.external_id"]
+    # Filled by the importers; the seeds give no coordinates, and we invent none (a cercle, admin2, is recorded
+    # where the public record names it).
+    assert empty == ["incidents.latitude", "incidents.longitude", "incidents.external_id"]
 
 
 def test_pandera_schemas_are_generated_for_every_table():

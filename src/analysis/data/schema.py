@@ -341,7 +341,8 @@ FIELDS: dict[str, Field] = {
             "document",
             "string",
             "The document that carries this statement: a seed article's file name (../shared/seeds/), "
-            "or the name of the imported file.",
+            "the name of the imported file, or, for a public report consulted directly, its address "
+            "(its title where no address was verified).",
         ),
         _f("carried_by", "string", "The outlet that published the document, where known."),
         # actors
