@@ -1,12 +1,20 @@
-"""Benchmark (not a test): the default report end to end against the same pipeline on a one-cell notebook,
-and render-all of the shipped jobs against N times one job.
+"""Benchmark (not a test): the default report at every data size, and its cost against fixed floors.
 
-    .venv/bin/python benchmarks/bench_report.py [--repeat 5] [--no-batch]
+    .venv/bin/python benchmarks/bench_report.py [--sizes 1000,10000,50000] [--repeat 3] [--no-floor] [--no-batch]
 
-Floor and report are timed alternately, ``repeat`` times each, and the medians compared, so that a
-burst of load on the machine affects both. The validated-dataset cache starts empty (a temporary
-MALI_CACHE_DIR): the first report render validates the data and is shown apart ("cold"); the
-repeats find the cache, as every render after the first one on the same data does.
+Sizes: synthetic ACLED exports (``tests/synthetic.py``, seeded) of each size are imported once with
+``python -m analysis import acled`` into a temporary folder, outside the timings, and rendered in the same
+run as the curated default report: each round renders the curated report, then every size, so that a burst
+of load on the machine affects all of them. For each it prints the median per phase (execute, HTML, PDF),
+the total, the PDF's page count and the ratio to the curated render of the same round (median).
+Goal (issue 10): the 10,000-event report within 2 x the curated one, the PDF under 30 pages at every size.
+Every render is printed as it finishes, so that a run stopped part-way still shows what it measured.
+
+Floor (unless ``--no-floor``): the curated report against the same pipeline on a one-cell notebook, timed
+alternately. Batch (unless ``--no-batch``): render-all of the shipped jobs against N times one job.
+
+The validated-dataset cache starts empty (a temporary MALI_CACHE_DIR); every dataset is loaded once before
+the timings (shown as "first load"), as the first render on new data would.
 """
 
 from __future__ import annotations
@@ -14,29 +22,141 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+PHASES = ("execute", "html", "pdf")
+GOAL_RATIO, GOAL_PAGES = 2.0, 30
 
-def timed(action) -> tuple[float, dict[str, float]]:
+
+def timed(action) -> tuple[float, dict[str, float], object]:
     started = time.perf_counter()
     result = action()
-    return time.perf_counter() - started, result.seconds
+    return time.perf_counter() - started, result.seconds, result
 
 
-def phases(runs: list[tuple[float, dict[str, float]]]) -> str:
+def phases(runs: list[tuple[float, dict[str, float], object]]) -> str:
     names = runs[0][1]
     return ", ".join(f"{name} {statistics.median(r[1][name] for r in runs):.2f}" for name in names)
 
 
+def pdf_pages(result) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(result.files["pdf"]).pages)
+
+
+def import_synthetic(n_events: int, folder: Path) -> tuple[Path, float]:
+    """A seeded synthetic ACLED export of ``n_events`` imported with the command line; the seconds it took."""
+    from synthetic import write_acled
+
+    export = write_acled(folder / f"acled_{n_events}.csv", n_events, shape="2023", seed=1)
+    out = folder / f"acled_{n_events}"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "import", "acled", str(export), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        sys.exit(f"import of {n_events} synthetic events failed:\n{done.stderr[-2000:]}")
+    return out, time.perf_counter() - started
+
+
+def floor_comparison(tmp: Path, repeat: int) -> None:
+    from analysis.report.render import render
+
+    trivial = tmp / "trivial.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('floor')")]), trivial)
+    floors, reports = [], []
+    for _ in range(repeat):
+        floors.append(timed(lambda: render(trivial, out_dir=tmp / "floor", slug="floor")))
+        reports.append(timed(lambda: render(out_dir=tmp / "report", slug="report")))
+    floor = statistics.median(f[0] for f in floors)
+    report = statistics.median(r[0] for r in reports)
+    ratio = statistics.median(r[0] / f[0] for f, r in zip(floors, reports, strict=True))
+    print(f"\nmedian of {repeat}, floor and curated report alternately:")
+    print(f"one-cell notebook, papermill + HTML + PDF (floor): {floor:.2f} s  ({phases(floors)})")
+    print(f"default report, same pipeline:                      {report:.2f} s  ({phases(reports)})")
+    print(f"ratio, run by run (median):                         {ratio:.2f} x floor (goal: 1.5)", flush=True)
+
+
+def sizes_comparison(tmp: Path, sizes: list[int], repeat: int) -> None:
+    from analysis import config, load_dataset
+    from analysis.report.render import render
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    datasets: dict[str, Path | None] = {"curated": None}
+    for n in sizes:
+        data_dir, seconds = import_synthetic(n, tmp)
+        datasets[f"{n:,} events"] = data_dir
+        print(f"imported {n:,} synthetic ACLED events in {seconds:.1f} s (outside the timings)", flush=True)
+    for label, data_dir in datasets.items():
+        started = time.perf_counter()
+        loaded = load_dataset(data_dir or config.DATA_DIR)
+        print(
+            f"first load (validation, cached after): {label}: {time.perf_counter() - started:.1f} s, "
+            f"{len(loaded.incidents):,} incidents",
+            flush=True,
+        )
+
+    runs: dict[str, list] = {label: [] for label in datasets}
+    ratios: dict[str, list[float]] = {label: [] for label in datasets}
+    for round_number in range(1, repeat + 1):
+        for label, data_dir in datasets.items():
+            parameters = {"data_dir": str(data_dir)} if data_dir else {}
+            slug = "curated" if data_dir is None else f"size-{data_dir.name}"
+            run = timed(lambda parameters=parameters, slug=slug: render(parameters=parameters, out_dir=tmp, slug=slug))
+            runs[label].append(run)
+            ratios[label].append(run[0] / runs["curated"][-1][0])
+            detail = ", ".join(f"{p} {run[1].get(p, 0):.2f}" for p in PHASES)
+            print(
+                f"  round {round_number}: {label:>14}: {run[0]:6.1f} s ({detail}), {pdf_pages(run[2])} PDF pages",
+                flush=True,
+            )
+
+    print(f"\nmedian of {repeat}, curated and synthetic datasets in the same rounds (seconds):")
+    print(f"{'dataset':>14} | {'execute':>7} | {'HTML':>6} | {'PDF':>6} | {'total':>6} | pages | x curated")
+    for label, done in runs.items():
+        median = {p: statistics.median(r[1].get(p, 0) for r in done) for p in PHASES}
+        total = statistics.median(r[0] for r in done)
+        pages = pdf_pages(done[-1][2])
+        ratio = statistics.median(ratios[label])
+        print(
+            f"{label:>14} | {median['execute']:7.2f} | {median['html']:6.2f} | {median['pdf']:6.2f} | "
+            f"{total:6.2f} | {pages:5d} | {ratio:5.2f}"
+            + ("" if pages < GOAL_PAGES else f"   (goal: under {GOAL_PAGES} pages)")
+        )
+    if "10,000 events" in ratios:
+        ratio = statistics.median(ratios["10,000 events"])
+        verdict = "met" if ratio <= GOAL_RATIO else "not met"
+        print(f"10,000-event report: {ratio:.2f} x the curated report (goal: within {GOAL_RATIO:g} x): {verdict}")
+
+
+def load_average() -> str:
+    """Other work on the machine slows every render: printed so that a run can be read with it."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,50000", help="synthetic event counts, comma separated")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-floor", action="store_true", help="skip the one-cell notebook floor")
     parser.add_argument("--no-batch", action="store_true", help="skip the render-all measurement")
     args = parser.parse_args()
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes takes whole numbers separated by commas, e.g. 1000,10000; got {args.sizes!r}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["MALI_CACHE_DIR"] = str(tmp / "cache")  # before analysis reads its configuration
@@ -44,29 +164,23 @@ def main() -> None:
         from analysis.report.batch import load_jobs, render_all
         from analysis.report.render import render
 
-        trivial = tmp / "trivial.ipynb"
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('floor')")]), trivial)
+        trivial = tmp / "warm.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('warm')")]), trivial)
         render(trivial, out_dir=tmp / "warm", slug="warm")  # one-off imports, outside the timings
-        cold = timed(lambda: render(out_dir=tmp / "report", slug="report"))
-        floors, reports = [], []
-        for _ in range(args.repeat):
-            floors.append(timed(lambda: render(trivial, out_dir=tmp / "floor", slug="floor")))
-            reports.append(timed(lambda: render(out_dir=tmp / "report", slug="report")))
-        floor = statistics.median(f[0] for f in floors)
-        report = statistics.median(r[0] for r in reports)
-        ratio = statistics.median(r[0] / f[0] for f, r in zip(floors, reports, strict=True))
-        print(f"median of {args.repeat}, floor and report alternately:")
-        print(f"one-cell notebook, papermill + HTML + PDF (floor): {floor:.2f} s  ({phases(floors)})")
-        print(f"default report, same pipeline:                      {report:.2f} s  ({phases(reports)})")
-        print(f"ratio, run by run (median):                         {ratio:.2f} x floor (goal: 1.5)")
-        print(f"first report render, dataset not yet cached:        {cold[0]:.2f} s  ({phases([cold])})")
+        print(f"start: {load_average()}", flush=True)
+        sizes_comparison(tmp / "sizes", sizes, args.repeat)
+        print(f"after the sizes: {load_average()}", flush=True)
+        if not args.no_floor:
+            floor_comparison(tmp, args.repeat)
         if not args.no_batch:
+            report = timed(lambda: render(out_dir=tmp / "one", slug="one"))[0]
             jobs = load_jobs()
             started = time.perf_counter()
             summary = render_all(jobs, tmp / "all", force=True, workers=2, progress=False)
             batch = time.perf_counter() - started
             print(
-                f"render-all, {len(jobs)} jobs on 2 workers:                  {batch:.1f} s  ({batch / (len(jobs) * report):.2f} x {len(jobs)} single renders); failed: {len(summary.failed)}"
+                f"render-all, {len(jobs)} jobs on 2 workers: {batch:.1f} s "
+                f"({batch / (len(jobs) * report):.2f} x {len(jobs)} single renders); failed: {len(summary.failed)}"
             )
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from analysis import config, load_dataset
 from analysis.importers.run import run_import
-from analysis.measure import compare
+from analysis.measure import compare, coverage, matching
 from analysis.measure.aggregate import make_selection
+from analysis.report import comparison
 from analysis.report.render import render
 
 from conftest import minimal_tables, write_tables
@@ -129,7 +130,7 @@ def pair(tmp_path):
 
 
 def test_coverage(pair):
-    cov = compare.coverage(pair)
+    cov = coverage.coverage(pair)
     assert cov[["dataset", "events", "period_totals"]].values.tolist() == [["curated", 3, 1], ["acled", 4, 0]]
     assert [f"{d:%Y-%m-%d}" for d in cov["first_date"]] == ["2024-03-01", "2023-06-01"]
     assert [f"{d:%Y-%m-%d}" for d in cov["last_date"]] == ["2024-07-01", "2024-07-01"]
@@ -169,7 +170,7 @@ def test_killed_by_actor_year_exact(pair):
 
 def test_side_by_side_and_sentences(pair):
     table = compare.killed_by_actor_year(pair, reference="curated")
-    wide = compare.side_by_side(table)
+    wide = comparison.side_by_side(table)
     row = wide[(wide["perpetrator group"] == "FAMa") & (wide["year"] == 2024)].iloc[0]
     assert row["curated"] == "4 (1 incident)"
     assert row["acled"] == "8 (2 incidents)"
@@ -182,15 +183,21 @@ def test_side_by_side_and_sentences(pair):
         ("JNIM", -3),
     ]
     assert diffs.totals[["value", "reference_value", "difference"]].values.tolist() == [[8, 14, -6]]
-    sentence = compare.difference_sentence(diffs.by_actor_year.iloc[1], "curated", "best")
+    sentence = comparison.difference_sentence(diffs.by_actor_year.iloc[1], "curated", "best")
     assert sentence == (
         "**acled** records **4 more** civilians killed by **FAMa** than curated over 01 Mar – 01 Jul 2024 "
         "(the part of 2024 both cover): 8 against 4 (+100%, best estimates)."
     )
+    hostile = diffs.by_actor_year.iloc[1].copy()
+    hostile["actor"] = "[x](javascript:alert(1))"
+    assert "[x](javascript" not in comparison.difference_sentence(hostile, "<b>curated</b>", "best")
+    assert "by **&#91;x&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;** than &#60;b&#62;curated" in (
+        comparison.difference_sentence(hostile, "<b>curated</b>", "best")
+    )
 
 
 def test_match_events(pair):
-    m = compare.match_events(pair["curated"], pair["acled"], max_days=2, max_km=25, labels=("curated", "acled"))
+    m = matching.match_events(pair["curated"], pair["acled"], max_days=2, max_km=25, labels=("curated", "acled"))
     assert m.pairs[["incident_id_a", "incident_id_b", "days_apart", "place"]].values.tolist() == [
         ["a-1", "b-1", 1, "same pre-2016 region"]
     ]
@@ -210,16 +217,16 @@ def test_match_events(pair):
 
 
 def test_match_tolerances_and_one_to_one(pair):
-    wider = compare.match_events(pair["curated"], pair["acled"], max_days=5, labels=("curated", "acled"))
+    wider = matching.match_events(pair["curated"], pair["acled"], max_days=5, labels=("curated", "acled"))
     assert wider.pairs[["incident_id_a", "incident_id_b", "place"]].values.tolist() == [
         ["a-1", "b-1", "same pre-2016 region"],
         ["a-2", "b-2", "1 km apart"],
     ]
-    too_close = compare.match_events(pair["curated"], pair["acled"], max_days=5, max_km=0.5)
+    too_close = matching.match_events(pair["curated"], pair["acled"], max_days=5, max_km=0.5)
     assert too_close.pairs["incident_id_a"].tolist() == ["a-1"]
     assert too_close.unmatched_a["closest_miss"].iloc[0] == "acled b-2: 1 km apart (tolerance 0.5 km)"
     # Within 70 days b-2 and b-3 are both candidates for a-2; each event is used once, the closest first.
-    one_to_one = compare.match_events(pair["curated"], pair["acled"], max_days=70, labels=("curated", "acled"))
+    one_to_one = matching.match_events(pair["curated"], pair["acled"], max_days=70, labels=("curated", "acled"))
     assert one_to_one.pairs[["incident_id_a", "incident_id_b"]].values.tolist() == [["a-1", "b-1"], ["a-2", "b-2"]]
     left = dict(zip(one_to_one.unmatched_b["incident_id"], one_to_one.unmatched_b["closest_miss"], strict=True))
     assert left["b-3"] == "curated a-2: already matched to a closer event"
@@ -229,7 +236,7 @@ def test_selection_applies_to_both_sides(pair):
     selection = make_selection(pair["curated"], actors=["JNIM"])
     table = compare.killed_by_actor_year(pair, selection)
     assert sorted(table["actor"].unique()) == ["JNIM"]
-    m = compare.match_events(pair["curated"], pair["acled"], selection)
+    m = matching.match_events(pair["curated"], pair["acled"], selection)
     assert (m.events_a, m.events_b) == (1, 0)  # an opponent does not select an event
 
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
+from analysis import config
 from analysis.report.render import render
 
 from conftest import minimal_tables, write_tables
@@ -122,7 +123,52 @@ def rendered(tmp_path_factory):
     return render(parameters={"data_dir": str(data), "title": f"{SCRIPT} {IMG} {LINK}"}, out_dir=out, slug="hostile")
 
 
-def test_html_shows_data_markup_as_text(rendered):
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """The comparison notebook on two hostile datasets whose figures differ, under hostile labels, so that
+    the hostile names reach its sentences (differences by group and by matched event) and its methodology."""
+    first = write_tables(tmp_path_factory.mktemp("hostile-a") / "data", hostile_tables())
+    other = hostile_tables()
+    for row in other["casualties"]:
+        row["count_min"] = str(int(row.get("count_min") or 0) + 4)
+        row["count_best"] = row["count_max"] = ""
+    second = write_tables(tmp_path_factory.mktemp("hostile-b") / "data", other)
+    out = tmp_path_factory.mktemp("comparisons")
+    return render(
+        notebook=config.NOTEBOOKS_DIR / "dataset_comparison.ipynb",
+        parameters={"data_dirs": {f"a {LINK}": str(first), f"b {IMG}": str(second)}},
+        out_dir=out,
+        slug="hostile-comparison",
+    )
+
+
+#: The payloads each report shows (the comparison shows no titles, quotes or key dates, so no <script> text).
+SHOWN = {
+    "rendered": (SCRIPT, IMG, FORMULA, LINK, f"Militia {IMG} $x$"),
+    "compared": (IMG, FORMULA, LINK, f"Militia {IMG} $x$"),
+}
+
+
+@pytest.fixture(params=list(SHOWN))
+def any_report(request):
+    return request.getfixturevalue(request.param), SHOWN[request.param]
+
+
+def test_comparison_sentences_name_the_hostile_actor(compared):
+    html = compared.files["html"].read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", "".join(_visible(html)))
+    assert f"civilians killed by Militia {IMG} $x$ than a {LINK}" in text  # a difference sentence, escaped
+    assert f"{IMG} village" in text  # a matched event's place
+
+
+def _visible(html: str) -> list[str]:
+    parser = Elements()
+    parser.feed(html)
+    return parser.text
+
+
+def test_html_shows_data_markup_as_text(any_report):
+    rendered, shown = any_report
     parser = Elements()
     parser.feed(rendered.files["html"].read_text(encoding="utf-8"))
     assert not any("alert" in script for script in parser.scripts)
@@ -132,13 +178,14 @@ def test_html_shows_data_markup_as_text(rendered):
         assert not (attrs.get("href") or "").strip().lower().startswith("javascript:"), attrs
         assert not (attrs.get("src") or "").startswith("http"), attrs  # nothing fetched from elsewhere
     text = re.sub(r"\s+", " ", "".join(parser.text))
-    for payload in (SCRIPT, IMG, FORMULA, LINK, f"Militia {IMG} $x$"):
+    for payload in shown:
         assert payload in text, payload
 
 
-def test_pdf_renders_with_the_text(rendered):
+def test_pdf_renders_with_the_text(any_report):
+    rendered, shown = any_report
     text = re.sub(r"\s+", "", " ".join(page.extract_text() for page in PdfReader(rendered.files["pdf"]).pages))
-    for payload in (SCRIPT, IMG, "=HYPERLINK(", "[click](javascript:alert(1))"):
+    for payload in (IMG, "=HYPERLINK(", "[click](javascript:alert(1))", *shown[:1]):
         assert re.sub(r"\s+", "", payload) in text, payload
 
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .. import config
+from ..atomic import write_file
 from .csvio import read_raw_table
 from .problems import DataValidationError, Problem
 from .reference import actor_index, region_index
@@ -147,10 +146,7 @@ def _write_cache(key: str, dataset: Dataset) -> None:
     """Atomically, and never failing the load: a cache that cannot be written is only slower."""
     folder = _cache_path(key).parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as file:
-            pickle.dump(dataset, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(file.name, _cache_path(key))
+        write_file(_cache_path(key), lambda file: pickle.dump(dataset, file, protocol=pickle.HIGHEST_PROTOCOL))
         entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[_CACHE_KEPT:]:
             old.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
+from ..atomic import replace_directory
 from ..data.dataset import check_dataset
 from ..data.names import normalise_name
 from ..data.reference import NameIndex, actor_index, region_index
@@ -119,7 +120,7 @@ def publish(result: ImportResult, out_dir: str | Path, reference_dir: Path | Non
         if problems:
             listed = "\n".join(f"  {p}" for p in problems[:20])
             raise ImportBug(f"the imported tables do not validate ({len(problems)} problem(s)):\n{listed}")
-        _swap_into_place(staging, out_dir)
+        replace_directory(staging, out_dir)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -162,14 +163,3 @@ def _recover_interrupted(out_dir: Path) -> None:
         retired = retired[:-1]
     for old in retired:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Two renames on one file system: the old output exists until the new one is complete."""
-    if out_dir.exists():
-        retired = out_dir.parent / f".{out_dir.name}.replaced-{uuid.uuid4().hex[:8]}"
-        os.replace(out_dir, retired)
-        os.replace(staging, out_dir)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, out_dir)

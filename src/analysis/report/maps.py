@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from .. import config
+from ..atomic import write_file
 from ..data.reference import pre_2016_region, region_index
 from ..measure.aggregate import ESTIMATE_COLUMN
 from . import style
@@ -63,17 +63,8 @@ def download_boundaries(
         raise
     except (OSError, ValueError) as err:
         raise BoundaryError(f"could not download boundaries from {api_url}: {err}") from None
-    cache_path = Path(cache_path)
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=cache_path.parent, delete=False, suffix=".part") as tmp:
-        tmp.write(payload)
-    try:
-        read_boundaries(tmp.name)
-    except BoundaryError:
-        os.unlink(tmp.name)
-        raise
-    os.replace(tmp.name, cache_path)
-    return cache_path
+    # Checked before it replaces the cache: a bad download never hides a good file.
+    return write_file(cache_path, lambda file: file.write(payload), suffix=".part", check=read_boundaries)
 
 
 def find_boundaries(

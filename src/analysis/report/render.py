@@ -15,11 +15,13 @@ import os
 import re
 import shutil
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .. import config
+from ..atomic import replace_symlink
 
 DEFAULT_NOTEBOOK = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -47,7 +49,9 @@ class RenderResult:
 
 
 def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """'Ségou, 2024' -> 'segou-2024': accents dropped (NFKD splits 'é' into 'e' and a combining accent)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return slug[:80] or "report"
 
 
@@ -282,11 +286,7 @@ def _publish(out_dir: Path, slug: str, staging: Path) -> None:
         # A real folder from elsewhere: move it aside so the link can take its place.
         legacy = out_dir / BUILDS / f"{slug}-legacy-{os.getpid()}"
         os.replace(target, legacy)
-    link = out_dir / f".{slug}.link-{os.getpid()}"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(staging.relative_to(out_dir))
-    os.replace(link, target)
+    replace_symlink(target, staging.relative_to(out_dir))
     current = staging.name
     for old in (out_dir / BUILDS).glob(f"{slug}-*"):
         if old.name != current and old.is_dir() and _same_slug(old.name, slug):

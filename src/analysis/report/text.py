@@ -30,3 +30,34 @@ def fmt_range(low: int, best: int, high: int) -> str:
     if low == best == high:
         return f"{best:,}"
     return f"{best:,} ({low:,}–{high:,})"
+
+
+def signed(value: int) -> str:
+    """'+5', '−5' (a true minus sign) or '0'."""
+    return f"{int(value):+,}".replace("-", "−") if value else "0"
+
+
+def percent(share: float) -> str:
+    """'+23%', '−4%' or '0%' (a share rounded to the whole percent)."""
+    return f"{share:+.0%}".replace("-", "−") if round(share, 2) else "0%"
+
+
+def change_text(value: int, previous: int) -> str:
+    """'+23% (from 120 to 148)'; 'from 0 to 5' when there is no base to divide by."""
+    value, previous = int(value), int(previous)
+    numbers = f"from {previous:,} to {value:,}"
+    if not previous:
+        return numbers if value else "no change (0)"
+    return f"{percent((value - previous) / previous)} ({numbers})"
+
+
+def span_text(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """'15 Mar – 10 Aug 2024'; the year is given once when both days fall in it."""
+    if first.year == last.year:
+        return f"{first:%d %b} – {last:%d %b %Y}"
+    return f"{first:%d %b %Y} – {last:%d %b %Y}"
+
+
+def date_window_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """'01 Mar 2024', or '01 Mar 2024 – 03 Mar 2024' for a window of days."""
+    return f"{start:%d %b %Y}" if start == end else f"{start:%d %b %Y} – {end:%d %b %Y}"

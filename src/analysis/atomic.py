@@ -1,0 +1,78 @@
+"""Replacing a file, a directory or a symlink so that a reader sees the old one or the new one, never a half.
+
+Everything is written beside its target (same folder, same file system) and put in place with
+``os.replace``, which is atomic there. A process killed part-way leaves the target as it was, plus at
+worst a hidden leftover whose name says what it is (callers clean those up on their next run).
+Imports nothing from the package, so any layer can use it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def write_file(
+    target: str | Path,
+    write: Callable[[BinaryIO], None],
+    *,
+    suffix: str = ".tmp",
+    check: Callable[[Path], object] | None = None,
+) -> Path:
+    """Write ``target`` through ``write(file)`` into a temporary file beside it, then rename it into place.
+
+    ``check(temporary_path)`` may inspect the written file first: if it (or ``write``) raises, the temporary
+    file is removed, the target is left as it was, and the error propagates."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=suffix, delete=False) as file:
+        temporary = Path(file.name)
+        try:
+            write(file)
+        except BaseException:
+            file.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    try:
+        if check is not None:
+            check(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def retired_name(target: Path) -> Path:
+    """Where ``replace_directory`` sets the old directory aside: ``.<name>.replaced-<random>`` beside it."""
+    return target.parent / f".{target.name}.replaced-{uuid.uuid4().hex[:8]}"
+
+
+def replace_directory(staging: str | Path, target: str | Path) -> None:
+    """Put the complete directory ``staging`` in place of ``target`` with two renames on one file system.
+
+    The old directory exists until the new one is complete; it is set aside (``retired_name``) and removed
+    afterwards. A kill between the two renames leaves it set aside: the caller restores it on its next run."""
+    staging, target = Path(staging), Path(target)
+    if target.exists():
+        retired = retired_name(target)
+        os.replace(target, retired)
+        os.replace(staging, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+
+
+def replace_symlink(target: str | Path, points_to: str | Path) -> None:
+    """Make ``target`` a symlink to ``points_to`` in one rename (a new link beside it, then ``os.replace``)."""
+    target = Path(target)
+    link = target.parent / f".{target.name}.link-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(points_to)
+    os.replace(link, target)

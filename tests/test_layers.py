@@ -1,0 +1,98 @@
+"""Dependencies point one way: data <- importers, measure <- report <- the command line; nothing imports the report.
+
+Every import in the package (including those inside functions) is read with ``ast`` and resolved to the
+layer it names; a lower layer importing a higher one, or importers and measure importing each other, fails.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
+
+#: Each part of the package and its layer. Helpers that import nothing from the package (config, atomic)
+#: are at the bottom, usable by all; the command line and the package's front door are at the top.
+LAYERS = {
+    "config": 0,
+    "atomic": 0,
+    "data": 1,
+    "importers": 2,
+    "measure": 2,
+    "report": 3,
+    "hygiene": 4,
+    "__init__": 4,
+    "cli": 5,
+    "__main__": 6,
+}
+
+
+def part_of(module: str) -> str:
+    """'analysis.report.text' -> 'report'; 'analysis' -> '__init__'."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def imported_modules(path: Path, package: Path) -> list[tuple[int, str]]:
+    """(line, absolute module) for every import of the package in ``path``."""
+    relative = path.relative_to(package.parent).with_suffix("")
+    here = list(relative.parts)[:-1]  # relative imports start from the package (a module's, or __init__'s own)
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == package.name]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if module.split(".")[0] != package.name:
+                continue
+            if node.module is None or module == package.name:  # from .. import config: the names are modules
+                found += [(node.lineno, f"{module}.{a.name}") for a in node.names]
+            else:
+                found.append((node.lineno, module))
+    return found
+
+
+def violations(package: Path) -> list[str]:
+    problems = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package.parent).with_suffix("")
+        mine = part_of(".".join(relative.parts))
+        for line, module in imported_modules(path, package):
+            theirs = part_of(module)
+            if theirs not in LAYERS or mine not in LAYERS:
+                problems.append(f"{relative}:{line} imports {module}: add its part to LAYERS")
+            elif theirs != mine and LAYERS[theirs] >= LAYERS[mine]:
+                problems.append(f"{relative}:{line} ({mine}) imports {module} ({theirs}), a higher or sibling layer")
+    return problems
+
+
+def test_the_package_imports_downwards_only():
+    assert violations(PACKAGE) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "code", "expected"),
+    [
+        ("measure/compare.py", "from ..report.text import fmt_range\n", "imports analysis.report.text (report)"),
+        ("data/rules.py", "def f():\n    from analysis.importers import acled\n", "imports analysis.importers"),
+        ("importers/acled.py", "from ..measure import aggregate\n", "imports analysis.measure"),
+        ("report/text.py", "from .. import cli\n", "imports analysis.cli (cli)"),
+        ("report/text.py", "from ..measure.aggregate import x\nfrom .style import y\n", None),
+        ("importers/output.py", "from .. import config\nfrom ..atomic import write_file\n", None),
+    ],
+)
+def test_a_wrong_import_is_found(tmp_path, where, code, expected):
+    package = tmp_path / "analysis"
+    (package / where).parent.mkdir(parents=True)
+    (package / where).write_text(code)
+    found = violations(package)
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and expected in found[0], found
