@@ -59,6 +59,11 @@ def matching_key(names: pd.Series) -> pd.Series:
     return text.str.replace(_DOUBLED, r"\1", regex=True).str.strip()
 
 
+def compact_key(names: pd.Series) -> pd.Series:
+    """The matching key without spaces, to look names up: ``MilitaryForces of Mali`` finds the listed name."""
+    return matching_key(names).str.replace(" ", "", regex=False)
+
+
 def key_of(name: str) -> str:
     return matching_key(pd.Series([name])).iloc[0]
 
@@ -111,8 +116,8 @@ def classify_keys(
     rules: tuple[FamilyRule, ...] | None = None,
 ) -> pd.DataFrame:
     """Family and basis for each distinct matching key (index kept). ``inter``: the ACLED inter code
-    per key (Int64, may be missing); ``known``: key -> family of listed actors, used for the parts of
-    an and/or name."""
+    per key (Int64, may be missing); ``known``: compact key -> family of listed actors, used for the
+    parts of an and/or name."""
     rules = rules if rules is not None else load_rules()
     inter = inter if inter is not None else pd.Series(pd.NA, index=keys.index, dtype="Int64")
     family = pd.Series(None, index=keys.index, dtype=object)
@@ -142,7 +147,7 @@ def _split_families(keys: pd.Series, known: dict[str, str], rules, split_rule: F
     parts = keys.str.split(_AND_OR).explode().str.strip()
     parts = parts[parts != ""]
     distinct = pd.Series(parts.unique())
-    listed = distinct.map(known)
+    listed = distinct.str.replace(" ", "", regex=False).map(known)
     others = [r for r in rules if r.family != SPLIT]
     guessed = classify_keys(distinct[listed.isna()], rules=tuple(others))["family"] if listed.isna().any() else None
     families = listed if guessed is None else listed.fillna(guessed)

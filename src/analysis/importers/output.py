@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import config
 from ..data.dataset import check_dataset
-from ..data.families import classify_keys, matching_key
+from ..data.families import classify_keys, compact_key, matching_key
 from ..data.names import split_aliases
 from ..data.reference import NameIndex, actor_index, region_index
 from ..data.schema import TABLES
@@ -63,7 +63,7 @@ class Resolver:
             ],
             columns=["actor", "family", "name"],
         )
-        listed["key"] = matching_key(listed["name"])
+        listed["key"] = compact_key(listed["name"])
         listed = listed.drop_duplicates("key")
         self._alias_keys: dict[str, str] = dict(zip(listed["key"], listed["actor"], strict=True))
         self._alias_families: dict[str, str] = dict(zip(listed["key"], listed["family"], strict=True))
@@ -78,7 +78,7 @@ class Resolver:
         present = names.dropna()
         distinct = pd.Series(present.unique(), dtype=object)
         exact = distinct.map(self.actors.resolve)
-        keys = matching_key(distinct)
+        keys = compact_key(distinct)
         canonical = exact.fillna(keys.map(self._alias_keys))
         unknown = canonical.isna()
         if unknown.any():
@@ -102,7 +102,8 @@ class Resolver:
         fresh &= ~keys.duplicated()
         if not fresh.any():
             return
-        classes = classify_keys(keys[fresh], inter[fresh], known=self._alias_families)
+        names = keys[fresh].map(self._new_actor_keys)
+        classes = classify_keys(matching_key(names), inter[fresh], known=self._alias_families)
         for key, code, family, basis in zip(
             keys[fresh], inter[fresh], classes["family"], classes["family_basis"], strict=True
         ):
