@@ -121,6 +121,12 @@ class Resolver:
                 f"family from {basis}. Check it and add it, or add this name as an alias of a known actor.",
             }
 
+    def family_of(self) -> dict[str, str]:
+        """Canonical actor -> family, for the actors listed and those added so far."""
+        families = {actor: family for actor, (family, _) in self.listed_families.items()}
+        families.update({name: row["family"] for name, row in self.new_actor_rows.items()})
+        return families
+
     def actor_families(self) -> pd.DataFrame:
         """Every actor this import can name (listed and added), with its family and the basis of it."""
         listed = pd.DataFrame(
