@@ -201,7 +201,9 @@ def test_rules_file_is_complete_and_ordered_by_precedence():
 
 def test_a_rule_without_a_subject_group_is_refused(tmp_path):
     bad = tmp_path / "rules.csv"
-    bad.write_text("rule,grade,subject,pattern,example\nx,alleged,after,suspected,x\n", encoding="utf-8")
+    bad.write_text(
+        "rule,grade,subject,trigger,pattern,example\nx,alleged,after,suspected,suspected,x\n", encoding="utf-8"
+    )
     with pytest.raises(AttributionRulesError, match="no \\(\\?P<subject>"):
         load_rules(str(bad))
 

@@ -31,8 +31,10 @@ RULES_FILE = Path(__file__).with_name("attribution_rules.csv")
 MENTIONS_FILE = Path(__file__).with_name("actor_mentions.csv")
 _NEGATION = re.compile(r"\b(?:no|not|never|nobody|none|neither|nor|pas|aucun|aucune|jamais|personne)\b|n't", re.I)
 #: Up to two words just before the rule's words, in the same clause, for negations ("were not suspected").
-_LEAD = r"(?P<lead>(?:[^\s.;:!?,]+\s+){0,2})"
+#: Starts only at the beginning of a word, so that the regex is not tried inside every word.
+_LEAD = r"(?<![^\s.;:!?,])(?P<lead>(?:[^\s.;:!?,]+\s+){0,2})"
 _WORDS_SHOWN = 120
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 class AttributionRulesError(ValueError):
@@ -44,6 +46,7 @@ class AttributionRule:
     rule: str
     grade: str
     subject: str  # "before" or "after" the words that decide: where the actor is named
+    trigger: re.Pattern  # the deciding word alone: a cheap test that picks the notes worth matching
     regex: re.Pattern
 
 
@@ -60,12 +63,13 @@ def load_rules(path: str = str(RULES_FILE)) -> tuple[AttributionRule, ...]:
         if row.subject not in ("before", "after"):
             raise AttributionRulesError(f"{where}: subject {row.subject!r}: expected 'before' or 'after'")
         try:
+            trigger = re.compile(row.trigger.lower())  # tried on lower-cased text: faster than re.I
             regex = re.compile(_LEAD + "(?P<words>" + row.pattern + ")", re.I)
         except re.error as error:
             raise AttributionRulesError(f"{where}: pattern is not a valid regular expression: {error}") from None
         if "subject" not in regex.groupindex:
             raise AttributionRulesError(f"{where}: pattern has no (?P<subject>...) group naming the actor")
-        rules.append(AttributionRule(row.rule, row.grade, row.subject, regex))
+        rules.append(AttributionRule(row.rule, row.grade, row.subject, trigger, regex))
     return tuple(rules)
 
 
@@ -101,10 +105,23 @@ def _mentioned_families(subjects: pd.Series) -> pd.Series:
 def note_matches(notes: pd.Series) -> pd.DataFrame:
     """Every rule's matches in the notes: one row per match with the note's index (``row``), the rule,
     its grade, precedence, the words and the families its subject names; negated matches dropped."""
+    rules = load_rules()
+    # Sentences that hold a deciding word, found in one pass; the rules then run on these few short
+    # sentences only (a rule's words never cross a sentence).
     text = notes.dropna().astype("str").str.replace(r"\s+", " ", regex=True)
+    sentences = text.str.split(_SENTENCE_END).explode()
+    any_trigger = re.compile("|".join(f"(?:{rule.trigger.pattern})" for rule in rules))
+    lowered = sentences.str.lower()
+    holds = lowered.str.contains(any_trigger, na=False)
+    sentences, lowered = sentences[holds], lowered[holds]
+    owner = sentences.index.to_numpy()
+    sentences, lowered = sentences.reset_index(drop=True), lowered.reset_index(drop=True)
     found = []
-    for order, rule in enumerate(load_rules()):
-        matches = text.str.extractall(rule.regex)
+    for order, rule in enumerate(rules):
+        worth = sentences[lowered.str.contains(rule.trigger)]
+        if worth.empty:
+            continue
+        matches = worth.str.extractall(rule.regex)
         if matches.empty:
             continue
         matches = matches.reset_index(level="match", drop=True)
@@ -118,7 +135,7 @@ def note_matches(notes: pd.Series) -> pd.DataFrame:
         found.append(
             pd.DataFrame(
                 {
-                    "row": matches.index,
+                    "row": owner[matches.index.to_numpy()],
                     "order": order,
                     "rule": rule.rule,
                     "grade": rule.grade,
