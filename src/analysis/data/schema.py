@@ -360,6 +360,8 @@ FIELDS: dict[str, Field] = {
                 "militia",
                 "peacekeepers",
                 "unidentified",
+                "civilian_group",
+                "private_security",
                 "unmatched",
             ),
         ),

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.attribution import grade_from_notes
 from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
 from .output import Resolver
 from .reading import InputFileError, RawFile, read_table_file
@@ -327,6 +328,7 @@ def _build(
         }
     )
     perpetrators = _perpetrators(events, ids, resolver, per_actor)
+    perpetrators = grade_from_notes(perpetrators, events["notes"].set_axis(ids), resolver.family_of())
     casualties = _casualties(events, ids, battle, civilian_target)
     sources = pd.DataFrame(
         {

@@ -19,7 +19,8 @@ import pandas as pd
 from .. import config
 from ..atomic import replace_directory
 from ..data.dataset import check_dataset
-from ..data.names import normalise_name
+from ..data.families import classify_keys, compact_key, matching_key
+from ..data.names import split_aliases
 from ..data.reference import NameIndex, actor_index, region_index
 from ..data.schema import TABLES
 from .reading import InputFileError
@@ -43,49 +44,100 @@ def reference_tables(reference_dir: Path | None = None) -> dict[str, pd.DataFram
 
 
 class Resolver:
-    """Canonical actor and region names from the reference tables; unknown names are kept and counted."""
+    """Canonical actor and region names from the reference tables; unknown names are kept, classified
+    into a family by the declared rules (analysis.data.families) and counted."""
 
     def __init__(self, reference: dict[str, pd.DataFrame]):
-        self.actors: NameIndex = actor_index(reference["actors"].replace("", None))
+        actors = reference["actors"].replace("", None)
+        self.actors: NameIndex = actor_index(actors)
         self.regions: NameIndex = region_index(reference["regions"].replace("", None))
         self.unmatched_actors: Counter = Counter()
         self.unmatched_regions: Counter = Counter()
         self._new_actor_keys: dict[str, str] = {}
         self.new_actor_rows: dict[str, dict] = {}
+        # The forgiving key of every listed name and alias, so that typing slips still find the actor.
+        listed = pd.DataFrame(
+            [
+                (row.actor, row.family, name)
+                for row in actors.itertuples()
+                for name in [row.actor, *split_aliases(row.aliases)]
+            ],
+            columns=["actor", "family", "name"],
+        )
+        listed["key"] = compact_key(listed["name"])
+        listed = listed.drop_duplicates("key")
+        self._alias_keys: dict[str, str] = dict(zip(listed["key"], listed["actor"], strict=True))
+        self._alias_families: dict[str, str] = dict(zip(listed["key"], listed["family"], strict=True))
+        self.listed_families: dict[str, tuple[str, str]] = {
+            row.actor: (row.family, row.family_basis or "listed") for row in actors.itertuples()
+        }
 
     def actor_names(self, names: pd.Series, inter_codes: pd.Series | None = None, origin: str = "") -> pd.Series:
-        """Canonical names; an unknown actor keeps its own name (spelling variants folded together)
-        and is added to the output's actors table, so that it is listed and never dropped."""
+        """Canonical names; an unknown actor keeps its own name (spelling variants folded together), gets
+        the family of the first rule that matches its name or ACLED inter code, and is added to the
+        output's actors table, so that it is listed and never dropped. Work is per distinct name."""
         present = names.dropna()
-        mapping = {}
-        unknown_names = set()
-        for name in present.unique():
-            canonical = self.actors.resolve(name)
-            if canonical is None:
-                unknown_names.add(name)
-                key = normalise_name(name)
-                canonical = self._new_actor_keys.setdefault(key, name)
-                if canonical not in self.new_actor_rows:
-                    self.new_actor_rows[canonical] = {
-                        "actor": canonical,
-                        "actor_type": "unmatched",
-                        "family": "unidentified",
-                        "family_basis": "not classified",
-                        "acled_inter": None,
-                        "description": f"Not in the project's reference table; kept under the name {origin} uses. "
-                        "Check it and add it, or add this name as an alias of a known actor.",
-                    }
-            mapping[name] = canonical
-        resolved = names.map(mapping)
-        unknown = present[present.isin(unknown_names)]
-        self.unmatched_actors.update(unknown.value_counts().to_dict())
+        distinct = pd.Series(present.unique(), dtype=object)
+        exact = distinct.map(self.actors.resolve)
+        keys = compact_key(distinct)
+        canonical = exact.fillna(keys.map(self._alias_keys))
+        unknown = canonical.isna()
+        if unknown.any():
+            # Spelling variants of one unknown name are one actor, under the first spelling seen.
+            for key, name in zip(keys[unknown], distinct[unknown], strict=True):
+                self._new_actor_keys.setdefault(key, name)
+            canonical[unknown] = keys[unknown].map(self._new_actor_keys)
+            self._add_new_actors(keys[unknown], distinct[unknown], present, names, inter_codes, origin)
+        mapping = dict(zip(distinct, canonical, strict=True))
+        unknown_names = set(distinct[unknown])
+        self.unmatched_actors.update(present[present.isin(unknown_names)].value_counts().to_dict())
+        return names.map(mapping)
+
+    def _add_new_actors(self, keys, distinct, present, names, inter_codes, origin) -> None:
+        inter = pd.Series(pd.NA, index=keys.index, dtype="Int64")
         if inter_codes is not None:
-            pairs = pd.DataFrame({"name": unknown, "code": inter_codes.loc[unknown.index]}).drop_duplicates()
-            for name, code in zip(pairs["name"], pairs["code"], strict=True):
-                row = self.new_actor_rows[mapping[name]]
-                if row["acled_inter"] is None and isinstance(code, str) and code.strip().isdigit():
-                    row["acled_inter"] = code.strip() if 1 <= int(code) <= 8 else None
-        return resolved
+            key_of_name = dict(zip(distinct, keys, strict=True))
+            inter = keys.map(_inter_per_key(present.map(key_of_name), inter_codes.loc[present.index]))
+            inter = pd.to_numeric(inter, errors="coerce").astype("Int64")
+        fresh = ~keys.map(self._new_actor_keys).isin(self.new_actor_rows) | inter.notna()
+        fresh &= ~keys.duplicated()
+        if not fresh.any():
+            return
+        names = keys[fresh].map(self._new_actor_keys)
+        classes = classify_keys(matching_key(names), inter[fresh], known=self._alias_families)
+        for key, code, family, basis in zip(
+            keys[fresh], inter[fresh], classes["family"], classes["family_basis"], strict=True
+        ):
+            name = self._new_actor_keys[key]
+            row = self.new_actor_rows.get(name)
+            if row is not None and (row["acled_inter"] is not None or pd.isna(code)):
+                continue  # already classified, and no inter code to add
+            self.new_actor_rows[name] = {
+                "actor": name,
+                "actor_type": "unmatched",
+                "family": family,
+                "family_basis": basis,
+                "acled_inter": None if pd.isna(code) else str(int(code)),
+                "description": f"Not in the project's reference table; kept under the name {origin} uses, "
+                f"family from {basis}. Check it and add it, or add this name as an alias of a known actor.",
+            }
+
+    def family_of(self) -> dict[str, str]:
+        """Canonical actor -> family, for the actors listed and those added so far."""
+        families = {actor: family for actor, (family, _) in self.listed_families.items()}
+        families.update({name: row["family"] for name, row in self.new_actor_rows.items()})
+        return families
+
+    def actor_families(self) -> pd.DataFrame:
+        """Every actor this import can name (listed and added), with its family and the basis of it."""
+        listed = pd.DataFrame(
+            [(actor, family, basis) for actor, (family, basis) in self.listed_families.items()],
+            columns=["actor", "family", "family_basis"],
+        )
+        new = self.new_actors()
+        if len(new):
+            listed = pd.concat([listed, new[["actor", "family", "family_basis"]]], ignore_index=True)
+        return listed
 
     def region_names(self, names: pd.Series) -> pd.Series:
         """Canonical region names; an unknown region is left empty and counted (the place name is kept)."""
@@ -97,6 +149,17 @@ class Resolver:
 
     def new_actors(self) -> pd.DataFrame:
         return pd.DataFrame(list(self.new_actor_rows.values()))
+
+
+def _inter_per_key(keys: pd.Series, codes: pd.Series) -> dict[str, int]:
+    """The ACLED inter code most rows give each name's key; codes outside 1-8 are ignored."""
+    numeric = pd.to_numeric(codes.astype("str").str.strip(), errors="coerce")
+    pairs = pd.DataFrame({"key": keys, "code": numeric}).dropna()
+    pairs = pairs[pairs["code"].between(1, 8) & (pairs["code"] % 1 == 0)]
+    if pairs.empty:
+        return {}
+    counted = pairs.value_counts().reset_index().drop_duplicates("key")
+    return dict(zip(counted["key"], counted["code"].astype(int), strict=True))
 
 
 def conform(frame: pd.DataFrame, table_name: str) -> pd.DataFrame:

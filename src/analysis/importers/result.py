@@ -31,6 +31,8 @@ class ImportResult:
     unmatched_regions: Counter = field(default_factory=Counter)
     #: Actors not in the reference table, added to the output's actors.csv under their own name.
     new_actors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Every actor the import can name, with its family and family_basis (listed or the rule that gave it).
+    actor_families: pd.DataFrame = field(default_factory=pd.DataFrame)
     deaths_read: int = 0
     deaths_rejected: int = 0
     notes: list[str] = field(default_factory=list)
@@ -77,8 +79,13 @@ class ImportResult:
             if counter:
                 lines.append(what)
                 lines += [f"  {count:>7,}  {name}" for name, count in counter.most_common()]
+        lines += family_report_lines(self.family_table())
         lines += self.notes
         return lines
+
+    def family_table(self) -> pd.DataFrame:
+        """Per actor named in the perpetrators: family, basis, rows, and the incidents and deaths where it is primary."""
+        return family_table(self.perpetrators, self.casualties, self.actor_families)
 
     def report_json(self) -> str:
         return json.dumps(
@@ -96,11 +103,91 @@ class ImportResult:
                 "deaths_rejected": self.deaths_rejected,
                 "unmatched_actors": dict(self.unmatched_actors.most_common()),
                 "unmatched_regions": dict(self.unmatched_regions.most_common()),
+                "families": family_report_json(self.family_table()),
                 "notes": self.notes,
             },
             indent=2,
             ensure_ascii=False,
         )
+
+
+FAMILY_COLUMNS = ["actor", "family", "family_basis", "rows", "incidents", "deaths", "civilian_deaths"]
+_ACTORS_SHOWN = 12
+
+
+def family_table(perpetrators: pd.DataFrame, casualties: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
+    """Grouped once: perpetrator rows per actor, and the deaths (best figure) of the incidents it is primary in."""
+    if perpetrators.empty or families.empty:
+        return pd.DataFrame(columns=FAMILY_COLUMNS)
+    killed = casualties[(casualties["harm"] == "killed") & (casualties["victim_group"] == "all")]
+    best = pd.to_numeric(killed["count_best"], errors="coerce").fillna(0)
+    per_incident = pd.DataFrame(
+        {
+            "deaths": best.groupby(killed["incident_id"]).sum(),
+            "civilian_deaths": best.where(killed["victim_status"] == "civilian", 0)
+            .groupby(killed["incident_id"])
+            .sum(),
+        }
+    )
+    primary = perpetrators[perpetrators["role"] == "primary"].join(per_incident, on="incident_id")
+    table = pd.DataFrame({"rows": perpetrators.groupby("actor").size()})
+    table["incidents"] = primary.groupby("actor")["incident_id"].nunique()
+    table[["deaths", "civilian_deaths"]] = primary.groupby("actor")[["deaths", "civilian_deaths"]].sum()
+    table = table.fillna(0).astype("int64").reset_index()
+    kinds = families.drop_duplicates("actor").set_index("actor")[["family", "family_basis"]]
+    table = table.join(kinds, on="actor")
+    table["family"] = table["family"].fillna("unidentified")
+    table["family_basis"] = table["family_basis"].fillna("not classified")
+    return table.sort_values(["family", "rows"], ascending=[True, False])[FAMILY_COLUMNS].reset_index(drop=True)
+
+
+def _ambiguous(table: pd.DataFrame) -> pd.Series:
+    return table["family_basis"].fillna("").str.startswith("ambiguous: ")
+
+
+def family_report_lines(table: pd.DataFrame) -> list[str]:
+    if table.empty:
+        return []
+    from ..data.schema import ACTOR_FAMILIES
+
+    lines = [
+        "actor families (perpetrator rows; incidents and deaths where the actor is the primary perpetrator):",
+    ]
+    ambiguous = _ambiguous(table)
+    groups = [
+        (code, label, table[(table["family"] == code) & ~ambiguous]) for code, (label, _) in ACTOR_FAMILIES.items()
+    ]
+    groups.append(("ambiguous", "names joining several families with and/or, counted apart", table[ambiguous]))
+    for code, label, part in groups:
+        if part.empty:
+            continue
+        lines.append(
+            f"  {code} ({label}): {len(part):,} actor(s), {part['rows'].sum():,} rows, "
+            f"{part['incidents'].sum():,} incidents, {part['deaths'].sum():,} deaths "
+            f"({part['civilian_deaths'].sum():,} civilians)"
+        )
+        for row in part.head(_ACTORS_SHOWN).itertuples():
+            lines.append(f"    {row.rows:>7,} rows {row.deaths:>7,} deaths  {row.actor}  [{row.family_basis}]")
+        if len(part) > _ACTORS_SHOWN:
+            lines.append(f"    ... and {len(part) - _ACTORS_SHOWN:,} more (import_report.json lists them all)")
+    return lines
+
+
+def family_report_json(table: pd.DataFrame) -> dict:
+    ambiguous = _ambiguous(table)
+    out: dict = {}
+    for code, part in [*table[~ambiguous].groupby("family", sort=False), ("ambiguous", table[ambiguous])]:
+        if part.empty:
+            continue
+        out[code] = {
+            "actors": len(part),
+            "rows": int(part["rows"].sum()),
+            "incidents": int(part["incidents"].sum()),
+            "deaths": int(part["deaths"].sum()),
+            "civilian_deaths": int(part["civilian_deaths"].sum()),
+            "actor_list": part.drop(columns="family").to_dict("records"),
+        }
+    return out
 
 
 def rejects_frame(lines, record_ids, reasons) -> pd.DataFrame:

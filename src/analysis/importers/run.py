@@ -33,6 +33,7 @@ def run_import(
     result.unmatched_actors = resolver.unmatched_actors
     result.unmatched_regions = resolver.unmatched_regions
     result.new_actors = resolver.new_actors()
+    result.actor_families = resolver.actor_families()
     if result.rows_read == 0:
         raise InputFileError(f"{file}: expected records after the header; the file has only a header")
     if result.rows_written == 0:

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.attribution import grade_from_source_count
 from ..data.names import normalise_name
 from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
 from .output import Resolver
@@ -64,6 +65,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "source_office": ("source_office",),
     "source_original": ("source_original",),
     "event_clarity": ("event_clarity",),
+    "number_of_sources": ("number_of_sources",),
     "code_status": ("code_status",),
 }
 DEATH_COLUMNS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "low", "high")
@@ -110,6 +112,8 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
     rows = frame[kept]
     v = values[kept]
     perpetrators, names = _perpetrators(rows, v, resolver)
+    by_id = {c: rows[c].set_axis(v["incident_id"]) for c in ("number_of_sources", "event_clarity")}
+    perpetrators = grade_from_source_count(perpetrators, by_id["number_of_sources"], by_id["event_clarity"])
     incidents = _incidents(rows, v, resolver, dataset, names)
     result = ImportResult(
         source_file=path,

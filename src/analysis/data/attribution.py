@@ -1,0 +1,200 @@
+"""Attribution grades of imported perpetrators, from the evidence the export carries.
+
+ACLED: the notes' words, by the rules declared in ``attribution_rules.csv`` (one row per wording, in
+order of precedence: the first rule that applies to a perpetrator decides its grade):
+denials -> ``contested``, claims of responsibility -> ``acknowledged``, hedges ("suspected",
+"allegedly", "présumés", ...) -> ``alleged``. A rule applies to a perpetrator only when the words it
+matched are about that perpetrator: the matched subject names the perpetrator's family (words in
+``actor_mentions.csv``), or names no actor at all and the perpetrator is the primary one. A negation
+("no group claimed", "did not claim", "not suspected") cancels the match. The matched words are kept in
+``attribution_basis``. Perpetrators no rule applies to keep their grade (``single_source``).
+
+UCDP: ``number_of_sources`` >= 2 -> ``corroborated``, 1 -> ``single_source``; ``event_clarity`` 2 (figures
+aggregated in the source) is said in the basis.
+
+Work is one vectorised regex pass per rule over the notes, then joins: never a loop over rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .schema import ACTOR_FAMILIES, ATTRIBUTION_GRADES
+
+RULES_FILE = Path(__file__).with_name("attribution_rules.csv")
+MENTIONS_FILE = Path(__file__).with_name("actor_mentions.csv")
+_NEGATION = re.compile(r"\b(?:no|not|never|nobody|none|neither|nor|pas|aucun|aucune|jamais|personne)\b|n't", re.I)
+#: Up to two words just before the rule's words, in the same clause, for negations ("were not suspected").
+#: Starts only at the beginning of a word, so that the regex is not tried inside every word.
+_LEAD = r"(?<![^\s.;:!?,])(?P<lead>(?:[^\s.;:!?,]+\s+){0,2})"
+_WORDS_SHOWN = 120
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+class AttributionRulesError(ValueError):
+    """A rules file is not as declared."""
+
+
+@dataclass(frozen=True)
+class AttributionRule:
+    rule: str
+    grade: str
+    subject: str  # "before" or "after" the words that decide: where the actor is named
+    trigger: re.Pattern  # the deciding word alone: a cheap test that picks the notes worth matching
+    regex: re.Pattern
+
+
+@lru_cache(maxsize=2)
+def load_rules(path: str = str(RULES_FILE)) -> tuple[AttributionRule, ...]:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rules = []
+    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
+        where = f"{path}:{line}"
+        if row.grade not in ATTRIBUTION_GRADES:
+            raise AttributionRulesError(
+                f"{where}: grade {row.grade!r}: expected one of {', '.join(ATTRIBUTION_GRADES)}"
+            )
+        if row.subject not in ("before", "after"):
+            raise AttributionRulesError(f"{where}: subject {row.subject!r}: expected 'before' or 'after'")
+        try:
+            trigger = re.compile(row.trigger.lower())  # tried on lower-cased text: faster than re.I
+            regex = re.compile(_LEAD + "(?P<words>" + row.pattern + ")", re.I)
+        except re.error as error:
+            raise AttributionRulesError(f"{where}: pattern is not a valid regular expression: {error}") from None
+        if "subject" not in regex.groupindex:
+            raise AttributionRulesError(f"{where}: pattern has no (?P<subject>...) group naming the actor")
+        rules.append(AttributionRule(row.rule, row.grade, row.subject, trigger, regex))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=2)
+def load_mentions(path: str = str(MENTIONS_FILE)) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    bad = table[~table["family"].isin(list(ACTOR_FAMILIES)) | ~table["strength"].isin(["specific", "generic"])]
+    if len(bad):
+        raise AttributionRulesError(f"{path}: row {bad.index[0] + 2}: expected a family code and specific|generic")
+    table["regex"] = [re.compile(p, re.I) for p in table["pattern"]]
+    return table
+
+
+#: One bit per family, so that the families a subject names are one integer (vectorised membership tests).
+FAMILY_BIT = {family: 1 << i for i, family in enumerate(ACTOR_FAMILIES)}
+
+
+def _mentioned_families(subjects: pd.Series) -> pd.Series:
+    """The families each subject names, as a bit mask; generic words (army, soldiers) count only when
+    no specific name is there ("French soldiers" is France, not the Malian army)."""
+    mentions = load_mentions()
+    masks = {}
+    for strength in ("specific", "generic"):
+        mask = pd.Series(0, index=subjects.index, dtype="int64")
+        for family, regex in mentions.loc[mentions["strength"] == strength, ["family", "regex"]].itertuples(
+            index=False
+        ):
+            mask |= subjects.str.contains(regex, regex=True).astype("int64") * FAMILY_BIT[family]
+        masks[strength] = mask
+    return masks["specific"].where(masks["specific"] != 0, masks["generic"])
+
+
+def note_matches(notes: pd.Series) -> pd.DataFrame:
+    """Every rule's matches in the notes: one row per match with the note's index (``row``), the rule,
+    its grade, precedence, the words and the families its subject names; negated matches dropped."""
+    rules = load_rules()
+    # Sentences that hold a deciding word, found in one pass; the rules then run on these few short
+    # sentences only (a rule's words never cross a sentence).
+    text = notes.dropna().astype("str").str.replace(r"\s+", " ", regex=True)
+    sentences = text.str.split(_SENTENCE_END).explode()
+    any_trigger = re.compile("|".join(f"(?:{rule.trigger.pattern})" for rule in rules))
+    lowered = sentences.str.lower()
+    holds = lowered.str.contains(any_trigger, na=False)
+    sentences, lowered = sentences[holds], lowered[holds]
+    owner = sentences.index.to_numpy()
+    sentences, lowered = sentences.reset_index(drop=True), lowered.reset_index(drop=True)
+    found = []
+    for order, rule in enumerate(rules):
+        worth = sentences[lowered.str.contains(rule.trigger)]
+        if worth.empty:
+            continue
+        matches = worth.str.extractall(rule.regex)
+        if matches.empty:
+            continue
+        matches = matches.reset_index(level="match", drop=True)
+        negated = (matches["lead"].fillna("") + " " + matches["words"]).str.contains(_NEGATION)
+        matches = matches[~negated]
+        # The actor is named after the deciding words ("suspected JNIM militants") or before them, where
+        # the two words of lead may belong to its name ("Katiba Macina fighters claimed ...").
+        before = rule.subject == "before"
+        subject = matches["lead"].fillna("") + matches["subject"] if before else matches["subject"]
+        words = matches["lead"].fillna("") + matches["words"] if before else matches["words"]
+        found.append(
+            pd.DataFrame(
+                {
+                    "row": owner[matches.index.to_numpy()],
+                    "order": order,
+                    "rule": rule.rule,
+                    "grade": rule.grade,
+                    "words": words,
+                }
+            ).assign(subject=subject.to_numpy())
+        )
+    if not found:
+        return pd.DataFrame(columns=["row", "order", "rule", "grade", "words", "subject", "families"])
+    table = pd.concat(found, ignore_index=True)
+    table["families"] = _mentioned_families(table["subject"])
+    return table
+
+
+def grade_from_notes(
+    perpetrators: pd.DataFrame, notes: pd.Series, family_of: dict[str, str], source: str = "ACLED notes"
+) -> pd.DataFrame:
+    """``perpetrators`` (incident_id, actor, role, attribution, attribution_basis) with grades from
+    ``notes`` (indexed by incident_id). Rows no rule applies to are returned unchanged."""
+    out = perpetrators.copy()
+    matches = note_matches(notes)
+    if matches.empty:
+        return out
+    candidates = out.reset_index(names="perp_row")[["perp_row", "incident_id", "actor", "role"]]
+    candidates = candidates.merge(matches.rename(columns={"row": "incident_id"}), on="incident_id")
+    family_bit = candidates["actor"].map(family_of).map(FAMILY_BIT).fillna(0).astype("int64")
+    names_it = (candidates["families"] & family_bit) != 0
+    unnamed_primary = candidates["families"].eq(0) & candidates["role"].eq("primary")
+    applies = candidates[names_it | unnamed_primary]
+    if applies.empty:
+        return out
+    decided = applies.sort_values(["perp_row", "order"], kind="stable").drop_duplicates("perp_row")
+    words = decided["words"].str.strip().str.slice(0, _WORDS_SHOWN)
+    basis = f'; {source}: "' + words + '" (' + decided["rule"] + ")"
+    out.loc[decided["perp_row"], "attribution"] = decided["grade"].to_numpy()
+    out.loc[decided["perp_row"], "attribution_basis"] = (
+        out.loc[decided["perp_row"], "attribution_basis"].fillna("").to_numpy() + basis.to_numpy()
+    )
+    return out
+
+
+def grade_from_source_count(
+    perpetrators: pd.DataFrame, sources: pd.Series, clarity: pd.Series | None = None
+) -> pd.DataFrame:
+    """UCDP: ``sources`` and ``clarity`` indexed by incident_id. Two or more sources corroborate the
+    attribution; one is a single source; an unreadable count leaves the grade as it is."""
+    out = perpetrators.copy()
+    count = pd.to_numeric(out["incident_id"].map(sources), errors="coerce")
+    known = count.notna() & (count >= 1)
+    out.loc[known, "attribution"] = np.where(count[known] >= 2, "corroborated", "single_source")
+    out.loc[known, "attribution_basis"] = (
+        out.loc[known, "attribution_basis"].fillna("")
+        + "; UCDP number_of_sources "
+        + count[known].astype(int).astype(str)
+    )
+    if clarity is not None:
+        aggregated = out["incident_id"].map(clarity).astype("str").str.strip().eq("2")
+        out.loc[aggregated, "attribution_basis"] = (
+            out.loc[aggregated, "attribution_basis"].fillna("")
+            + "; UCDP event_clarity 2: the source gives an aggregate figure, not this event alone"
+        )
+    return out
