@@ -20,7 +20,7 @@ from matplotlib import colormaps
 from matplotlib import patheffects as pe
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PathCollection
-from matplotlib.colors import Normalize, to_rgba
+from matplotlib.colors import ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -207,15 +207,15 @@ def map_note(
     not_established = int(by_region.loc[by_region["region"] == REGION_NOT_ESTABLISHED, column].sum())
     unplaced = [r for r in totals.attrs["unplaced"] if r != REGION_NOT_ESTABLISHED]
     unplaced_deaths = int(by_region.loc[by_region["region"].isin(unplaced), column].sum())
-    parts = [
-        f"Colours: {in_colours:,} of the {all_deaths:,} civilians killed ({estimate} estimate) by region. "
-        f"Not in any region: {not_established:,} killed in incidents whose region the sources do not establish"
-        + (
-            f", and {unplaced_deaths:,} in regions the boundaries do not show ({', '.join(unplaced)})."
-            if unplaced
-            else "."
+    parts = [f"Colours: {in_colours:,} of the {all_deaths:,} civilians killed ({estimate} estimate) by region."]
+    if not_established:
+        parts.append(
+            f"Not in any region: {not_established:,} killed in incidents whose region the sources do not establish."
         )
-    ]
+    if unplaced:
+        parts.append(
+            f"Not on the map: {unplaced_deaths:,} killed in regions the boundaries do not show ({', '.join(unplaced)})."
+        )
     nothing = totals.loc[~totals["recorded"] & totals["region"].notna(), "region"].tolist()
     if nothing:
         parts.append(
@@ -253,6 +253,8 @@ def map_note(
 #: Regions too small to hold their label: it goes outside, joined by a line (offset in points).
 LABEL_OUTSIDE_BELOW_AREA = 1.0  # square degrees
 LABEL_OFFSET = (-46, -26)
+#: Labels moved off their polygon's pole of inaccessibility (degrees east, north) so neighbours do not collide.
+LABEL_NUDGE = {"Koulikoro": (-0.5, 0.6)}
 
 
 def region_map(
@@ -289,7 +291,8 @@ def region_map(
     coloured = (totals["recorded"] & (totals["incidents"] > totals["incidents_without_figure"])).to_numpy()
     no_figure = (totals["recorded"] & ~coloured).to_numpy()
     nothing = ~totals["recorded"].to_numpy()
-    cmap = colormaps[style.MAP_COLORMAP]
+    # The ramp stops short of its darkest shades so that the dark circles stay visible on the worst-hit region.
+    cmap = ListedColormap(colormaps[style.MAP_COLORMAP](np.linspace(0.0, 0.78, 256)))
     norm = Normalize(vmin=0, vmax=max(int(totals.loc[coloured, "value"].max()) if coloured.any() else 0, 1))
     values = totals["value"].to_numpy()
     ax.add_collection(
@@ -348,8 +351,12 @@ def region_map(
     figure_texts = np.where(coloured, "\n" + totals["value"].map("{:,}".format), np.where(nothing, "", "\nno figure"))
     for shape, row, figure_text in zip(shapes, totals.itertuples(), figure_texts, strict=True):
         name = row.region or row.feature
+        if row.rolled_up:
+            name += f"\n(with {', '.join(row.rolled_up)})"
         largest = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
         anchor = shapely.ops.polylabel(largest, tolerance=0.05)
+        nudge = LABEL_NUDGE.get(row.region, (0, 0))
+        anchor = shapely.Point(anchor.x + nudge[0], anchor.y + nudge[1])
         label = f"{name}{figure_text}"
         if largest.area < LABEL_OUTSIDE_BELOW_AREA:
             ax.annotate(
@@ -359,22 +366,32 @@ def region_map(
                 textcoords="offset points",
                 ha="center",
                 va="center",
-                fontsize=7.5,
+                fontsize=7,
                 path_effects=halo,
                 arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 0.6},
                 zorder=4,
             )
         else:
-            ax.text(anchor.x, anchor.y, label, ha="center", va="center", fontsize=7.5, path_effects=halo, zorder=4)
+            ax.text(anchor.x, anchor.y, label, ha="center", va="center", fontsize=7, path_effects=halo, zorder=4)
 
-    legend_handles = [*size_handles]
+    categories = []
     if nothing.any():
-        legend_handles.append(Patch(label="no killing recorded", linewidth=0.5, **style.MAP_NOTHING_RECORDED))
+        categories.append(Patch(label="no killing recorded", linewidth=0.5, **style.MAP_NOTHING_RECORDED))
     if no_figure.any():
-        legend_handles.append(Patch(label="killings reported, no figure", linewidth=0.5, **style.MAP_NO_FIGURE))
-    if legend_handles:
-        # Top left is Mauritania: empty on a map of Mali.
-        ax.legend(handles=legend_handles, loc="upper left", fontsize=7.5, labelspacing=1.1, borderpad=0.8)
+        categories.append(Patch(label="killings reported, no figure", linewidth=0.5, **style.MAP_NO_FIGURE))
+    # The corners top left (Mauritania) and top right (Algeria) are empty on a map of Mali.
+    legend_style = {"fontsize": 7.5, "borderpad": 0.8, "title_fontsize": 7.5, "alignment": "left"}
+    if size_handles:
+        sizes_legend = ax.legend(
+            handles=size_handles,
+            loc="upper left",
+            labelspacing=1.1,
+            title="precisely located incidents",
+            **legend_style,
+        )
+        ax.add_artist(sizes_legend)
+    if categories:
+        ax.legend(handles=categories, loc="upper right", title="regions", **legend_style)
     ax.autoscale_view()
     fig.colorbar(
         ScalarMappable(norm=norm, cmap=cmap),
