@@ -223,8 +223,8 @@ def map_note(
         )
     rolled = [f"{', '.join(r['rolled_up'])} in {r['region']}" for _, r in totals.iterrows() if r["rolled_up"]]
     parts.append(
-        "Newer (2016, 2023) regions are counted in the older region that contains them, because the boundaries "
-        "are the nine pre-2023 regions" + (f": {'; '.join(rolled)}." if rolled else ".")
+        "Newer regions (2016, 2023) that the boundaries do not have are counted in the older region that contains "
+        "them" + (f": {'; '.join(rolled)}." if rolled else ".")
     )
     if places is not None and points is not None:
         shown = int(points["deaths"].sum())

@@ -47,7 +47,7 @@ def build(source: Path, output: Path = OUTPUT, tolerance: float = TOLERANCE, dig
         raise SystemExit(f"simplified regions overlap ({overlap:.6f} sq. degree) or leave {holes} gaps")
     collection = {
         "type": "FeatureCollection",
-        "source": "Natural Earth 1:10m admin-1 states and provinces (public domain), made with Natural Earth",
+        "source": "made with Natural Earth (public domain), 1:10m admin-1: the nine regions before 2016, simplified",
         "simplification": f"shapely.coverage_simplify tolerance {tolerance} degree, coordinates rounded to {digits} decimals",
         "features": [
             {
