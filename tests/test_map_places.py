@@ -63,8 +63,8 @@ def places_frame(rows):
     return frame
 
 
-#: Seven incidents, 49 killed (best): 19 as circles, 27 imprecise, 3 precise without coordinates;
-#: 20 with no region; Ménaka's 4 drawn in Gao; Kidal reports killings with no figure; Sikasso a real 0.
+#: Ten incidents, 57 killed (best): 25 as circles, 29 imprecise, 3 precise without coordinates;
+#: 26 with no region (6 of them with coordinates, drawn as a circle); Ménaka's 4 drawn in Gao; Kidal reports killings with no figure; Sikasso a real 0.
 TINY = places_frame(
     [
         ("a", "Mopti", "Douentza", -2.95, 15.0, "exact", 8, 10, 12, True),
@@ -76,6 +76,7 @@ TINY = places_frame(
         ("g", "Kidal", "Tessalit", 1.0, 20.0, "near", 0, 0, 0, False),
         ("h", "Sikasso", "Koutiala", -5.46, 12.39, "exact", 0, 0, 0, True),
         ("i", "Mopti", "Douentza", -2.5, 15.2, "admin2", 1, 2, 2, True),
+        ("j", REGION_NOT_ESTABLISHED, None, -1.0, 16.0, "exact", 6, 6, 6, True),
     ]
 )
 
@@ -91,17 +92,18 @@ def by_region_of(places):
 def test_the_note_counts_every_death_not_on_the_map(regions):
     fig = region_map(by_region_of(TINY), regions, places=TINY)
     note = fig.map_note
-    assert "Colours: 31 of the 51 civilians killed (best estimate) by region." in note
-    assert "Not in any region: 20 killed in incidents whose region the sources do not establish." in note
-    assert "Circles: 19 killed in 3 incidents located exactly or near a named place" in note
+    assert "Colours: 31 of the 57 civilians killed (best estimate) by region." in note
+    assert "Not in any region: 26 killed in incidents whose region the sources do not establish." in note
+    assert "Circles: 25 killed in 4 incidents located exactly or near a named place" in note
     assert "Not drawn as circles: 29 killed in incidents located only to a cercle, a region" in note
+    assert "Of these, 6 killed have coordinates but no region recorded" in note
     assert "and 3 in precisely located incidents without coordinates." in note
     assert "Ménaka in Gao" in note and "Natural Earth" in note
     # Recounted with plain filters; the three parts make up every death.
     precise = TINY["location_precision"].isin(["exact", "near"])
     located = TINY["longitude"].notna()
     parts = [TINY.loc[m, "count_best"].sum() for m in (precise & located, ~precise, precise & ~located)]
-    assert parts == [19, 29, 3] and sum(parts) == TINY["count_best"].sum()
+    assert parts == [25, 29, 3] and sum(parts) == TINY["count_best"].sum()
 
 
 def test_points_are_summed_per_place_and_skip_imprecise_and_zero():
@@ -109,6 +111,7 @@ def test_points_are_summed_per_place_and_skip_imprecise_and_zero():
     points = precise_points(twice, "count_best")
     assert points[["longitude", "latitude", "deaths", "incidents"]].values.tolist() == [
         [-2.95, 15.0, 20, 2],
+        [-1.0, 16.0, 12, 2],
         [-3.61, 14.35, 10, 2],
         [2.4, 15.9, 8, 2],
     ]
@@ -139,7 +142,7 @@ def test_cercle_table_exact_values():
     }
     assert table.attrs["caption"] == (
         "The 3 cercles (of 4 with civilians killed) ranked by the best estimate: civilians killed best (min–max). "
-        "23 (23–33) civilians killed in 2 incidents have no cercle recorded and are not in this table."
+        "29 (29–39) civilians killed in 3 incidents have no cercle recorded and are not in this table."
     )
     # Tessalit and Koutiala have no death and are not ranked.
     assert cercle_table(TINY)["cercle"].tolist() == ["Douentza", "Niono", "Bandiagara", "Ménaka"]
@@ -147,8 +150,8 @@ def test_cercle_table_exact_values():
 
 def test_cercle_table_ranks_by_the_chosen_estimate():
     assert cercle_table(TINY, estimate="max")["cercle"].tolist()[:2] == ["Douentza", "Niono"]
-    assert cercle_table(TINY.iloc[[3, 4]])["cercle"].tolist() == []
-    assert cercle_table(TINY.iloc[[3, 4]]).attrs["caption"].startswith("No cercle is recorded")
+    assert cercle_table(TINY.iloc[[3, 4, 9]])["cercle"].tolist() == []
+    assert cercle_table(TINY.iloc[[3, 4, 9]]).attrs["caption"].startswith("No cercle is recorded")
 
 
 def test_curated_places_match_the_region_aggregate():

@@ -239,6 +239,13 @@ def map_note(
                 f"Circles: {shown:,} killed in {int(points['incidents'].sum()):,} incidents located exactly or near a named "
                 "place, one circle per place, its area proportional to the deaths. "
             )
+            # Drawn where the coordinates are, but never given a region the sources do not give.
+            no_region = int(places.loc[precise & located & (places["region"] == REGION_NOT_ESTABLISHED), column].sum())
+            if no_region:
+                text += (
+                    f"Of these, {no_region:,} killed have coordinates but no region recorded: "
+                    "they are circles, not counted in any region's colour. "
+                )
         text += f"Not drawn as circles: {imprecise:,} killed in incidents located only to a cercle, a region, several places or the country"
         text += (
             f", and {no_coordinates:,} in precisely located incidents without coordinates." if no_coordinates else "."
