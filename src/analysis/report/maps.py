@@ -323,14 +323,15 @@ def region_map(
         points = precise_points(places, column)
         if len(points):
             biggest = int(points["deaths"].max())
-            scale = 420 / biggest  # area in points squared per death: the biggest circle about 23 pt across
+            scale = 320 / biggest  # area in points squared per death: the biggest circle about 20 pt across
             ax.scatter(
                 points["longitude"],
                 points["latitude"],
                 s=np.maximum(points["deaths"].to_numpy() * scale, 5),
-                facecolor=to_rgba(style.MAP_POINT, 0.12),
-                edgecolor=style.MAP_POINT,
-                linewidth=0.6,
+                # Rings, thin and slightly transparent: the region's colour shows through and between them.
+                facecolor="none",
+                edgecolor=to_rgba(style.MAP_POINT, 0.75),
+                linewidth=0.45,
                 zorder=3,
             )
             sizes = sorted({_nice(biggest), _nice(biggest / 6), _nice(biggest / 30)})
@@ -341,7 +342,7 @@ def region_map(
                     linestyle="",
                     marker="o",
                     markersize=np.sqrt(max(d * scale, 5)),
-                    markerfacecolor=to_rgba(style.MAP_POINT, 0.12),
+                    markerfacecolor="none",
                     markeredgecolor=style.MAP_POINT,
                     label=f"{d:,} killed",
                 )
