@@ -1,7 +1,8 @@
-"""Region maps: a choropleth on admin-1 boundaries when we have them, else bubbles at region centroids.
+"""The region map: a choropleth of civilians killed on admin-1 boundaries, with precise incidents as points.
 
-Boundaries come from a GeoJSON file the user points to (``MALI_BOUNDARIES`` or a report parameter),
-or from a copy cached under ``data/boundaries/`` after one download from geoBoundaries.
+Boundaries come from a GeoJSON file the user points to (``MALI_BOUNDARIES`` or a report parameter), a
+copy cached under ``data/boundaries/`` after one download from geoBoundaries, or else the copy shipped
+with the package: Natural Earth's nine pre-2023 regions (public domain), simplified by ``geo/build.py``.
 """
 
 from __future__ import annotations
@@ -12,22 +13,30 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.ops
 from matplotlib import colormaps
+from matplotlib import patheffects as pe
 from matplotlib.cm import ScalarMappable
-from matplotlib.collections import PatchCollection
-from matplotlib.colors import Normalize
+from matplotlib.collections import PathCollection
+from matplotlib.colors import ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.path import Path as DrawPath
 
 from .. import config
 from ..atomic import write_file
 from ..data.reference import pre_2016_region, region_index
-from ..measure.aggregate import ESTIMATE_COLUMN
+from ..measure.aggregate import ESTIMATE_COLUMN, REGION_NOT_ESTABLISHED
 from . import style
+from .places import PRECISE_LOCATIONS
 
 #: geoBoundaries' API answers with metadata whose ``gjDownloadURL`` is the GeoJSON itself.
 GEOBOUNDARIES_API = "https://www.geoboundaries.org/api/current/gbOpen/MLI/ADM1/"
 BOUNDARIES_CACHE = config.DATA_DIR / "boundaries" / "mali_admin1.geojson"
+#: Shipped with the package: Natural Earth admin-1 (public domain), simplified by geo/build.py.
+PACKAGED_BOUNDARIES = Path(__file__).resolve().parent / "geo" / "mali_admin1.geojson"
 NAME_PROPERTIES = ("name", "shapeName", "NAME_1", "admin1Name", "ADM1_FR", "ADM1_EN")
 
 
@@ -69,8 +78,8 @@ def download_boundaries(
 
 def find_boundaries(
     path: str | Path | None = None, *, download: bool = False, cache_path: Path = BOUNDARIES_CACHE
-) -> dict | None:
-    """Boundaries from ``path``, ``MALI_BOUNDARIES``, the cache, or (if ``download``) geoBoundaries; else None."""
+) -> dict:
+    """Boundaries from ``path``, ``MALI_BOUNDARIES``, the cache, (if ``download``) geoBoundaries, else the packaged copy."""
     chosen = path or os.environ.get("MALI_BOUNDARIES")
     if chosen:
         return read_boundaries(chosen)
@@ -80,8 +89,13 @@ def find_boundaries(
         try:
             return read_boundaries(download_boundaries(cache_path))
         except BoundaryError:
-            return None  # offline: the report falls back to the bubble map and says so
-    return None
+            pass  # offline: the packaged boundaries serve
+    return packaged_boundaries()
+
+
+def packaged_boundaries() -> dict:
+    """Natural Earth's nine pre-2023 regions, shipped with the package: no network needed."""
+    return read_boundaries(PACKAGED_BOUNDARIES)
 
 
 def _feature_name(feature: dict) -> str | None:
@@ -92,37 +106,153 @@ def _feature_name(feature: dict) -> str | None:
     return None
 
 
+def boundary_totals(by_region: pd.DataFrame, regions: pd.DataFrame, boundaries: dict, column: str) -> pd.DataFrame:
+    """One row per boundary feature: the data regions summed into it (itself, or newer regions it contains).
+
+    Columns: feature, region (canonical name), value (``column`` summed), incidents,
+    incidents_without_figure, recorded (any data region falls in it), rolled_up (the newer regions
+    counted in it). ``result.attrs['unplaced']`` lists the data regions with a value that fit no feature."""
+    index = region_index(regions)
+    parents = pre_2016_region(regions)
+    names = [_feature_name(f) for f in boundaries["features"]]
+    features = pd.DataFrame({"feature": names, "region": [index.resolve(n) if n else None for n in names]})
+    feature_of = {r: f for f, r in zip(features["feature"], features["region"], strict=True) if r}
+    data = by_region.assign(
+        feature=by_region["region"].map(feature_of).fillna(by_region["region"].map(parents).map(feature_of))
+    )
+    for missing in ("incidents", "incidents_without_figure"):
+        if missing not in data:
+            data[missing] = 0
+    placed = data[data["feature"].notna()]
+    sums = placed.groupby("feature")[[column, "incidents", "incidents_without_figure"]].sum()
+    newer = placed[placed["region"].map(feature_of).isna()]
+    rolled = newer.groupby("feature")["region"].agg(lambda s: sorted(set(s)))
+    result = features.join(sums, on="feature").join(rolled.rename("rolled_up"), on="feature")
+    result["recorded"] = result["feature"].isin(placed["feature"])
+    result = result.rename(columns={column: "value"})
+    for col in ("value", "incidents", "incidents_without_figure"):
+        result[col] = result[col].fillna(0).astype("int64")
+    result["rolled_up"] = result["rolled_up"].map(lambda v: v if isinstance(v, list) else [])
+    unplaced = data[data["feature"].isna() & (data[column] != 0)]["region"]
+    result.attrs["unplaced"] = list(dict.fromkeys(unplaced))
+    return result
+
+
 def region_values_for_boundaries(
     by_region: pd.DataFrame, regions: pd.DataFrame, boundaries: dict, column: str
 ) -> tuple[dict, list[str]]:
     """Sum each data region into the boundary that holds it (itself, or its pre-2016 parent).
 
     Returns {feature name: value} and the data regions that could not be placed."""
-    index = region_index(regions)
-    parents = pre_2016_region(regions)
-    features = {}
-    for feature in boundaries["features"]:
-        name = _feature_name(feature)
-        canonical = index.resolve(name) if name else None
-        if canonical:
-            features[canonical] = name
-    values = dict.fromkeys(features.values(), 0)
-    unplaced = []
-    for region, value in zip(by_region["region"], by_region[column], strict=True):
-        target = region if region in features else parents.get(region)
-        if target in features:
-            values[features[target]] += int(value)
-        elif value:
-            unplaced.append(region)
-    return values, unplaced
+    totals = boundary_totals(by_region, regions, boundaries, column)
+    named = totals[totals["region"].notna()]
+    return dict(zip(named["feature"], named["value"].astype(int), strict=True)), totals.attrs["unplaced"]
 
 
-def _rings(geometry: dict):
-    if geometry["type"] == "Polygon":
-        yield geometry["coordinates"][0]
-    elif geometry["type"] == "MultiPolygon":
-        for polygon in geometry["coordinates"]:
-            yield polygon[0]
+def _polygon_path(geometry) -> DrawPath:
+    """A (multi)polygon with its holes as one matplotlib path."""
+    polygons = getattr(geometry, "geoms", [geometry])
+    rings = [ring for polygon in polygons for ring in (polygon.exterior, *polygon.interiors)]
+    return DrawPath.make_compound_path(*(DrawPath(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings))
+
+
+def _nice(value: float) -> int:
+    """``value`` rounded to one significant figure (1, 2, 5, 10, 20, 50...)."""
+    if value < 1:
+        return 1
+    exponent = 10 ** int(np.floor(np.log10(value)))
+    return int(min((1, 2, 5, 10), key=lambda m: abs(m * exponent - value)) * exponent)
+
+
+def precise_points(places: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Incidents located exactly or near a named place, with coordinates and deaths, summed per place.
+
+    Incidents at the same point (to about 1 km) are one circle: one row per place, whatever the data size."""
+    precise = (
+        places["location_precision"].isin(PRECISE_LOCATIONS)
+        & places["longitude"].notna()
+        & places["latitude"].notna()
+        & (places[column] > 0)
+    )
+    rows = places.loc[precise, ["longitude", "latitude", column, "incident_id"]]
+    rows = rows.assign(
+        longitude=rows["longitude"].astype(float).round(2), latitude=rows["latitude"].astype(float).round(2)
+    )
+    points = rows.groupby(["longitude", "latitude"], as_index=False).agg(
+        deaths=(column, "sum"), incidents=("incident_id", "nunique")
+    )
+    return points.sort_values("deaths", ascending=False, ignore_index=True)  # big circles under small ones
+
+
+def map_note(
+    totals: pd.DataFrame,
+    by_region: pd.DataFrame,
+    places: pd.DataFrame | None,
+    points: pd.DataFrame | None,
+    column: str,
+    estimate: str,
+) -> str:
+    """What the map shows and what it leaves out, with the numbers."""
+    all_deaths = int(by_region[column].sum())
+    in_colours = int(totals["value"].sum())
+    not_established = int(by_region.loc[by_region["region"] == REGION_NOT_ESTABLISHED, column].sum())
+    unplaced = [r for r in totals.attrs["unplaced"] if r != REGION_NOT_ESTABLISHED]
+    unplaced_deaths = int(by_region.loc[by_region["region"].isin(unplaced), column].sum())
+    parts = [f"Colours: {in_colours:,} of the {all_deaths:,} civilians killed ({estimate} estimate) by region."]
+    if not_established:
+        parts.append(
+            f"Not in any region: {not_established:,} killed in incidents whose region the sources do not establish."
+        )
+    if unplaced:
+        parts.append(
+            f"Not on the map: {unplaced_deaths:,} killed in regions the boundaries do not show ({', '.join(unplaced)})."
+        )
+    nothing = totals.loc[~totals["recorded"] & totals["region"].notna(), "region"].tolist()
+    if nothing:
+        parts.append(
+            f"Hatched grey: no killing of civilians recorded in this selection ({', '.join(nothing)}); shown apart, not as 0."
+        )
+    rolled = [f"{', '.join(r['rolled_up'])} in {r['region']}" for _, r in totals.iterrows() if r["rolled_up"]]
+    parts.append(
+        "Newer regions (2016, 2023) that the boundaries do not have are counted in the older region that contains "
+        "them" + (f": {'; '.join(rolled)}." if rolled else ".")
+    )
+    if places is not None and points is not None:
+        shown = int(points["deaths"].sum())
+        precise = places["location_precision"].isin(PRECISE_LOCATIONS)
+        located = places["longitude"].notna() & places["latitude"].notna()
+        imprecise = int(places.loc[~precise, column].sum())
+        no_coordinates = int(places.loc[precise & ~located, column].sum())
+        if points.empty:
+            text = "No death is recorded in an incident located exactly or near a named place with coordinates: no circles are drawn. "
+        else:
+            text = (
+                f"Circles: {shown:,} killed in {int(points['incidents'].sum()):,} incidents located exactly or near a named "
+                "place, one circle per place, its area proportional to the deaths. "
+            )
+            # Drawn where the coordinates are, but never given a region the sources do not give.
+            no_region = int(places.loc[precise & located & (places["region"] == REGION_NOT_ESTABLISHED), column].sum())
+            if no_region:
+                text += (
+                    f"Of these, {no_region:,} killed have coordinates but no region recorded: "
+                    "they are circles, not counted in any region's colour. "
+                )
+        text += f"Not drawn as circles: {imprecise:,} killed in incidents located only to a cercle, a region, several places or the country"
+        text += (
+            f", and {no_coordinates:,} in precisely located incidents without coordinates." if no_coordinates else "."
+        )
+        parts.append(text)
+    source = totals.attrs.get("source")
+    if source:
+        parts.append(f"Boundaries: {source}.")
+    return " ".join(parts)
+
+
+#: Regions too small to hold their label: it goes outside, joined by a line (offset in points).
+LABEL_OUTSIDE_BELOW_AREA = 1.0  # square degrees
+LABEL_OFFSET = (-46, -26)
+#: Labels moved off their polygon's pole of inaccessibility (degrees east, north) so neighbours do not collide.
+LABEL_NUDGE = {"Koulikoro": (-0.5, 0.6)}
 
 
 def region_map(
@@ -130,73 +260,147 @@ def region_map(
     regions: pd.DataFrame,
     boundaries: dict | None = None,
     *,
+    places: pd.DataFrame | None = None,
     estimate: str = "best",
     title: str = "Civilians killed by region",
 ) -> Figure:
-    """Choropleth when boundaries are given, otherwise bubbles at the regions' centroids."""
+    """Choropleth of civilians killed by region, and (given ``places``) precisely located incidents as circles.
+
+    ``by_region``: aggregate(dataset, ("region",)); ``places``: places.incident_places (one row per
+    incident). Without ``boundaries`` the packaged Natural Earth regions are drawn. The figure's
+    ``map_note`` says what is not on the map and why."""
     style.apply()
     column = ESTIMATE_COLUMN[estimate]
-    fig = Figure(figsize=(7, 5.6))
+    boundaries = boundaries or packaged_boundaries()
+    totals = boundary_totals(by_region, regions, boundaries, column)
+    totals.attrs["source"] = boundaries.get("source")
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in boundaries["features"]]
+
+    fig = Figure(figsize=(7, 6.6))
     ax = fig.subplots()
     ax.set_aspect("equal")
     ax.grid(False)
     ax.set_xticks([])
     ax.set_yticks([])
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
-    if boundaries:
-        values, unplaced = region_values_for_boundaries(by_region, regions, boundaries, column)
-        norm = Normalize(vmin=0, vmax=max([*values.values(), 1]))
-        cmap = colormaps["YlOrRd"]
-        patches, colours = [], []
-        for feature in boundaries["features"]:
-            name = _feature_name(feature)
-            for ring in _rings(feature["geometry"]):
-                patches.append(Polygon(np.asarray(ring)[:, :2], closed=True))
-                colours.append(cmap(norm(values.get(name, 0))))
-            xy = np.vstack([np.asarray(r)[:, :2] for r in _rings(feature["geometry"])])
-            shade = norm(values.get(name, 0))
-            ax.text(
-                xy[:, 0].mean(),
-                xy[:, 1].mean(),
-                f"{name}\n{values.get(name, 0)}",
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+    paths = [_polygon_path(shape) for shape in shapes]
+    coloured = (totals["recorded"] & (totals["incidents"] > totals["incidents_without_figure"])).to_numpy()
+    no_figure = (totals["recorded"] & ~coloured).to_numpy()
+    nothing = ~totals["recorded"].to_numpy()
+    # The ramp stops short of its darkest shades so that the dark circles stay visible on the worst-hit region.
+    cmap = ListedColormap(colormaps[style.MAP_COLORMAP](np.linspace(0.0, 0.78, 256)))
+    norm = Normalize(vmin=0, vmax=max(int(totals.loc[coloured, "value"].max()) if coloured.any() else 0, 1))
+    values = totals["value"].to_numpy()
+    ax.add_collection(
+        PathCollection(
+            [p for p, c in zip(paths, coloured, strict=True) if c],
+            facecolor=cmap(norm(values[coloured])),
+            edgecolor="#666666",
+            linewidth=0.5,
+        )
+    )
+    for mask, look in ((nothing, style.MAP_NOTHING_RECORDED), (no_figure, style.MAP_NO_FIGURE)):
+        if mask.any():
+            ax.add_collection(PathCollection([p for p, m in zip(paths, mask, strict=True) if m], linewidth=0.5, **look))
+    outline = shapely.union_all(shapes).boundary
+    for line in getattr(outline, "geoms", [outline]):
+        xy = np.asarray(line.coords)
+        ax.plot(xy[:, 0], xy[:, 1], color="#222222", linewidth=1.1)
+
+    points = None
+    if places is not None:
+        points = precise_points(places, column)
+        if len(points):
+            biggest = int(points["deaths"].max())
+            scale = 320 / biggest  # area in points squared per death: the biggest circle about 20 pt across
+            ax.scatter(
+                points["longitude"],
+                points["latitude"],
+                s=np.maximum(points["deaths"].to_numpy() * scale, 5),
+                # Rings, thin and slightly transparent: the region's colour shows through and between them.
+                facecolor="none",
+                edgecolor=to_rgba(style.MAP_POINT, 0.75),
+                linewidth=0.45,
+                zorder=3,
+            )
+            sizes = sorted({_nice(biggest), _nice(biggest / 6), _nice(biggest / 30)})
+            size_handles = [
+                Line2D(
+                    [],
+                    [],
+                    linestyle="",
+                    marker="o",
+                    markersize=np.sqrt(max(d * scale, 5)),
+                    markerfacecolor="none",
+                    markeredgecolor=style.MAP_POINT,
+                    label=f"{d:,} killed",
+                )
+                for d in sizes
+                if d <= biggest
+            ]
+        else:
+            size_handles = []
+    else:
+        size_handles = []
+
+    halo = [pe.withStroke(linewidth=2.4, foreground="white")]
+    # Hatched regions carry their name only: the legend says what the hatching means.
+    figure_texts = np.where(coloured, "\n" + totals["value"].map("{:,}".format), np.where(nothing, "", "\nno figure"))
+    for shape, row, figure_text in zip(shapes, totals.itertuples(), figure_texts, strict=True):
+        name = row.region or row.feature
+        if row.rolled_up:
+            name += f"\n(with {', '.join(row.rolled_up)})"
+        largest = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
+        anchor = shapely.ops.polylabel(largest, tolerance=0.05)
+        nudge = LABEL_NUDGE.get(row.region, (0, 0))
+        anchor = shapely.Point(anchor.x + nudge[0], anchor.y + nudge[1])
+        label = f"{name}{figure_text}"
+        if largest.area < LABEL_OUTSIDE_BELOW_AREA:
+            ax.annotate(
+                label,
+                (anchor.x, anchor.y),
+                xytext=LABEL_OFFSET,
+                textcoords="offset points",
                 ha="center",
                 va="center",
                 fontsize=7,
-                color="white" if shade > 0.6 else "#222222",  # readable on the darkest fills
+                path_effects=halo,
+                arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 0.6},
+                zorder=4,
             )
-        ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="#555555", linewidth=0.5))
-        ax.autoscale_view()
-        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=f"civilians killed ({estimate})")
-        note = "Newer regions are counted in the older region that contains them."
-        if unplaced:
-            note += f" Not on the map: {', '.join(sorted(set(unplaced)))}."
-    else:
-        centroids = regions.set_index("region")[["centroid_longitude", "centroid_latitude"]]
-        placed = by_region[by_region["region"].isin(centroids.index)]
-        ax.scatter(centroids["centroid_longitude"], centroids["centroid_latitude"], s=6, color="#bbbbbb")
-        sizes = placed[column].to_numpy(dtype=float)
-        xy = centroids.loc[placed["region"]].to_numpy(dtype=float)
-        if len(xy):
-            ax.scatter(
-                xy[:, 0],
-                xy[:, 1],
-                s=40 + 900 * sizes / max(sizes.max(), 1),
-                color="#D55E00",
-                alpha=0.6,
-                edgecolor="#333333",
-            )
-            for (x, y), region, value in zip(xy, placed["region"], sizes, strict=True):
-                ax.annotate(f"{region}: {int(value)}", (x, y), xytext=(6, 6), textcoords="offset points", fontsize=8)
-        ax.set_xlim(-12.5, 4.5)
-        ax.set_ylim(10, 25.3)
-        unplaced = [
-            r for r, v in zip(by_region["region"], by_region[column], strict=True) if v and r not in centroids.index
-        ]
-        note = "Bubble map at region centroids: no boundary file was available."
-        if unplaced:
-            note += f" Not on the map: {', '.join(sorted(set(unplaced)))}."
+        else:
+            ax.text(anchor.x, anchor.y, label, ha="center", va="center", fontsize=7, path_effects=halo, zorder=4)
+
+    categories = []
+    if nothing.any():
+        categories.append(Patch(label="no killing recorded", linewidth=0.5, **style.MAP_NOTHING_RECORDED))
+    if no_figure.any():
+        categories.append(Patch(label="killings reported, no figure", linewidth=0.5, **style.MAP_NO_FIGURE))
+    # The corners top left (Mauritania) and top right (Algeria) are empty on a map of Mali.
+    legend_style = {"fontsize": 7.5, "borderpad": 0.8, "title_fontsize": 7.5, "alignment": "left"}
+    if size_handles:
+        sizes_legend = ax.legend(
+            handles=size_handles,
+            loc="upper left",
+            labelspacing=1.1,
+            title="precisely located incidents",
+            **legend_style,
+        )
+        ax.add_artist(sizes_legend)
+    if categories:
+        ax.legend(handles=categories, loc="upper right", title="regions", **legend_style)
+    ax.autoscale_view()
+    fig.colorbar(
+        ScalarMappable(norm=norm, cmap=cmap),
+        ax=ax,
+        orientation="horizontal",
+        shrink=0.55,
+        pad=0.02,
+        aspect=35,
+        label=f"civilians killed in the region ({estimate} estimate)",
+    )
     ax.set_title(title)
-    fig.tight_layout()
-    fig.map_note = note  # the notebook repeats it under the map
+    fig.map_note = map_note(totals, by_region, places, points, column, estimate)  # the notebook prints it under the map
     return fig

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from IPython.display import HTML, Image, Markdown
 from .. import config
 from ..data.dataset import Dataset, load_dataset
 from ..measure.aggregate import Selection, aggregate, selection_from_parameters
-from . import figures, maps, style, tables
+from . import figures, maps, places, style, tables
 from .text import date_text, esc, fmt_range  # noqa: F401  (the notebook imports them from here)
 
 
@@ -23,7 +23,7 @@ class Report:
     selection: Selection
     estimate: str
     title: str
-    boundaries: dict | None
+    boundaries: dict
 
     @cached_property
     def _headline(self) -> tables.Headline:
@@ -47,8 +47,21 @@ class Report:
     def by_region(self) -> pd.DataFrame:
         return aggregate(self.dataset, ("region",), self.selection)
 
+    @cached_property
+    def killed_places(self) -> pd.DataFrame:
+        """One row per incident with civilians killed: region, cercle, coordinates, precision, min/best/max."""
+        return places.incident_places(self.dataset, self.selection)
+
     def map_figure(self):
-        return maps.region_map(self.by_region(), self.dataset.regions, self.boundaries, estimate=self.estimate)
+        # Each incident once, whatever the attribution mode: a map counts places, not actors.
+        by_region = aggregate(self.dataset, ("region",), replace(self.selection, attribution="group"))
+        return maps.region_map(
+            by_region, self.dataset.regions, self.boundaries, places=self.killed_places, estimate=self.estimate
+        )
+
+    def cercle_table(self) -> pd.DataFrame:
+        """The 15 worst-hit cercles; ``attrs['caption']`` says how many deaths have no cercle."""
+        return places.cercle_table(self.killed_places, estimate=self.estimate)
 
     def by_actor_figure(self):
         frame = aggregate(self.dataset, ("actor",), self.selection)

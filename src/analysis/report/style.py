@@ -45,6 +45,12 @@ FAMILY_COLOURS: dict[str, str] = {
 # For actors an import kept under their own name: stable, but visibly outside the main palette.
 _FALLBACK = ["#88CCEE", "#117733", "#CC6677", "#661100", "#6699CC", "#AA4466"]
 DPI = 150  # pixels per printed inch (report.png shows figures at their own size): sharp, and quick to make
+#: Maps: a sequential ColorBrewer ramp (readable under colour-vision deficiencies and in greyscale);
+#: regions with nothing recorded are grey and hatched, never the colour of zero; points are dark rings.
+MAP_COLORMAP = "YlOrRd"
+MAP_NOTHING_RECORDED = {"facecolor": "#eeeeee", "hatch": "////", "edgecolor": "#aaaaaa"}
+MAP_NO_FIGURE = {"facecolor": "#eeeeee", "hatch": "....", "edgecolor": "#888888"}
+MAP_POINT = "#1b1b3a"
 #: How every chart draws the min-max range of a bar.
 RANGE_WHISKER = {"fmt": "none", "ecolor": "#333333", "capsize": 3, "lw": 0.8}
 
