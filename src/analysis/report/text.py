@@ -6,6 +6,8 @@ goes into HTML or Markdown passes through ``esc`` first.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 # HTML's special characters, and every character Markdown gives a meaning to (links, images, emphasis,
@@ -30,3 +32,23 @@ def fmt_range(low: int, best: int, high: int) -> str:
     if low == best == high:
         return f"{best:,}"
     return f"{best:,} ({low:,}–{high:,})"
+
+
+def fmt_change(previous: int | None, current: int) -> str:
+    """'+23 % (from 120 to 148)'; 'not comparable' when there is no previous figure."""
+    if previous is None:
+        return "not comparable"
+    if previous == 0:
+        return f"from 0 to {current:,}" if current else "no change (0 in both)"
+    percent = round(100 * (current - previous) / previous)
+    return f"{percent:+d} % (from {previous:,} to {current:,})"
+
+
+def words(code: str) -> str:
+    """An internal code as words: 'single_source' -> 'single source'."""
+    return str(code).replace("_", " ")
+
+
+def plain_codes(text: str) -> str:
+    """Schema text for readers: codes in backticks become words (`single_source` -> single source)."""
+    return re.sub(r"`([^`]*)`", lambda m: words(m.group(1)), str(text))
