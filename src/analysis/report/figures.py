@@ -21,6 +21,7 @@ def _empty(fig: Figure, ax, message: str) -> Figure:
 
 LEGEND_LABEL_WIDTH = 30  # characters per line of a legend entry or a bar label
 KEY_DATE_LINE_WIDTH = 150
+LEGEND_ENTRY_INCHES = 0.34  # height of a two-line legend entry at 7 pt
 
 
 def top_series(frame: pd.DataFrame, column: str, limit: int = style.MAX_SERIES) -> pd.DataFrame:
@@ -40,7 +41,8 @@ def top_series(frame: pd.DataFrame, column: str, limit: int = style.MAX_SERIES) 
 
 
 def _wrap(text: str, width: int = LEGEND_LABEL_WIDTH) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+    """A label on at most two lines, shortened with an ellipsis beyond that (names from data can be long)."""
+    return textwrap.fill(str(text), width, max_lines=2, placeholder=" …") or str(text)
 
 
 def _legend(fig: Figure, ax, labels: list[str]) -> None:
@@ -92,20 +94,7 @@ def killed_over_time(
     totals = by_period_actor.groupby("period", sort=False)[["count_min", "count_max"]].sum().reindex(periods).fillna(0)
     if by_period_actor.attrs.get("additive", True):
         ax.errorbar(x, bottom, yerr=[bottom - totals["count_min"], totals["count_max"] - bottom], **style.RANGE_WHISKER)
-    for i in np.flatnonzero(is_partial):
-        ax.annotate(
-            partial[periods[i]],
-            (x[i], bottom[i]),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=6.5,
-            color="#444444",
-            rotation=90 if len(periods) > 6 else 0,
-        )
-    if is_partial.any():
-        ax.set_ylim(0, max(1.0, float(totals["count_max"].max()), float(bottom.max())) * 1.3)
+    notes = []
     if key_dates is not None and len(key_dates):
         first, last = span
         inside = key_dates
@@ -113,14 +102,24 @@ def killed_over_time(
             inside = inside[inside["date"] >= first]
         if last is not None:
             inside = inside[inside["date"] <= last]
-        _mark_key_dates(fig, ax, inside, periods, period)
+        notes.append(_mark_key_dates(ax, inside, periods, period))
+    # A partial period is drawn pale, starred on the axis, and its days are named under the chart.
+    notes.extend(
+        f"* {periods[i]}: {partial[periods[i]]} (the data cover only these days)" for i in np.flatnonzero(is_partial)
+    )
+    tick_labels = [f"{p}*" if part else str(p) for p, part in zip(periods, is_partial, strict=True)]
     step = max(1, -(-len(periods) // 24))  # at most 24 labels along the axis
+    shown = sorted(set(range(0, len(periods), step)) | set(np.flatnonzero(is_partial)))
     ax.set_xticks(
-        x[::step],
-        [str(p) for p in periods][::step],
+        x[shown],
+        [tick_labels[i] for i in shown],
         rotation=45 if len(periods) > 6 else 0,
         ha="right" if len(periods) > 6 else "center",
     )
+    notes = [n for n in notes if n]
+    if notes:
+        text = "\n".join(textwrap.fill(n, KEY_DATE_LINE_WIDTH) for n in notes)
+        fig.supxlabel(text, fontsize=6.5, color="#333333", x=0.01, ha="left")
     ax.set_xlim(-0.6, len(periods) - 0.4)
     ax.set_ylabel(f"civilians killed ({estimate} estimate)")
     ax.set_title(title)
@@ -162,7 +161,11 @@ def killed_by_kind(
     column = ESTIMATE_COLUMN[estimate]
     frame = by_how_actor[by_how_actor[column] > 0]
     kinds = frame.groupby("how")[column].sum().sort_values(kind="stable")
-    fig = Figure(figsize=(8, max(1.8, 0.42 * len(kinds) + 1.4)), layout="constrained")
+    series = min(frame["actor"].nunique(), style.MAX_SERIES + 1)
+    # Tall enough for its bars and for its legend (two lines at most per entry).
+    fig = Figure(
+        figsize=(8, max(1.8, 0.42 * len(kinds) + 1.4, LEGEND_ENTRY_INCHES * series + 0.4)), layout="constrained"
+    )
     ax = fig.subplots()
     if frame.empty:
         return _empty(fig, ax, "No civilians killed in the incidents selected")
@@ -194,11 +197,11 @@ def _period_bounds(label: str, period: str) -> tuple[pd.Timestamp, pd.Timestamp]
     return p.start_time, p.end_time
 
 
-def _mark_key_dates(fig: Figure, ax, key_dates: pd.DataFrame, periods: list[str], period: str) -> None:
-    """A dashed line where each key date falls inside its period's slot, numbered above the plot,
-    and the numbered list under the chart."""
+def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str) -> str:
+    """A dashed line where each key date falls inside its period's slot, numbered above the plot;
+    returns the numbered list for the note under the chart."""
     if key_dates.empty:
-        return
+        return ""
     positions = {p: i for i, p in enumerate(periods)}
     labels = period_labels(key_dates["date"], period, key_dates)
     marks = []
@@ -222,15 +225,9 @@ def _mark_key_dates(fig: Figure, ax, key_dates: pd.DataFrame, periods: list[str]
             fontsize=7,
             color="#333333",
         )
-    if marks:
-        legend = "   ".join(f"{n}: {text}" for n, (_, text) in enumerate(marks, start=1))
-        fig.supxlabel(
-            textwrap.fill("Key dates — " + legend, KEY_DATE_LINE_WIDTH),
-            fontsize=6.5,
-            color="#333333",
-            x=0.01,
-            ha="left",
-        )
+    if not marks:
+        return ""
+    return "Key dates — " + "   ".join(f"{n}: {text}" for n, (_, text) in enumerate(marks, start=1))
 
 
 def killed_by_dataset(table: pd.DataFrame, *, estimate: str = "best", max_panels: int = 8) -> Figure:

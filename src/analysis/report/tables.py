@@ -204,8 +204,12 @@ def deadliest_incidents(dataset: Dataset, selection: Selection, count: int = 15)
     labels = actor_family_labels(dataset)
     perps = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(rows["incident_id"])]
     perps = perps[perps["role"].isin(("primary", "joint", "associated"))]
+    family = perps["actor"].map(labels)
+    # "Wagner Group (Wagner Group / Africa Corps)" says nothing more: the family only where it adds.
+    redundant = pd.Series([a in f for a, f in zip(perps["actor"], family, strict=True)], index=perps.index)
     named = (
-        (perps["actor"] + " (" + perps["actor"].map(labels) + ")")
+        perps["actor"]
+        .where(redundant, perps["actor"] + " (" + family + ")")
         .groupby(perps["incident_id"])
         .agg(lambda s: "; ".join(dict.fromkeys(s)))
     )
@@ -268,7 +272,11 @@ def actor_region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         fmt_range(*r) if r[1] or r[2] else "–"
         for r in result[["count_min", "count_best", "count_max"]].itertuples(index=False)
     ]
-    return result.pivot(index="actor", columns="region", values="cell").fillna("–")
+    return (
+        result.pivot(index="actor", columns="region", values="cell")
+        .fillna("–")
+        .rename_axis(index="perpetrators", columns=None)
+    )
 
 
 def group_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
