@@ -312,12 +312,9 @@ def period_totals(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         inc = inc[inc["end_date"] >= selection.start]
     if selection.end is not None:
         inc = inc[inc["start_date"] <= selection.end]
-    perps = dataset.perpetrators.groupby("incident_id").apply(
-        lambda g: "; ".join(
-            f"{a} ({grade.replace('_', ' ')})" for a, grade in zip(g["actor"], g["attribution"], strict=True)
-        ),
-        include_groups=False,
-    )
+    # Only the period totals' perpetrators, joined in one grouped pass (not a per-incident apply).
+    p = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(inc["incident_id"])]
+    perps = (p["actor"] + " (" + p["attribution"].map(words) + ")").groupby(p["incident_id"]).agg("; ".join)
     if selection.actors:
         keep = dataset.perpetrators[dataset.perpetrators["actor"].isin(selection.actors)]["incident_id"]
         inc = inc[inc["incident_id"].isin(keep)]
