@@ -354,3 +354,15 @@ def test_top_series_keeps_totals():
     merged = figures.top_series(frame, "count_best")
     assert merged["actor"].nunique() == 10
     assert merged["count_best"].sum() == frame["count_best"].sum()
+
+
+def test_codes_read_as_words():
+    from analysis.report.text import plain_codes
+
+    assert plain_codes("`single_source`: one source; between start_date and end_date") == (
+        "single source: one source; between start date and end date"
+    )
+    assert plain_codes("see docs/data_dictionary.md") == "see docs/data_dictionary.md"
+    fields = tables.methodology_fields()
+    assert not fields["column"].str.contains("_").any()
+    assert not fields["meaning"].str.contains("`").any()

@@ -49,6 +49,11 @@ def words(code: str) -> str:
     return str(code).replace("_", " ")
 
 
+_SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.\w)")
+
+
 def plain_codes(text: str) -> str:
-    """Schema text for readers: codes in backticks become words (`single_source` -> single source)."""
-    return re.sub(r"`([^`]*)`", lambda m: words(m.group(1)), str(text))
+    """Schema text for readers: codes become words (`single_source`, start_date -> single source, start date);
+    file names (data_dictionary.md) are left alone."""
+    text = re.sub(r"`([^`]*)`", lambda m: words(m.group(1)), str(text))
+    return _SNAKE_CASE.sub(lambda m: words(m.group(0)), text)
