@@ -85,12 +85,20 @@ def killed_over_time(
     is_partial = np.array([p in partial for p in periods])
     for actor in order:
         values = table[actor].to_numpy()
-        bar_style = style.bar_style(actor)
-        bars = ax.bar(x, values, bottom=bottom, width=0.75, **bar_style)
-        for bar, part in zip(bars, is_partial, strict=True):
-            if part:
-                bar.set_alpha(0.45)
+        ax.bar(x, values, bottom=bottom, width=0.75, **style.bar_style(actor))
         bottom += values
+    if is_partial.any():
+        # Outlined with a dashed line and starred, colours kept (a paler colour would read as another family).
+        ax.bar(
+            x[is_partial],
+            bottom[is_partial],
+            width=0.85,
+            fill=False,
+            linestyle="--",
+            edgecolor="#333333",
+            linewidth=0.9,
+            zorder=4,
+        )
     totals = by_period_actor.groupby("period", sort=False)[["count_min", "count_max"]].sum().reindex(periods).fillna(0)
     if by_period_actor.attrs.get("additive", True):
         ax.errorbar(x, bottom, yerr=[bottom - totals["count_min"], totals["count_max"] - bottom], **style.RANGE_WHISKER)
@@ -103,7 +111,7 @@ def killed_over_time(
         if last is not None:
             inside = inside[inside["date"] <= last]
         notes.append(_mark_key_dates(ax, inside, periods, period))
-    # A partial period is drawn pale, starred on the axis, and its days are named under the chart.
+    # A partial period is outlined, starred on the axis, and its days are named under the chart.
     notes.extend(
         f"* {periods[i]}: {partial[periods[i]]} (the data cover only these days)" for i in np.flatnonzero(is_partial)
     )
@@ -122,7 +130,7 @@ def killed_over_time(
         fig.supxlabel(text, fontsize=6.5, color="#333333", x=0.01, ha="left")
     ax.set_xlim(-0.6, len(periods) - 0.4)
     ax.set_ylabel(f"civilians killed ({estimate} estimate)")
-    ax.set_title(title)
+    ax.set_title(title, pad=30 if notes and notes[0].startswith("Key dates") else 6)  # room for key-date numbers
     _legend(fig, ax, order)
     return fig
 
@@ -212,13 +220,18 @@ def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str
         fraction = 0.0 if bounds is None else (date - bounds[0]) / (bounds[1] - bounds[0])
         marks.append((positions[label] - 0.5 + float(fraction), text))
     marks.sort()
+    width = max(1, len(periods))
+    level, previous = 0, None
     for number, (x, _) in enumerate(marks, start=1):
+        # Numbers of dates closer than 3 % of the axis apart are stacked, not printed over each other.
+        level = (level + 1) % 3 if previous is not None and (x - previous) / width < 0.03 else 0
+        previous = x
         ax.axvline(x, color="#555555", ls="--", lw=0.7, zorder=3)
         ax.annotate(
             str(number),
             (x, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(0, 2),
+            xytext=(0, 2 + 8 * level),
             textcoords="offset points",
             ha="center",
             va="bottom",
