@@ -366,3 +366,10 @@ def test_codes_read_as_words():
     fields = tables.methodology_fields()
     assert not fields["column"].str.contains("_").any()
     assert not fields["meaning"].str.contains("`").any()
+
+
+def test_actor_region_table_largest_first_and_capped(families):
+    out = tables.actor_region_table(families, make_selection(families, group_by="family"), rows=2)
+    assert list(out.columns) == ["Tombouctou", "Region not established", "Taoudénit"]
+    assert out.index.tolist() == [JOINT, UNIDENTIFIED, "and 2 more (in the tables for spreadsheets)"]
+    assert out.loc[JOINT].tolist() == ["7 (5–10)", "–", "–"]

@@ -263,8 +263,12 @@ def region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     return with_ranges(result).rename(columns={"incidents_without_figure": "without a figure"})
 
 
-def actor_region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
-    """Best estimate (min-max) of civilians killed, actor groups down, regions across."""
+ACTOR_REGION_ROWS = 15
+
+
+def actor_region_table(dataset: Dataset, selection: Selection, rows: int = ACTOR_REGION_ROWS) -> pd.DataFrame:
+    """Best estimate (min-max) of civilians killed, perpetrators down (the ``rows`` largest, most
+    killings first), regions across (most killings first)."""
     result = aggregate(dataset, ("actor", "region"), selection, fill=False)
     if result.empty:
         return pd.DataFrame()
@@ -272,11 +276,22 @@ def actor_region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         fmt_range(*r) if r[1] or r[2] else "–"
         for r in result[["count_min", "count_best", "count_max"]].itertuples(index=False)
     ]
-    return (
+    by_actor = (
+        result.groupby("actor")[["count_best", "count_max"]]
+        .sum()
+        .sort_values(["count_best", "count_max"], ascending=False)
+    )
+    by_region = result.groupby("region")["count_best"].sum().sort_values(ascending=False, kind="stable")
+    table = (
         result.pivot(index="actor", columns="region", values="cell")
+        .reindex(index=by_actor.index[:rows], columns=by_region.index)
         .fillna("–")
         .rename_axis(index="perpetrators", columns=None)
     )
+    hidden = len(by_actor) - rows
+    if hidden > 0:
+        table.loc[f"and {hidden:,} more (in the tables for spreadsheets)"] = ""
+    return table
 
 
 def group_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
