@@ -305,7 +305,7 @@ def group_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     for group, frame in columns.items():
         frame = frame.reindex(actors)
         out[f"{group} killed"] = ["–" if pd.isna(r.count_min) else figure_text(r) for r in frame.itertuples()]
-    return out.reset_index()
+    return out.rename_axis("perpetrators").reset_index()
 
 
 def other_harms_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
@@ -315,9 +315,9 @@ def other_harms_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         result = aggregate(dataset, ("actor",), selection, harm=harm, fill=False)
         for r in result.itertuples():
             rows.append(
-                {"harm": HARMS[harm], "perpetrator group": r.actor, "count": figure_text(r), "incidents": r.incidents}
+                {"harm": HARMS[harm], "perpetrators": r.actor, "count": figure_text(r), "incidents": r.incidents}
             )
-    return pd.DataFrame(rows, columns=["harm", "perpetrator group", "count", "incidents"])
+    return pd.DataFrame(rows, columns=["harm", "perpetrators", "count", "incidents"])
 
 
 def period_totals(dataset: Dataset, selection: Selection) -> pd.DataFrame:
