@@ -250,6 +250,7 @@ def methodology_markdown(r: Report) -> str:
             else "Each incident counts under **every** actor involved, so figures by actor **do not add up** to the total. "
         )
         + f"Grades: {grades}.",
+        _grouping_text(r),
         "**Period totals** reported by NGOs are kept apart and never added to incident counts: they overlap the incidents and each other.",
         "**Dates and places.** Incidents are placed in a period by their first possible day; the incident list gives each date's "
         "and place's precision. Incidents whose region the sources do not establish are shown as “Region not established”. "
@@ -269,6 +270,26 @@ def methodology_markdown(r: Report) -> str:
             "because ACLED does not say who the dead were."
         )
     return "\n\n".join(text)
+
+
+def _grouping_text(r: Report) -> str:
+    """How perpetrators are grouped in the charts and tables, for the methodology."""
+    from ..data.schema import ACTOR_FAMILIES
+
+    if r.selection.group_by == "family":
+        families = "; ".join(f"**{esc(label)}**: {esc(d.rstrip('.'))}" for label, d in ACTOR_FAMILIES.values())
+        return (
+            "**Perpetrator families.** Charts and tables group actors by family; an incident in which actors of two "
+            "families took part counts under both together (for example “Malian state forces + Wagner Group / Africa "
+            "Corps”), drawn in the first family's colour hatched in the second's. Actors that an import could not name "
+            f"are counted as unidentified. Families: {families}."
+        )
+    if r.selection.group_by == "actor":
+        return (
+            "**Actors.** Charts and tables show each actor on its own: an incident in which two actors took part counts "
+            "under both, so figures by actor **do not add up** to the total."
+        )
+    return "**Perpetrator groups.** Charts and tables show perpetrator groups as the sources name them."
 
 
 def png(fig) -> Image:
