@@ -373,3 +373,14 @@ def test_actor_region_table_largest_first_and_capped(families):
     assert list(out.columns) == ["Tombouctou", "Region not established", "Taoudénit"]
     assert out.index.tolist() == [JOINT, UNIDENTIFIED, "and 2 more (in the tables for spreadsheets)"]
     assert out.loc[JOINT].tolist() == ["7 (5–10)", "–", "–"]
+
+
+def test_methodology_states_acled_conventions_only_when_acled_data_is_selected(families):
+    from analysis.report.notebook import methodology_markdown
+
+    with_acled = methodology_markdown(_report(families))
+    assert "ACLED's conventions" in with_acled and "lowest" in with_acled
+    without = methodology_markdown(_report(families, start_date="2024-07-01"))  # a-3 (ACLED) is before
+    assert "ACLED's conventions" not in without
+    by_actor = methodology_markdown(_report(families, group_by="actor"))
+    assert "do not add up" in by_actor
