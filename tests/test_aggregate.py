@@ -175,7 +175,7 @@ def test_empty_selection_gives_empty_frame_not_an_error(small):
         ({"actors": ["Martians"]}, "unknown actor 'Martians'; valid actors (or their aliases): FAMa, Wagner Group"),
         ({"regions": ["Atlantis"]}, "unknown region 'Atlantis'"),
         ({"start_date": "2024-05-01", "end_date": "2024-01-01"}, "end_date 2024-01-01 is before start_date 2024-05-01"),
-        ({"period": "decade"}, "period 'decade' is not one of: month, quarter, year, named"),
+        ({"period": "decade"}, "period 'decade' is not one of: auto, month, quarter, year, named"),
         ({"min_attribution": "rumour"}, "min_attribution 'rumour' is not one of"),
     ],
 )

@@ -37,6 +37,10 @@ def test_the_shipped_jobs_file_is_valid_and_covers_years_and_actors():
             "jobs[0]: unknown parameter 'colour' (the notebook has: data_dir",
         ),
         ("jobs:\n  - slug: a\n  - slug: a\n", "jobs[1]: slug 'a' is used twice"),
+        (
+            "jobs:\n  - slug: a\n    parameters: {group_by: region}\n",
+            "jobs[0]: group_by 'region' is not one of: family, group, actor",
+        ),
         ("jobs:\n  - slug: a\n    formats: [docx]\n", "format 'docx' is not one of"),
         (
             "jobs:\n  - slug: a\n    parameters: {start_date: 2024-05-01, end_date: 2024-01-01}\n",

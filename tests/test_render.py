@@ -61,6 +61,8 @@ def test_pdf_has_every_section(rendered):
     for heading in (
         "Civilians killed over time",
         "Where: civilians killed by region",
+        "How: kinds of violence",
+        "Deadliest incidents",
         "Children and women",
         "Harm other than killing",
         "Totals reported by NGOs",
@@ -69,6 +71,21 @@ def test_pdf_has_every_section(rendered):
         "Sources",
     ):
         assert heading in text, heading
+
+
+def test_title_render_date_data_version_and_selection(rendered):
+    html = rendered.files["html"].read_text(encoding="utf-8")
+    assert "<title>Civilian harm in Mali</title>" in html
+    reader = PdfReader(rendered.files["pdf"])
+    assert reader.metadata.title == "Civilian harm in Mali"
+    manifest = json.loads((rendered.directory / "manifest.json").read_text(encoding="utf-8"))
+    version = manifest["data_sha256"][:12]
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    for page in (first, last):  # on page 1, and in the footer of every page
+        assert f"data version {version}" in page
+        assert "rendered " in page and "attribution: contested or firmer" in page
+    text = pdf_text(rendered.files["pdf"])
+    assert "single_source" not in text
 
 
 def test_html_is_offline_and_has_no_code(rendered):
@@ -81,7 +98,7 @@ def test_html_is_offline_and_has_no_code(rendered):
     for css in re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S):
         assert "url(http" not in css and "@import" not in css
     assert "open_report(" not in html  # code cells are not shown
-    assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", html)) == 3  # the three figures, embedded
+    assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", html)) == 4  # the four figures, embedded
 
 
 def test_manifest(rendered):

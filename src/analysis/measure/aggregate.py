@@ -12,22 +12,27 @@ Rules it keeps (see the methodology appendix):
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ..data.dataset import Dataset
-from ..data.schema import ATTRIBUTION_ORDER
+from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER
 from .selection import (  # noqa: F401
     ESTIMATES,
+    GROUP_BY,
     PERIODS,
     POLICIES,
     InvalidParameter,
     Selection,
+    data_span,
     make_selection,
     selection_from_parameters,
 )
 
-KEYS = ("actor", "period", "region")
+#: Grouping keys. ``actor`` is the perpetrator series (a family, a perpetrator group or an actor, as the
+#: selection's ``group_by`` says); ``how`` is the kind of violence (EVENT_CATEGORIES).
+KEYS = ("actor", "period", "region", "how")
 ESTIMATE_COLUMN = {"min": "count_min", "best": "count_best", "max": "count_max"}
 REGION_NOT_ESTABLISHED = "Region not established"
 UNKNOWN_PERPETRATOR = "Perpetrator unknown"
@@ -36,6 +41,26 @@ COUNT_COLUMNS = ["count_min", "count_best", "count_max"]
 
 #: Joins the actors of a joint perpetrator group ("FAMa + Wagner Group").
 GROUP_SEPARATOR = " + "
+#: Each family's label, as the reader sees it.
+FAMILY_LABELS: dict[str, str] = {code: label for code, (label, _) in ACTOR_FAMILIES.items()}
+
+#: Readable kinds of violence for the report, from the event types of data.schema.EVENT_TYPES.
+EVENT_CATEGORIES: dict[str, str] = {
+    "attack": "Attacks, shootings and executions",
+    "air_drone_strike": "Drone and air strikes",
+    "shelling_artillery_missile": "Shelling, artillery and missiles",
+    "remote_explosive": "Explosive devices and landmines",
+    "suicide_bomb": "Suicide bombings",
+    "abduction_forced_disappearance": "Abductions and disappearances",
+    "sexual_violence": "Sexual violence",
+    "armed_clash": "Caught in fighting",
+    "territory_change": "Caught in fighting",
+    "looting_property_destruction": "Looting and destruction",
+    "arrests": "Arrests and detention",
+    "other": "Other or several kinds",
+    "multiple": "Other or several kinds",
+}
+EVENT_CATEGORY_UNKNOWN = "Kind not recorded"
 
 
 def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.DataFrame:
@@ -52,24 +77,28 @@ def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.D
 def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     inc = dataset.incidents[dataset.incidents["record_type"] == "event"].copy()
     actor_order = {a: i for i, a in enumerate(dataset.actors["actor"])}
-
-    def in_reference_order(actors: pd.Series) -> tuple[str, ...]:
-        return tuple(sorted(set(actors), key=lambda a: actor_order.get(a, len(actor_order))))
+    family_labels = actor_family_labels(dataset)
 
     perps = dataset.perpetrators[dataset.perpetrators["role"].isin(PERPETRATOR_ROLES)]
+    perps = perps.assign(order=perps["actor"].map(actor_order).fillna(len(actor_order)))
+    perps = perps.sort_values(["incident_id", "order", "actor"], kind="stable")
     leading = perps[perps["role"].isin(("primary", "joint"))]
-    groups = leading.groupby("incident_id")["actor"].agg(lambda s: GROUP_SEPARATOR.join(in_reference_order(s)))
+    groups = _joined(leading.drop_duplicates(["incident_id", "actor"]), "actor", GROUP_SEPARATOR.join)
     rank = {g: i for i, g in enumerate(ATTRIBUTION_ORDER)}
     best_grade = leading.assign(r=leading["attribution"].map(rank)).groupby("incident_id")["r"].min()
-    involved = perps.groupby("incident_id")["actor"].agg(in_reference_order)
+    involved = _joined(perps.drop_duplicates(["incident_id", "actor"]), "actor", tuple)
+    families = leading.assign(family=leading["actor"].map(family_labels))
+    families = families.assign(order=families["family"].map(_FAMILY_ORDER)).sort_values(["incident_id", "order"])
+    family_groups = _joined(families.drop_duplicates(["incident_id", "family"]), "family", GROUP_SEPARATOR.join)
 
     # object first: with no primary or joint actor at all the mapped column is float, and a text fill fails.
     inc["perpetrator_group"] = inc["incident_id"].map(groups).astype(object).fillna(UNKNOWN_PERPETRATOR)
-    inc["grade"] = (
-        inc["incident_id"].map(best_grade).map(lambda r: ATTRIBUTION_ORDER[int(r)] if pd.notna(r) else "single_source")
-    )
+    grade_codes = inc["incident_id"].map(best_grade)
+    inc["grade"] = grade_codes.map(dict(enumerate(ATTRIBUTION_ORDER))).astype(object).fillna("single_source")
     inc["actors_involved"] = inc["incident_id"].map(involved).map(lambda v: v if isinstance(v, tuple) else ())
     inc["region"] = inc["admin1"].astype(object).fillna(REGION_NOT_ESTABLISHED)
+    inc["family_group"] = inc["incident_id"].map(family_groups).astype(object).fillna(UNKNOWN_PERPETRATOR)
+    inc["how"] = inc["event_type"].map(EVENT_CATEGORIES).astype(object).fillna(EVENT_CATEGORY_UNKNOWN)
 
     keep = inc["grade"].map(rank) <= rank[selection.min_attribution]
     if selection.start is not None:
@@ -81,6 +110,35 @@ def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     if selection.regions:
         keep &= inc["region"].isin(selection.regions)
     return inc[keep].reset_index(drop=True)
+
+
+def _joined(rows: pd.DataFrame, column: str, join) -> pd.Series:
+    """``join`` of ``column`` per incident, in the rows' order. Most incidents have one row: those are
+    taken as they are, and only the others go through a per-group join (34,000 groups cost seconds)."""
+    several = rows["incident_id"].duplicated(keep=False)
+    single = rows.loc[~several].set_index("incident_id")[column]
+    single = single.map(lambda v: join([v]))
+    multiple = rows.loc[several].groupby("incident_id", sort=False)[column].agg(join)
+    return pd.concat([single, multiple])
+
+
+_FAMILY_ORDER = {label: i for i, label in enumerate(FAMILY_LABELS.values())}
+
+
+def actor_family_labels(dataset: Dataset) -> dict[str, str]:
+    """Each actor's family label (an actor the reference does not list counts as unidentified)."""
+    families = dataset.actors.set_index("actor")["family"] if "family" in dataset.actors else pd.Series(dtype=object)
+    labels = families.map(FAMILY_LABELS).fillna(FAMILY_LABELS["unidentified"])
+    return _DefaultDict(labels.to_dict(), FAMILY_LABELS["unidentified"])
+
+
+class _DefaultDict(dict):
+    def __init__(self, values, default):
+        super().__init__(values)
+        self.default = default
+
+    def __missing__(self, key):
+        return self.default
 
 
 def period_labels(dates: pd.Series, period: str, key_dates: pd.DataFrame | None = None) -> pd.Series:
@@ -168,13 +226,7 @@ def aggregate(
     rows["period"] = (
         period_labels(rows["start_date"], selection.period, dataset.key_dates) if len(rows) else pd.Series(dtype=str)
     )
-    if selection.attribution == "group":
-        rows["actor"] = rows["perpetrator_group"]
-    else:
-        rows = rows.explode("actors_involved").rename(columns={"actors_involved": "actor"})
-        rows["actor"] = rows["actor"].fillna(UNKNOWN_PERPETRATOR)
-        if selection.actors:
-            rows = rows[rows["actor"].isin(selection.actors)]
+    rows = _perpetrator_series(rows, dataset, selection)
     rows["without_figure"] = ~rows["has_figure"].astype(bool)
 
     if by:
@@ -197,8 +249,30 @@ def aggregate(
         )
     for column in [*COUNT_COLUMNS, "incidents", "incidents_without_figure"]:
         result[column] = result[column].fillna(0).astype("int64")
-    result.attrs["additive"] = not (selection.attribution == "any" and "actor" in by)
+    result.attrs["additive"] = is_additive(selection) or "actor" not in by
     return result
+
+
+def is_additive(selection: Selection) -> bool:
+    """Whether figures by perpetrator add up to the total: each incident counted under one label only."""
+    return selection.attribution == "group" and selection.group_by != "actor"
+
+
+def _perpetrator_series(rows: pd.DataFrame, dataset: Dataset, selection: Selection) -> pd.DataFrame:
+    """The ``actor`` column: the label each incident is counted under, as ``group_by`` and the
+    attribution policy ask. Under ``any`` an incident counts once under each family (or actor) involved."""
+    if selection.attribution == "group" and selection.group_by != "actor":
+        rows["actor"] = rows["family_group" if selection.group_by == "family" else "perpetrator_group"]
+        return rows
+    # Single actors, or attribution "any": each incident under every family (or actor) involved.
+    rows = rows.explode("actors_involved").rename(columns={"actors_involved": "actor"})
+    if selection.actors:
+        rows = rows[rows["actor"].isin(selection.actors) | rows["actor"].isna()]
+    if selection.group_by == "family":
+        rows["actor"] = rows["actor"].map(actor_family_labels(dataset), na_action="ignore")
+        rows = rows.drop_duplicates(["incident_id", "actor"])
+    rows["actor"] = rows["actor"].astype(object).fillna(UNKNOWN_PERPETRATOR)
+    return rows
 
 
 def _grid(by, rows, dataset, selection) -> pd.MultiIndex | pd.Index:
@@ -213,9 +287,60 @@ def _grid(by, rows, dataset, selection) -> pd.MultiIndex | pd.Index:
             present = list(dict.fromkeys(rows["actor"]))
             requested = [a for a in selection.actors if selection.attribution == "any" and a not in present]
             levels.append(present + requested)
+        elif key == "how":
+            levels.append(list(dict.fromkeys(rows["how"])))
         else:
             present = list(dict.fromkeys(rows["region"]))
             levels.append(present + [r for r in selection.regions if r not in present])
     if len(by) == 1:
         return pd.Index(levels[0], name=by[0])
     return pd.MultiIndex.from_tuples(list(itertools.product(*levels)), names=list(by))
+
+
+def partial_periods(first: pd.Timestamp | None, last: pd.Timestamp | None, period: str) -> dict[str, str]:
+    """The periods at either end that the data covers only in part, with the days it covers
+    ("partial: 1 Jan–17 Feb"), so that a 7-week bar is never read beside a full year."""
+    if first is None or last is None or period not in ("month", "quarter", "year"):
+        return {}
+    freq = {"month": "M", "quarter": "Q", "year": "Y"}[period]
+    marks = {}
+    for p in {first.to_period(freq), last.to_period(freq)}:
+        start, end = max(p.start_time.normalize(), first.normalize()), min(p.end_time.normalize(), last.normalize())
+        if start > p.start_time.normalize() or end < p.end_time.normalize():
+            label = str(p.year) if period == "year" else str(p)
+            marks[label] = f"partial: {start.day} {start:%b}–{end.day} {end:%b}"
+    return marks
+
+
+@dataclass(frozen=True)
+class Change:
+    """Civilians killed in the selected span against the span of the same length just before it."""
+
+    current: int
+    previous: int | None  # None: the data does not cover the previous span
+    previous_start: pd.Timestamp | None
+    previous_end: pd.Timestamp | None
+
+    @property
+    def comparable(self) -> bool:
+        return self.previous is not None
+
+
+def change_against_previous(dataset: Dataset, selection: Selection, estimate: str = "best") -> Change:
+    """The selected span's total against the previous span of the same length (same filters).
+
+    Not comparable when the data starts after the previous span's first day: a smaller figure there
+    would be missing data, not less harm."""
+    column = ESTIMATE_COLUMN[estimate]
+    current = int(aggregate(dataset, (), selection)[column].iloc[0])
+    first, last = data_span(dataset, selection.start, selection.end)
+    if first is None or last is None:
+        return Change(current, None, None, None)
+    length = last.normalize() - first.normalize() + pd.Timedelta(days=1)
+    previous_end = first.normalize() - pd.Timedelta(days=1)
+    previous_start = previous_end - length + pd.Timedelta(days=1)
+    events = dataset.incidents[dataset.incidents["record_type"] == "event"]
+    if events.empty or events["start_date"].min() > previous_start:
+        return Change(current, None, previous_start, previous_end)
+    before = replace(selection, start=previous_start, end=previous_end)
+    return Change(current, int(aggregate(dataset, (), before)[column].iloc[0]), previous_start, previous_end)

@@ -15,7 +15,12 @@ from ..data.dataset import Dataset
 from ..data.reference import actor_index, region_index
 from ..data.schema import ATTRIBUTION_ORDER
 
-PERIODS = ("month", "quarter", "year", "named")
+PERIODS = ("auto", "month", "quarter", "year", "named")
+#: How perpetrators are grouped in charts and tables: by actor family (the default), by perpetrator
+#: group as the sources name it ("FAMa + Wagner Group"), or by single actor.
+GROUP_BY = ("family", "group", "actor")
+#: ``period="auto"``: the longest span (in years) that each period length still shows readably.
+AUTO_PERIODS = ((3, "month"), (8, "quarter"))
 ESTIMATES = ("min", "best", "max")
 POLICIES = ("group", "any")
 
@@ -35,6 +40,7 @@ class Selection:
     min_attribution: str = "contested"
     attribution: str = "group"
     period: str = "year"
+    group_by: str = "group"
 
 
 def make_selection(
@@ -47,6 +53,7 @@ def make_selection(
     min_attribution: str = "contested",
     attribution: str = "group",
     period: str = "year",
+    group_by: str = "group",
 ) -> Selection:
     """Check report parameters against the data's reference tables; raise InvalidParameter listing valid values."""
     start = _date(start_date, "start_date")
@@ -59,6 +66,10 @@ def make_selection(
         raise InvalidParameter(f"attribution {attribution!r} is not one of: {', '.join(POLICIES)}")
     if period not in PERIODS:
         raise InvalidParameter(f"period {period!r} is not one of: {', '.join(PERIODS)}")
+    if group_by not in GROUP_BY:
+        raise InvalidParameter(f"group_by {group_by!r} is not one of: {', '.join(GROUP_BY)}")
+    if period == "auto":
+        period = auto_period(*data_span(dataset, start, end))
     return Selection(
         start=start,
         end=end,
@@ -67,7 +78,34 @@ def make_selection(
         min_attribution=min_attribution,
         attribution=attribution,
         period=period,
+        group_by=group_by,
     )
+
+
+def data_span(
+    dataset: Dataset, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The days the data covers, within the selected dates: from the first event's first day (or the
+    selected start, if later) to the last event's last day (or the selected end, if earlier).
+
+    Whole-dataset dates, not those of the selected actors: a quiet year for one actor is not a gap in
+    the data."""
+    events = dataset.incidents[dataset.incidents["record_type"] == "event"]
+    if events.empty:
+        return start, end
+    first, last = events["start_date"].min(), events["end_date"].fillna(events["start_date"]).max()
+    return (max(first, start) if start is not None else first), (min(last, end) if end is not None else last)
+
+
+def auto_period(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
+    """Month up to 3 years of span, quarter up to 8, year beyond."""
+    if first is None or last is None:
+        return "year"
+    years = (last - first).days / 365.25
+    for limit, period in AUTO_PERIODS:
+        if years <= limit:
+            return period
+    return "year"
 
 
 def selection_from_parameters(dataset: Dataset, parameters: Mapping) -> Selection:
@@ -84,6 +122,7 @@ def selection_from_parameters(dataset: Dataset, parameters: Mapping) -> Selectio
         min_attribution=parameters.get("min_attribution", "contested"),
         attribution=parameters.get("attribution", "group"),
         period=parameters.get("period", "year"),
+        group_by=parameters.get("group_by", "group"),
     )
 
 

@@ -3,18 +3,34 @@
 The notebook calls the names re-exported here (``from analysis.report import ...``).
 """
 
-from .notebook import Report, export_tables, md, methodology_markdown, open_report, png, table
-from .text import date_text, esc, fmt_range
+from .notebook import (
+    Report,
+    export_tables,
+    headline_markdown,
+    md,
+    methodology_markdown,
+    open_report,
+    png,
+    report_meta_html,
+    table,
+    what_changed_markdown,
+)
+from .text import date_text, esc, fmt_change, fmt_range, words
 
 __all__ = [
     "Report",
     "date_text",
     "esc",
     "export_tables",
+    "fmt_change",
     "fmt_range",
+    "headline_markdown",
     "md",
     "methodology_markdown",
     "open_report",
     "png",
+    "report_meta_html",
     "table",
+    "what_changed_markdown",
+    "words",
 ]

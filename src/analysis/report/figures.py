@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -17,71 +19,181 @@ def _empty(fig: Figure, ax, message: str) -> Figure:
     return fig
 
 
+LEGEND_LABEL_WIDTH = 30  # characters per line of a legend entry or a bar label
+KEY_DATE_LINE_WIDTH = 150
+LEGEND_ENTRY_INCHES = 0.34  # height of a two-line legend entry at 7 pt
+
+
+def top_series(frame: pd.DataFrame, column: str, limit: int = style.MAX_SERIES) -> pd.DataFrame:
+    """``frame`` with the ``limit`` largest perpetrator series by ``column`` kept and the others summed
+    into one "Other perpetrators" series, so that no chart carries more than ``limit`` + 1 series."""
+    totals = frame.groupby("actor", sort=False)[column].sum().sort_values(ascending=False, kind="stable")
+    if len(totals) <= limit + 1:
+        return frame
+    keep = set(totals.index[:limit])
+    out = frame.copy()
+    out["actor"] = out["actor"].where(out["actor"].isin(keep), style.OTHER_SERIES)
+    keys = [k for k in frame.columns if k in ("actor", "period", "region", "how")]
+    numeric = [c for c in frame.columns if c not in keys and pd.api.types.is_numeric_dtype(frame[c])]
+    merged = out.groupby(keys, sort=False)[numeric].sum().reset_index()
+    merged.attrs.update(frame.attrs)
+    return merged
+
+
+def _wrap(text: str, width: int = LEGEND_LABEL_WIDTH) -> str:
+    """A label on at most two lines, shortened with an ellipsis beyond that (names from data can be long)."""
+    return textwrap.fill(str(text), width, max_lines=2, placeholder=" …") or str(text)
+
+
+def _legend(fig: Figure, ax, labels: list[str]) -> None:
+    """One legend entry per series, outside the plot on the right, in the order drawn (largest first)."""
+    handles = [Patch(label=_wrap(label), **style.bar_style(label)) for label in labels]
+    if handles:
+        fig.legend(handles=handles, loc="outside right upper", fontsize=7)
+
+
 def killed_over_time(
     by_period_actor: pd.DataFrame,
     key_dates: pd.DataFrame | None = None,
     *,
     period: str = "year",
     estimate: str = "best",
-    title: str = "Civilians killed by perpetrator group",
+    title: str = "Civilians killed by perpetrator",
+    partial: dict[str, str] | None = None,
+    span: tuple[pd.Timestamp | None, pd.Timestamp | None] = (None, None),
 ) -> Figure:
-    """Stacked bars of one estimate by period and actor, the min-max range of each period's total as
-    a whisker, and key dates marked on the periods they fall in."""
+    """Stacked bars of one estimate by period and perpetrator (at most 9 series plus "other"), the
+    min-max range of each period's total as a whisker, periods the data covers only in part marked
+    as such (``partial``: label -> "partial: 1 Jan–17 Feb"), and the key dates inside ``span`` marked
+    on the periods they fall in."""
     style.apply()
-    fig = Figure(figsize=(8, 4.4))
+    fig = Figure(figsize=(8, 4.4), layout="constrained")
     ax = fig.subplots()
     column = ESTIMATE_COLUMN[estimate]
     if by_period_actor.empty or by_period_actor[column].sum() == 0:
         return _empty(fig, ax, "No civilians killed in the incidents selected")
-    table = by_period_actor.pivot_table(
-        index="period", columns="actor", values=column, aggfunc="sum", sort=False
-    ).fillna(0)
+    frame = top_series(by_period_actor, column)
+    table = frame.pivot_table(index="period", columns="actor", values=column, aggfunc="sum", sort=False).fillna(0)
     periods = list(dict.fromkeys(by_period_actor["period"]))
-    table = table.reindex(periods)
-    order = table.sum().sort_values(ascending=False).index
+    table = table.reindex(periods).fillna(0)
+    order = [a for a in table.sum().sort_values(ascending=False, kind="stable").index if a != style.OTHER_SERIES]
+    if style.OTHER_SERIES in table.columns:
+        order.append(style.OTHER_SERIES)
+    partial = partial or {}
     x = np.arange(len(periods))
     bottom = np.zeros(len(periods))
+    is_partial = np.array([p in partial for p in periods])
     for actor in order:
         values = table[actor].to_numpy()
-        ax.bar(x, values, bottom=bottom, label=actor, width=0.75, **style.bar_style(actor))
+        ax.bar(x, values, bottom=bottom, width=0.75, **style.bar_style(actor))
         bottom += values
-    totals = by_period_actor.groupby("period", sort=False)[["count_min", "count_max"]].sum().reindex(periods)
+    if is_partial.any():
+        # Outlined with a dashed line and starred, colours kept (a paler colour would read as another family).
+        ax.bar(
+            x[is_partial],
+            bottom[is_partial],
+            width=0.85,
+            fill=False,
+            linestyle="--",
+            edgecolor="#333333",
+            linewidth=0.9,
+            zorder=4,
+        )
+    totals = by_period_actor.groupby("period", sort=False)[["count_min", "count_max"]].sum().reindex(periods).fillna(0)
     if by_period_actor.attrs.get("additive", True):
         ax.errorbar(x, bottom, yerr=[bottom - totals["count_min"], totals["count_max"] - bottom], **style.RANGE_WHISKER)
+    notes = []
     if key_dates is not None and len(key_dates):
-        _mark_key_dates(ax, key_dates, periods, period)
+        first, last = span
+        inside = key_dates
+        if first is not None:
+            inside = inside[inside["date"] >= first]
+        if last is not None:
+            inside = inside[inside["date"] <= last]
+        notes.append(_mark_key_dates(ax, inside, periods, period))
+    # A partial period is outlined, starred on the axis, and its days are named under the chart.
+    notes.extend(
+        f"* {periods[i]}: {partial[periods[i]]} (the data cover only these days)" for i in np.flatnonzero(is_partial)
+    )
+    tick_labels = [f"{p}*" if part else str(p) for p, part in zip(periods, is_partial, strict=True)]
+    step = max(1, -(-len(periods) // 24))  # at most 24 labels along the axis
+    shown = sorted(set(range(0, len(periods), step)) | set(np.flatnonzero(is_partial)))
     ax.set_xticks(
-        x,
-        [str(p) for p in periods],
+        x[shown],
+        [tick_labels[i] for i in shown],
         rotation=45 if len(periods) > 6 else 0,
         ha="right" if len(periods) > 6 else "center",
     )
+    notes = [n for n in notes if n]
+    if notes:
+        text = "\n".join(textwrap.fill(n, KEY_DATE_LINE_WIDTH) for n in notes)
+        fig.supxlabel(text, fontsize=6.5, color="#333333", x=0.01, ha="left")
+    ax.set_xlim(-0.6, len(periods) - 0.4)
     ax.set_ylabel(f"civilians killed ({estimate} estimate)")
-    ax.set_title(title)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    ax.set_title(title, pad=30 if notes and notes[0].startswith("Key dates") else 6)  # room for key-date numbers
+    _legend(fig, ax, order)
     return fig
 
 
 def harm_by_actor(by_actor: pd.DataFrame, *, estimate: str = "best", title: str, xlabel: str) -> Figure:
-    """Horizontal bars of one harm by actor or group, with the min-max range as a whisker."""
+    """Horizontal bars of one harm by perpetrator (the 9 largest plus "other"), with the min-max range as a whisker."""
     style.apply()
-    frame = by_actor[by_actor[ESTIMATE_COLUMN[estimate]] > 0].sort_values(ESTIMATE_COLUMN[estimate])
-    fig = Figure(figsize=(8, max(1.8, 0.45 * len(frame) + 1.0)))
+    column = ESTIMATE_COLUMN[estimate]
+    frame = top_series(by_actor[by_actor[column] > 0], column)
+    frame = frame.sort_values(column, kind="stable")
+    if style.OTHER_SERIES in set(frame["actor"]):  # "other" at the bottom, whatever its size
+        frame = pd.concat([frame[frame["actor"] == style.OTHER_SERIES], frame[frame["actor"] != style.OTHER_SERIES]])
+    fig = Figure(figsize=(8, max(1.8, 0.42 * len(frame) + 1.2)), layout="constrained")
     ax = fig.subplots()
     if frame.empty:
         return _empty(fig, ax, "Nothing to show for this selection")
     y = np.arange(len(frame))
-    values = frame[ESTIMATE_COLUMN[estimate]].to_numpy()
+    values = frame[column].to_numpy()
     for i, (actor, value) in enumerate(zip(frame["actor"], values, strict=True)):
         ax.barh(i, value, height=0.6, **style.bar_style(actor))
     ax.errorbar(values, y, xerr=[values - frame["count_min"], frame["count_max"] - values], **style.RANGE_WHISKER)
-    ax.set_yticks(y, frame["actor"])
+    ax.set_yticks(y, [_wrap(a, 40) for a in frame["actor"]], fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.grid(axis="x", color="#dddddd")
     ax.grid(axis="y", visible=False)
-    fig.tight_layout()
+    return fig
+
+
+def killed_by_kind(
+    by_how_actor: pd.DataFrame, *, estimate: str = "best", title: str = "How civilians were killed"
+) -> Figure:
+    """Horizontal stacked bars: civilians killed by kind of violence, stacked by perpetrator family
+    (at most 9 series plus "other"), legend outside the plot."""
+    style.apply()
+    column = ESTIMATE_COLUMN[estimate]
+    frame = by_how_actor[by_how_actor[column] > 0]
+    kinds = frame.groupby("how")[column].sum().sort_values(kind="stable")
+    series = min(frame["actor"].nunique(), style.MAX_SERIES + 1)
+    # Tall enough for its bars and for its legend (two lines at most per entry).
+    fig = Figure(
+        figsize=(8, max(1.8, 0.42 * len(kinds) + 1.4, LEGEND_ENTRY_INCHES * series + 0.4)), layout="constrained"
+    )
+    ax = fig.subplots()
+    if frame.empty:
+        return _empty(fig, ax, "No civilians killed in the incidents selected")
+    frame = top_series(frame, column)
+    table = frame.pivot_table(index="how", columns="actor", values=column, aggfunc="sum").reindex(kinds.index).fillna(0)
+    order = [a for a in table.sum().sort_values(ascending=False, kind="stable").index if a != style.OTHER_SERIES]
+    if style.OTHER_SERIES in table.columns:
+        order.append(style.OTHER_SERIES)
+    y = np.arange(len(kinds))
+    left = np.zeros(len(kinds))
+    for actor in order:
+        values = table[actor].to_numpy()
+        ax.barh(y, values, left=left, height=0.6, **style.bar_style(actor))
+        left += values
+    ax.set_yticks(y, [_wrap(k, 40) for k in kinds.index], fontsize=8)
+    ax.set_xlabel(f"civilians killed ({estimate} estimate)")
+    ax.set_title(title)
+    ax.grid(axis="x", color="#dddddd")
+    ax.grid(axis="y", visible=False)
+    _legend(fig, ax, order)
     return fig
 
 
@@ -93,8 +205,11 @@ def _period_bounds(label: str, period: str) -> tuple[pd.Timestamp, pd.Timestamp]
     return p.start_time, p.end_time
 
 
-def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str) -> None:
-    """A dashed line where each key date falls inside its period's slot, numbered above the plot."""
+def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str) -> str:
+    """A dashed line where each key date falls inside its period's slot, numbered above the plot;
+    returns the numbered list for the note under the chart."""
+    if key_dates.empty:
+        return ""
     positions = {p: i for i, p in enumerate(periods)}
     labels = period_labels(key_dates["date"], period, key_dates)
     marks = []
@@ -105,22 +220,27 @@ def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str
         fraction = 0.0 if bounds is None else (date - bounds[0]) / (bounds[1] - bounds[0])
         marks.append((positions[label] - 0.5 + float(fraction), text))
     marks.sort()
+    width = max(1, len(periods))
+    level, previous = 0, None
     for number, (x, _) in enumerate(marks, start=1):
+        # Numbers of dates closer than 3 % of the axis apart are stacked, not printed over each other.
+        level = (level + 1) % 3 if previous is not None and (x - previous) / width < 0.03 else 0
+        previous = x
         ax.axvline(x, color="#555555", ls="--", lw=0.7, zorder=3)
         ax.annotate(
             str(number),
             (x, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(0, 2),
+            xytext=(0, 2 + 8 * level),
             textcoords="offset points",
             ha="center",
             va="bottom",
             fontsize=7,
             color="#333333",
         )
-    if marks:
-        legend = "   ".join(f"{n}: {text}" for n, (_, text) in enumerate(marks, start=1))
-        ax.figure.text(0.01, 0.01, "Key dates — " + legend, fontsize=6.5, color="#333333", wrap=True)
+    if not marks:
+        return ""
+    return "Key dates — " + "   ".join(f"{n}: {text}" for n, (_, text) in enumerate(marks, start=1))
 
 
 def killed_by_dataset(table: pd.DataFrame, *, estimate: str = "best", max_panels: int = 8) -> Figure:

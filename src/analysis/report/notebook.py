@@ -12,9 +12,16 @@ from IPython.display import HTML, Image, Markdown
 
 from .. import config
 from ..data.dataset import Dataset, load_dataset
-from ..measure.aggregate import Selection, aggregate, selection_from_parameters
+from ..measure.aggregate import (
+    Selection,
+    aggregate,
+    data_span,
+    is_additive,
+    partial_periods,
+    selection_from_parameters,
+)
 from . import figures, maps, places, style, tables
-from .text import date_text, esc, fmt_range  # noqa: F401  (the notebook imports them from here)
+from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
 
 
 @dataclass
@@ -24,10 +31,11 @@ class Report:
     estimate: str
     title: str
     boundaries: dict
+    data_dir: Path | None = None
 
     @cached_property
     def _headline(self) -> tables.Headline:
-        return tables.headline(self.dataset, self.selection)
+        return tables.headline(self.dataset, self.selection, self.estimate)
 
     def headline(self) -> tables.Headline:
         return self._headline
@@ -39,10 +47,56 @@ class Report:
     def over_time(self) -> pd.DataFrame:
         return aggregate(self.dataset, ("period", "actor"), self.selection)
 
+    @property
+    def span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """The days the data covers within the selected dates."""
+        return data_span(self.dataset, self.selection.start, self.selection.end)
+
+    def partial_periods(self) -> dict[str, str]:
+        return partial_periods(*self.span, self.selection.period)
+
     def over_time_figure(self):
         return figures.killed_over_time(
-            self.over_time(), self.dataset.key_dates, period=self.selection.period, estimate=self.estimate
+            self.over_time(),
+            self.dataset.key_dates,
+            period=self.selection.period,
+            estimate=self.estimate,
+            title=f"Civilians killed by {self.series_name}",
+            partial=self.partial_periods(),
+            span=self.span,
         )
+
+    @property
+    def series_name(self) -> str:
+        """What the perpetrator series are, in words."""
+        return {"family": "perpetrator family", "group": "perpetrator group", "actor": "actor"}[self.selection.group_by]
+
+    def kind_figure(self):
+        return figures.killed_by_kind(tables.event_type_frame(self.dataset, self.selection), estimate=self.estimate)
+
+    def selection_text(self) -> str:
+        """The selection in words (escaped), for page 1 and the PDF footer."""
+        s = self.selection
+        first, last = self.span
+        parts = [
+            f"{date_text(first)} to {date_text(last)}",
+            "actors: " + (", ".join(s.actors) or "all"),
+            "regions: " + (", ".join(s.regions) or "all"),
+            f"attribution: {words(s.min_attribution)} or firmer",
+            f"by {self.series_name}",
+            f"{self.estimate} estimate",
+        ]
+        return esc("; ".join(parts))
+
+    def data_version(self) -> str:
+        """The data's short hash: the first 12 hex digits of the manifest's data_sha256."""
+        from .render import data_hash
+
+        return data_hash(self.data_dir or config.DATA_DIR)[:12]
+
+    def has_acled(self) -> bool:
+        facts = tables.incident_facts(self.dataset, self.selection)
+        return bool((facts["dataset"] == "acled").any())
 
     def by_region(self) -> pd.DataFrame:
         return aggregate(self.dataset, ("region",), self.selection)
@@ -69,19 +123,19 @@ class Report:
         return figures.harm_by_actor(
             frame,
             estimate=self.estimate,
-            title="Civilians killed by perpetrator" + note,
+            title=f"Civilians killed by {self.series_name}" + note,
             xlabel=f"civilians killed ({self.estimate} estimate)",
         )
 
     def additive(self) -> bool:
-        return self.selection.attribution == "group"
+        return is_additive(self.selection)
 
 
 def open_report(
     data_dir: str = "",
     start_date: str = "",
     end_date: str = "",
-    period: str = "year",
+    period: str = "auto",
     actors: list | tuple = (),
     regions: list | tuple = (),
     estimate: str = "best",
@@ -89,6 +143,7 @@ def open_report(
     min_attribution: str = "contested",
     title: str = "Civilian harm in Mali",
     boundaries: str = "",
+    group_by: str = "family",
 ) -> Report:
     """Load and validate the data and check every parameter; raise InvalidParameter naming valid values."""
     dataset = load_dataset(Path(data_dir) if data_dir else config.DATA_DIR)
@@ -101,10 +156,73 @@ def open_report(
         "estimate": estimate,
         "attribution": attribution,
         "min_attribution": min_attribution,
+        "group_by": group_by,
     }
     selection = selection_from_parameters(dataset, parameters)
     found = maps.find_boundaries(boundaries or None)
-    return Report(dataset=dataset, selection=selection, estimate=estimate, title=title, boundaries=found)
+    return Report(
+        dataset=dataset,
+        selection=selection,
+        estimate=estimate,
+        title=title,
+        boundaries=found,
+        data_dir=Path(data_dir) if data_dir else None,
+    )
+
+
+def headline_markdown(r: Report) -> str:
+    """Page 1's opening paragraph: the headline with its range, stated honestly."""
+    h = r.headline()
+    if h.has_upper_bound:
+        highest = f"highest figure reported {h.killed_max:,}"
+    else:
+        with_figure = h.incidents_with_killings - h.incidents_without_figure
+        highest = (
+            f"no maximum can be stated: {h.incidents_without_upper_bound} of the {with_figure} incidents "
+            "with a figure give no upper bound"
+        )
+    return (
+        f"# {esc(r.title)}\n\n"
+        f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents}** incidents recorded here "
+        f"killed **at least {h.killed_min:,} civilians** (best estimate **{h.killed_best:,}**; {highest}), "
+        f"in {h.incidents_with_killings} incidents with killings, {h.incidents_without_figure} of which give no figure. "
+        f"They involve **{h.actors} armed actors** in **{h.regions} regions**. "
+        f"A further {h.period_totals} totals reported by NGOs for whole periods are shown in their own table and never added to these counts."
+    )
+
+
+def what_changed_markdown(r: Report) -> str:
+    """Page 1's second paragraph: change against the previous span, and what is not known."""
+    h = r.headline()
+    c = h.change
+    lines = []
+    if c is not None and c.previous_start is not None:
+        span = f"{date_text(c.previous_start)} to {date_text(c.previous_end)}"
+        if c.comparable:
+            lines.append(
+                f"**Change against the previous period of the same length** ({span}): {esc(fmt_change(c.previous, c.current))} "
+                f"civilians killed ({esc(r.estimate)} estimate)."
+            )
+        else:
+            lines.append(
+                f"**Change against the previous period of the same length** ({span}): not comparable, "
+                "the data does not cover that period."
+            )
+    lines.append(
+        f"**What is not known.** {h.share_unknown_perpetrator:.0%} of the civilians killed (best estimate) were killed by a "
+        f"perpetrator the sources do not identify; for {h.share_unknown_region:.0%} the region is not established."
+    )
+    return "\n\n".join(lines)
+
+
+def report_meta_html(r: Report, rendered: str = "") -> HTML:
+    """Render date, data version and selection: on page 1, and (through the CSS string ``footer``) in the
+    PDF's footer."""
+    import datetime as dt
+
+    rendered = rendered or f"{dt.date.today():%d %B %Y}"
+    text = f"{esc(r.title)} · rendered {esc(rendered)} · data version {esc(r.data_version())} · {r.selection_text()}"
+    return HTML(f"<p class='report-meta'>{text}</p>")
 
 
 def md(text: str) -> Markdown:
@@ -128,15 +246,15 @@ def methodology_markdown(r: Report) -> str:
 
     kd = r.dataset.key_dates.set_index("key_date_id")
     minusma = kd.loc["minusma-departure", "date"] if "minusma-departure" in kd.index else None
-    grades = "; ".join(f"**{g.replace('_', ' ')}**: {esc(d)}" for g, d in ATTRIBUTION_GRADES.items())
-    words = ", ".join(f"“{esc(w)}” → {n:,}" for w, n in COUNT_WORDS.items())
+    grades = "; ".join(f"**{words(g)}**: {esc(plain_codes(d))}" for g, d in ATTRIBUTION_GRADES.items())
+    count_words = ", ".join(f"“{esc(w)}” → {n:,}" for w, n in COUNT_WORDS.items())
     text = [
         "**What is counted.** Each incident is one event: one perpetrator group, one place, one day or short span, "
         "as ACLED codes them. An incident reported by several documents is one incident with several source statements.",
         "**Ranges.** Every figure is a range. The minimum is the lowest figure the sources support; the best estimate is the "
         "figure they state, or the minimum when they give only a lower bound; the maximum is the highest figure reported, or the "
         "best estimate when no source gives an upper bound. Totals are the sums of minimums, best estimates and maximums. "
-        f"Where a source gives words instead of a number, its lowest figure is used (ACLED's convention): {words}. "
+        f"Where a source gives words instead of a number, its lowest figure is used (ACLED's convention): {count_words}. "
         "Incidents with no figure at all add nothing to the sums and are counted apart.",
         "**Attribution.** "
         + (
@@ -145,6 +263,7 @@ def methodology_markdown(r: Report) -> str:
             else "Each incident counts under **every** actor involved, so figures by actor **do not add up** to the total. "
         )
         + f"Grades: {grades}.",
+        _grouping_text(r),
         "**Period totals** reported by NGOs are kept apart and never added to incident counts: they overlap the incidents and each other.",
         "**Dates and places.** Incidents are placed in a period by their first possible day; the incident list gives each date's "
         "and place's precision. Incidents whose region the sources do not establish are shown as “Region not established”. "
@@ -156,7 +275,34 @@ def methodology_markdown(r: Report) -> str:
             "fewer incidents are independently documented, and access for NGOs and journalists to central and northern Mali is limited. "
             "Low counts after that date may reflect less reporting rather than less harm."
         )
+    if r.has_acled():
+        text.append(
+            "**ACLED's conventions.** Events from ACLED keep ACLED's rules: where reports disagree, ACLED records the lowest "
+            "reported figure; a figure of 0 means no fatalities were reported (such an event counts as an event, never as an "
+            "incident with killings); and deaths in battles between armed groups are not counted as civilian deaths, "
+            "because ACLED does not say who the dead were."
+        )
     return "\n\n".join(text)
+
+
+def _grouping_text(r: Report) -> str:
+    """How perpetrators are grouped in the charts and tables, for the methodology."""
+    from ..data.schema import ACTOR_FAMILIES
+
+    if r.selection.group_by == "family":
+        families = "; ".join(f"**{esc(label)}**: {esc(d.rstrip('.'))}" for label, d in ACTOR_FAMILIES.values())
+        return (
+            "**Perpetrator families.** Charts and tables group actors by family; an incident in which actors of two "
+            "families took part counts under both together (for example “Malian state forces + Wagner Group / Africa "
+            "Corps”), drawn in the first family's colour hatched in the second's. Actors that an import could not name "
+            f"are counted as unidentified. Families: {families}."
+        )
+    if r.selection.group_by == "actor":
+        return (
+            "**Actors.** Charts and tables show each actor on its own: an incident in which two actors took part counts "
+            "under both, so figures by actor **do not add up** to the total."
+        )
+    return "**Perpetrator groups.** Charts and tables show perpetrator groups as the sources name them."
 
 
 def png(fig) -> Image:

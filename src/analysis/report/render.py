@@ -179,8 +179,24 @@ def to_html(executed: Path) -> str:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.anchor_link_text = ""
-    body, _ = exporter.from_filename(str(executed))
+    import nbformat
+
+    nb = nbformat.read(str(executed), as_version=4)
+    title = report_title(nb)
+    if title:
+        nb.metadata["title"] = title  # the HTML <title>, and so the PDF's title metadata
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": Path(executed).stem}})
     return body
+
+
+def report_title(nb) -> str:
+    """The title the notebook displayed (an output's ``report_title`` metadata), or empty."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            title = output.get("metadata", {}).get("report_title")
+            if title:
+                return str(title)
+    return ""
 
 
 def to_pdf(html: str, target: Path) -> None:

@@ -11,7 +11,7 @@ import hashlib
 
 import matplotlib as mpl
 
-from ..measure.aggregate import GROUP_SEPARATOR
+from ..measure.aggregate import FAMILY_LABELS, GROUP_SEPARATOR, UNKNOWN_PERPETRATOR
 
 ACTOR_COLOURS: dict[str, str] = {
     "FAMa": "#0072B2",
@@ -42,6 +42,13 @@ FAMILY_COLOURS: dict[str, str] = {
     "unidentified": "#999999",
     "other": "#F0E442",
 }
+#: The colour of each family's label, as charts receive it from the aggregation.
+FAMILY_LABEL_COLOURS: dict[str, str] = {FAMILY_LABELS[code]: colour for code, colour in FAMILY_COLOURS.items()}
+#: The series that gathers everything beyond a chart's largest ones.
+OTHER_SERIES = "Other perpetrators"
+#: At most this many series in a chart, plus OTHER_SERIES.
+MAX_SERIES = 9
+_SPECIAL_COLOURS = {UNKNOWN_PERPETRATOR: "#CCCCCC", OTHER_SERIES: "#E8E8E8"}
 # For actors an import kept under their own name: stable, but visibly outside the main palette.
 _FALLBACK = ["#88CCEE", "#117733", "#CC6677", "#661100", "#6699CC", "#AA4466"]
 DPI = 150  # pixels per printed inch (report.png shows figures at their own size): sharp, and quick to make
@@ -56,6 +63,11 @@ RANGE_WHISKER = {"fmt": "none", "ecolor": "#333333", "capsize": 3, "lw": 0.8}
 
 
 def actor_colour(actor: str) -> str:
+    """The fixed colour of a family (by its label), of a listed actor, or a stable fallback."""
+    if actor in FAMILY_LABEL_COLOURS:
+        return FAMILY_LABEL_COLOURS[actor]
+    if actor in _SPECIAL_COLOURS:
+        return _SPECIAL_COLOURS[actor]
     if actor in ACTOR_COLOURS:
         return ACTOR_COLOURS[actor]
     digest = int(hashlib.sha256(actor.encode()).hexdigest(), 16)
@@ -65,7 +77,8 @@ def actor_colour(actor: str) -> str:
 def bar_style(label: str) -> dict:
     """Face colour, hatch and hatch colour for an actor or a perpetrator group."""
     actors = label.split(GROUP_SEPARATOR)
-    style = {"facecolor": actor_colour(actors[0]), "edgecolor": "white", "linewidth": 0.5}
+    edge = "#999999" if label == OTHER_SERIES else "white"
+    style = {"facecolor": actor_colour(actors[0]), "edgecolor": edge, "linewidth": 0.5}
     if len(actors) > 1:
         style.update(hatch="///", edgecolor=actor_colour(actors[1]))
     return style

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ..data.dataset import Dataset
 from ..data.schema import FIELDS, HARMS, TABLES
-from ..measure.aggregate import Selection, aggregate, incident_facts, incident_figures
-from .text import fmt_range
+from ..measure.aggregate import (
+    ESTIMATE_COLUMN,
+    FAMILY_LABELS,
+    REGION_NOT_ESTABLISHED,
+    UNKNOWN_PERPETRATOR,
+    Change,
+    Selection,
+    actor_family_labels,
+    aggregate,
+    change_against_previous,
+    incident_facts,
+    incident_figures,
+)
+from .text import fmt_range, plain_codes, words
 
 OTHER_HARMS = (
     "injured",
@@ -42,26 +54,198 @@ class Headline:
     first_date: pd.Timestamp | None
     last_date: pd.Timestamp | None
     period_totals: int
+    #: Incidents with a figure for civilians killed but no upper bound: their maximum is not known.
+    incidents_without_upper_bound: int = 0
+    #: Share (0-1) of the best estimate whose perpetrator is unknown or an unidentified armed group,
+    #: and whose region is not established.
+    share_unknown_perpetrator: float = 0.0
+    share_unknown_region: float = 0.0
+    change: Change | None = None
+
+    @property
+    def has_upper_bound(self) -> bool:
+        """Whether ``killed_max`` is a real maximum (every incident with a figure gives an upper bound)."""
+        return self.incidents_without_upper_bound == 0
 
 
-def headline(dataset: Dataset, selection: Selection) -> Headline:
+def headline(dataset: Dataset, selection: Selection, estimate: str = "best") -> Headline:
     facts = incident_facts(dataset, selection)
     killed = aggregate(dataset, (), selection)
     totals = period_totals(dataset, selection)
     involved = {a for actors in facts["actors_involved"] for a in actors}
+    rows = facts.merge(incident_figures(dataset), on="incident_id", how="inner")
+    # A figure of 0 is "no reported fatalities" (ACLED), never a killing; a death reported without a figure is one.
+    killing = (rows["count_best"].fillna(0) > 0) | ~rows["has_figure"].astype(bool)
+    unknown_perpetrator = rows["family_group"].isin([UNKNOWN_PERPETRATOR, FAMILY_LABELS["unidentified"]])
+    best = rows["count_best"].fillna(0)
+    total = best.sum()
     return Headline(
         killed_min=int(killed["count_min"].iloc[0]),
         killed_best=int(killed["count_best"].iloc[0]),
         killed_max=int(killed["count_max"].iloc[0]),
         incidents=len(facts),
-        incidents_with_killings=int(killed["incidents"].iloc[0]),
+        incidents_with_killings=int(rows.loc[killing, "incident_id"].nunique()),
         incidents_without_figure=int(killed["incidents_without_figure"].iloc[0]),
         actors=len(involved),
         regions=int(facts.loc[facts["admin1"].notna(), "admin1"].nunique()),
         first_date=facts["start_date"].min() if len(facts) else None,
         last_date=facts["end_date"].max() if len(facts) else None,
         period_totals=len(totals["record"].unique()) if len(totals) else 0,
+        incidents_without_upper_bound=int(
+            rows.loc[
+                killing & rows["has_figure"].astype(bool) & ~rows["has_upper_bound"].astype(bool), "incident_id"
+            ].nunique()
+        ),
+        share_unknown_perpetrator=float(best[unknown_perpetrator].sum() / total) if total else 0.0,
+        share_unknown_region=float(best[rows["region"] == REGION_NOT_ESTABLISHED].sum() / total) if total else 0.0,
+        change=change_against_previous(dataset, selection, estimate),
     )
+
+
+def family_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+    """Civilians killed by perpetrator family (joint families on their own row), largest first."""
+    result = aggregate(dataset, ("actor",), replace(selection, group_by="family"), fill=False)
+    result = result[(result["count_max"] > 0) | (result["incidents_without_figure"] > 0)]
+    result = result.sort_values(["count_best", "count_max"], ascending=False)
+    out = pd.DataFrame(
+        {
+            "perpetrators": result["actor"],
+            "civilians killed": [figure_text(r) for r in result.itertuples()],
+            "incidents": result["incidents"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def family_actors_table(dataset: Dataset, selection: Selection, top: int = 5) -> pd.DataFrame:
+    """The main actors inside each family: the ``top`` actors by civilians killed in the incidents each
+    took part in (an incident with two actors counts for both, so rows do not add up to the family)."""
+    by_actor = aggregate(dataset, ("actor",), replace(selection, group_by="actor"), fill=False)
+    by_actor = by_actor[by_actor["count_max"] > 0]
+    if by_actor.empty:
+        return pd.DataFrame(columns=["family", "actor", "civilians killed", "incidents"])
+    labels = actor_family_labels(dataset)
+    by_actor["family"] = by_actor["actor"].map(lambda a: labels[a] if a != UNKNOWN_PERPETRATOR else UNKNOWN_PERPETRATOR)
+    family_total = by_actor.groupby("family")["count_best"].transform("sum")
+    by_actor = by_actor.assign(family_total=family_total).sort_values(
+        ["family_total", "family", "count_best", "count_max", "actor"], ascending=[False, True, False, False, True]
+    )
+    shown = by_actor.groupby("family", sort=False).head(top)
+    hidden = by_actor.groupby("family", sort=False).size() - shown.groupby("family", sort=False).size()
+    out = pd.DataFrame(
+        {
+            "family": shown["family"],
+            "actor": shown["actor"],
+            "civilians killed": [
+                fmt_range(*r) for r in shown[["count_min", "count_best", "count_max"]].itertuples(index=False)
+            ],
+            "incidents": shown["incidents"],
+        }
+    ).reset_index(drop=True)
+    more = hidden[hidden > 0]
+    if len(more):
+        extra = pd.DataFrame(
+            {
+                "family": more.index,
+                "actor": [f"and {n:,} more actor{'s' if n > 1 else ''}" for n in more],
+                "civilians killed": "",
+                "incidents": "",
+            }
+        )
+        out = pd.concat([out, extra]).reset_index(drop=True)
+        order = {f: i for i, f in enumerate(dict.fromkeys(shown["family"]))}
+        out = out.sort_values("family", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    # The family is written once, on its first row.
+    out.loc[out["family"].duplicated(), "family"] = ""
+    return out
+
+
+def event_type_table(dataset: Dataset, selection: Selection, estimate: str = "best") -> pd.DataFrame:
+    """Civilians killed by kind of violence, largest first, with a column per perpetrator family."""
+    frame = aggregate(dataset, ("how", "actor"), replace(selection, group_by="family"), fill=False)
+    if frame.empty:
+        return pd.DataFrame()
+    totals = aggregate(dataset, ("how",), selection, fill=False).set_index("how")
+    totals = totals[(totals["count_max"] > 0) | (totals["incidents_without_figure"] > 0)]
+    totals = totals.sort_values(["count_best", "count_max"], ascending=False)
+    column = ESTIMATE_COLUMN[estimate]
+    cells = frame.pivot_table(index="how", columns="actor", values=column, aggfunc="sum").reindex(totals.index)
+    family_order = frame.groupby("actor")[column].sum().sort_values(ascending=False)
+    family_order = [f for f in family_order.index if family_order[f] > 0]
+    out = pd.DataFrame(index=totals.index)
+    out["civilians killed"] = [figure_text(r) for r in totals.itertuples()]
+    out["incidents"] = totals["incidents"]
+    for family in family_order:
+        out[family] = cells[family].map(lambda v: "–" if pd.isna(v) or v == 0 else f"{int(v):,}")
+    return out.rename_axis("kind of violence").reset_index()
+
+
+def event_type_frame(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+    """The frame behind the event-type chart: civilians killed by kind of violence and family."""
+    return aggregate(dataset, ("how", "actor"), replace(selection, group_by="family"), fill=False)
+
+
+DEADLIEST_SUMMARY_CHARACTERS = 280
+
+
+def deadliest_incidents(dataset: Dataset, selection: Selection, count: int = 15) -> pd.DataFrame:
+    """The ``count`` incidents with the highest best estimate of civilians killed, with what the
+    sources say happened (for ACLED events, their notes), shortened at a word boundary."""
+    facts = incident_facts(dataset, selection)
+    rows = facts.merge(incident_figures(dataset), on="incident_id", how="inner")
+    rows = rows[rows["count_best"].fillna(0) > 0]
+    rows = rows.sort_values(
+        ["count_best", "count_max", "start_date", "incident_id"], ascending=[False, False, True, True]
+    )
+    rows = rows.head(count)
+    columns = ["date", "place", "perpetrators", "attribution", "civilians killed", "what happened", "id"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    labels = actor_family_labels(dataset)
+    perps = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(rows["incident_id"])]
+    perps = perps[perps["role"].isin(("primary", "joint", "associated"))]
+    family = perps["actor"].map(labels)
+    # "Wagner Group (Wagner Group / Africa Corps)" says nothing more: the family only where it adds.
+    redundant = pd.Series([a in f for a, f in zip(perps["actor"], family, strict=True)], index=perps.index)
+    named = (
+        perps["actor"]
+        .where(redundant, perps["actor"] + " (" + family + ")")
+        .groupby(perps["incident_id"])
+        .agg(lambda s: "; ".join(dict.fromkeys(s)))
+    )
+    summary = rows["summary"].where(rows["summary"].notna() & (rows["summary"].astype(str) != ""), rows["title"])
+    out = pd.DataFrame(
+        {
+            "date": [_date_text(a, b) for a, b in zip(rows["start_date"], rows["end_date"], strict=True)],
+            "place": [
+                ", ".join(str(v) for v in (loc, region) if isinstance(v, str) and v) or "not established"
+                for loc, region in zip(rows["location_name"], rows["admin1"], strict=True)
+            ],
+            "perpetrators": rows["incident_id"].map(named).fillna("not identified"),
+            "attribution": rows["grade"].map(words),
+            "civilians killed": [
+                fmt_range(*r) for r in rows[["count_min", "count_best", "count_max"]].itertuples(index=False)
+            ],
+            "what happened": summary.fillna("").map(shorten),
+            "id": rows["incident_id"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def shorten(text: str, limit: int = DEADLIEST_SUMMARY_CHARACTERS) -> str:
+    """Text cut at the last word boundary before ``limit`` characters, with an ellipsis; line breaks as spaces."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + " …"
+
+
+def _date_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    if pd.isna(end) or start == end:
+        return f"{start:%d %b %Y}"
+    return f"{start:%d %b %Y} – {end:%d %b %Y}"
 
 
 def with_ranges(frame: pd.DataFrame, label: str = "civilians killed") -> pd.DataFrame:
@@ -79,16 +263,35 @@ def region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     return with_ranges(result).rename(columns={"incidents_without_figure": "without a figure"})
 
 
-def actor_region_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
-    """Best estimate (min-max) of civilians killed, actor groups down, regions across."""
-    result = aggregate(dataset, ("actor", "region"), selection)
+ACTOR_REGION_ROWS = 15
+
+
+def actor_region_table(dataset: Dataset, selection: Selection, rows: int = ACTOR_REGION_ROWS) -> pd.DataFrame:
+    """Best estimate (min-max) of civilians killed, perpetrators down (the ``rows`` largest, most
+    killings first), regions across (most killings first)."""
+    result = aggregate(dataset, ("actor", "region"), selection, fill=False)
     if result.empty:
         return pd.DataFrame()
     result["cell"] = [
         fmt_range(*r) if r[1] or r[2] else "–"
         for r in result[["count_min", "count_best", "count_max"]].itertuples(index=False)
     ]
-    return result.pivot(index="actor", columns="region", values="cell").fillna("–")
+    by_actor = (
+        result.groupby("actor")[["count_best", "count_max"]]
+        .sum()
+        .sort_values(["count_best", "count_max"], ascending=False)
+    )
+    by_region = result.groupby("region")["count_best"].sum().sort_values(ascending=False, kind="stable")
+    table = (
+        result.pivot(index="actor", columns="region", values="cell")
+        .reindex(index=by_actor.index[:rows], columns=by_region.index)
+        .fillna("–")
+        .rename_axis(index="perpetrators", columns=None)
+    )
+    hidden = len(by_actor) - rows
+    if hidden > 0:
+        table.loc[f"and {hidden:,} more (in the tables for spreadsheets)"] = ""
+    return table
 
 
 def group_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
@@ -102,7 +305,7 @@ def group_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     for group, frame in columns.items():
         frame = frame.reindex(actors)
         out[f"{group} killed"] = ["–" if pd.isna(r.count_min) else figure_text(r) for r in frame.itertuples()]
-    return out.reset_index()
+    return out.rename_axis("perpetrators").reset_index()
 
 
 def other_harms_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
@@ -112,9 +315,9 @@ def other_harms_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         result = aggregate(dataset, ("actor",), selection, harm=harm, fill=False)
         for r in result.itertuples():
             rows.append(
-                {"harm": HARMS[harm], "perpetrator group": r.actor, "count": figure_text(r), "incidents": r.incidents}
+                {"harm": HARMS[harm], "perpetrators": r.actor, "count": figure_text(r), "incidents": r.incidents}
             )
-    return pd.DataFrame(rows, columns=["harm", "perpetrator group", "count", "incidents"])
+    return pd.DataFrame(rows, columns=["harm", "perpetrators", "count", "incidents"])
 
 
 def period_totals(dataset: Dataset, selection: Selection) -> pd.DataFrame:
@@ -124,12 +327,9 @@ def period_totals(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         inc = inc[inc["end_date"] >= selection.start]
     if selection.end is not None:
         inc = inc[inc["start_date"] <= selection.end]
-    perps = dataset.perpetrators.groupby("incident_id").apply(
-        lambda g: "; ".join(
-            f"{a} ({grade.replace('_', ' ')})" for a, grade in zip(g["actor"], g["attribution"], strict=True)
-        ),
-        include_groups=False,
-    )
+    # Only the period totals' perpetrators, joined in one grouped pass (not a per-incident apply).
+    p = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(inc["incident_id"])]
+    perps = (p["actor"] + " (" + p["attribution"].map(words) + ")").groupby(p["incident_id"]).agg("; ".join)
     if selection.actors:
         keep = dataset.perpetrators[dataset.perpetrators["actor"].isin(selection.actors)]["incident_id"]
         inc = inc[inc["incident_id"].isin(keep)]
@@ -241,7 +441,13 @@ def methodology_fields() -> pd.DataFrame:
         "sources": ("stance",),
     }.items():
         for column in columns:
-            rows.append({"table": TABLES[table_name].path, "column": column, "meaning": FIELDS[column].description})
+            rows.append(
+                {
+                    "table": TABLES[table_name].path,
+                    "column": words(column),
+                    "meaning": plain_codes(FIELDS[column].description),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -252,8 +458,8 @@ def coverage(dataset: Dataset, selection: Selection) -> dict[str, pd.Series]:
     figures = incident_figures(dataset)
     figures = figures[figures["incident_id"].isin(facts["incident_id"])]
     return {
-        "date precision": facts["date_precision"].value_counts(),
-        "location precision": facts["location_precision"].value_counts(),
+        "date precision": facts["date_precision"].map(words).value_counts(),
+        "location precision": facts["location_precision"].map(words).value_counts(),
         "killings": pd.Series(
             {
                 "events reporting civilians killed": len(figures),
@@ -262,5 +468,5 @@ def coverage(dataset: Dataset, selection: Selection) -> dict[str, pd.Series]:
                 "events with no region": int(facts["admin1"].isna().sum()),
             }
         ),
-        "attribution": facts["grade"].value_counts(),
+        "attribution": facts["grade"].map(words).value_counts(),
     }

@@ -6,6 +6,8 @@ goes into HTML or Markdown passes through ``esc`` first.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 # HTML's special characters, and every character Markdown gives a meaning to (links, images, emphasis,
@@ -61,3 +63,23 @@ def span_text(first: pd.Timestamp, last: pd.Timestamp) -> str:
 def date_window_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
     """'01 Mar 2024', or '01 Mar 2024 – 03 Mar 2024' for a window of days."""
     return f"{start:%d %b %Y}" if start == end else f"{start:%d %b %Y} – {end:%d %b %Y}"
+
+
+def fmt_change(previous: int | None, current: int) -> str:
+    """``change_text`` for a comparison that may be impossible: 'not comparable' without a previous figure."""
+    return "not comparable" if previous is None else change_text(current, previous)
+
+
+def words(code: str) -> str:
+    """An internal code as words: 'single_source' -> 'single source'."""
+    return str(code).replace("_", " ")
+
+
+_SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.\w)")
+
+
+def plain_codes(text: str) -> str:
+    """Schema text for readers: codes become words (`single_source`, start_date -> single source, start date);
+    file names (data_dictionary.md) are left alone."""
+    text = re.sub(r"`([^`]*)`", lambda m: words(m.group(1)), str(text))
+    return _SNAKE_CASE.sub(lambda m: words(m.group(0)), text)
