@@ -123,6 +123,13 @@ def test_any_policy_counts_under_every_actor_and_says_it_is_not_additive(small):
     assert result.attrs["additive"] is False
 
 
+def test_totals_without_a_perpetrator_key_count_each_incident_once_under_any_policy(small):
+    every_actor = make_selection(small, attribution="any")
+    for keys in [(), ("region",), ("period",), ("period", "region")]:
+        assert rows(aggregate(small, keys, every_actor), list(keys)) == rows(aggregate(small, keys), list(keys))
+    assert aggregate(small, (), every_actor)["count_best"].iloc[0] == 10
+
+
 def test_period_totals_are_never_counted(small):
     total = aggregate(small, ())
     assert total[["count_min", "count_best", "count_max", "incidents", "incidents_without_figure"]].iloc[

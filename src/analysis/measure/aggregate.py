@@ -226,7 +226,10 @@ def aggregate(
     rows["period"] = (
         period_labels(rows["start_date"], selection.period, dataset.key_dates) if len(rows) else pd.Series(dtype=str)
     )
-    rows = _perpetrator_series(rows, dataset, selection)
+    if "actor" in by:
+        # Only a breakdown by perpetrator may count an incident under several labels ("any");
+        # totals by period or region count each incident once whatever the attribution policy.
+        rows = _perpetrator_series(rows, dataset, selection)
     rows["without_figure"] = ~rows["has_figure"].astype(bool)
 
     if by:
