@@ -50,6 +50,16 @@ class Report:
     def map_figure(self):
         return maps.region_map(self.by_region(), self.dataset.regions, self.boundaries, estimate=self.estimate)
 
+    @cached_property
+    def incidents(self) -> pd.DataFrame:
+        """Every selected incident, one row each: built once, shared by the notebook, the annex and the export."""
+        return tables.incident_list(self.dataset, self.selection)
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """Each source document once, with the number of the selected incidents it supports."""
+        return tables.sources_appendix(self.dataset, self.incidents["id"])
+
     def by_actor_figure(self):
         frame = aggregate(self.dataset, ("actor",), self.selection)
         note = "" if frame.attrs["additive"] else " (each incident under every actor involved: bars do not add up)"
