@@ -44,9 +44,10 @@ def write_spreadsheet_csv(frame: pd.DataFrame, path: str | Path, index: bool = F
 
 
 def write_report_tables(report, directory: str | Path) -> list[Path]:
-    """The report's tables as spreadsheet CSV files: figures as numbers (min, best, max), text as text."""
+    """The report's tables as spreadsheet CSV files: figures as numbers (min, best, max), text as text;
+    and the data of the incident annex (incidents.json), which render turns into incidents.html."""
     from ..measure.aggregate import aggregate
-    from . import tables
+    from . import annex, tables
 
     directory = Path(directory)
     r = report
@@ -55,7 +56,9 @@ def write_report_tables(report, directory: str | Path) -> list[Path]:
         "killed_by_region": aggregate(r.dataset, ("region",), r.selection),
         "killed_by_actor_and_region": aggregate(r.dataset, ("actor", "region"), r.selection),
         "period_totals": tables.period_totals(r.dataset, r.selection),
-        "incidents": tables.incident_list(r.dataset, r.selection),
-        "sources": tables.sources_appendix(r.dataset),
+        "incidents": r.incidents,
+        "sources": r.sources,
     }
-    return [write_spreadsheet_csv(frame, directory / f"{name}.csv") for name, frame in frames.items()]
+    written = [write_spreadsheet_csv(frame, directory / f"{name}.csv") for name, frame in frames.items()]
+    written.append(annex.write_annex_data(r.incidents, directory / annex.ANNEX_DATA, r.title, annex.annex_note(r)))
+    return written

@@ -349,7 +349,7 @@ def region_map(
     # Hatched regions carry their name only: the legend says what the hatching means.
     figure_texts = np.where(coloured, "\n" + totals["value"].map("{:,}".format), np.where(nothing, "", "\nno figure"))
     for shape, row, figure_text in zip(shapes, totals.itertuples(), figure_texts, strict=True):
-        name = row.region or row.feature
+        name = row.region if isinstance(row.region, str) else row.feature
         if row.rolled_up:
             name += f"\n(with {', '.join(row.rolled_up)})"
         largest = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)

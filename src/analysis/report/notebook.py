@@ -117,6 +117,16 @@ class Report:
         """The 15 worst-hit cercles; ``attrs['caption']`` says how many deaths have no cercle."""
         return places.cercle_table(self.killed_places, estimate=self.estimate)
 
+    @cached_property
+    def incidents(self) -> pd.DataFrame:
+        """Every selected incident, one row each: built once, shared by the notebook, the annex and the export."""
+        return tables.incident_list(self.dataset, self.selection)
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """Each source document once, with the number of the selected incidents it supports."""
+        return tables.sources_appendix(self.dataset, self.incidents["id"])
+
     def by_actor_figure(self):
         frame = aggregate(self.dataset, ("actor",), self.selection)
         note = "" if frame.attrs["additive"] else " (each incident under every actor involved: bars do not add up)"

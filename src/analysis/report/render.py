@@ -252,6 +252,13 @@ def render(
         files = {"notebook": executed}
         if (staging / TABLES_DIR).is_dir():
             files["tables"] = staging / TABLES_DIR
+        from . import annex  # here, as papermill and WeasyPrint are: commands that do not render skip the import
+
+        annex_data = staging / TABLES_DIR / annex.ANNEX_DATA
+        if annex_data.is_file():  # the notebook wrote the full incident list: the annex page beside the report
+            started = time.perf_counter()
+            files["annex"] = annex.write_annex_html(annex_data, staging / annex.ANNEX_FILE)
+            seconds["annex"] = time.perf_counter() - started
         html = None
         if "html" in formats or "pdf" in formats:
             started = time.perf_counter()

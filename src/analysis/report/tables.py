@@ -21,6 +21,7 @@ from ..measure.aggregate import (
     incident_facts,
     incident_figures,
 )
+from .evidence import incident_list, sources_appendix  # noqa: F401  (the notebook calls them from here)
 from .text import fmt_range, plain_codes, words
 
 OTHER_HARMS = (
@@ -327,101 +328,35 @@ def period_totals(dataset: Dataset, selection: Selection) -> pd.DataFrame:
         inc = inc[inc["end_date"] >= selection.start]
     if selection.end is not None:
         inc = inc[inc["start_date"] <= selection.end]
-    # Only the period totals' perpetrators, joined in one grouped pass (not a per-incident apply).
-    p = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(inc["incident_id"])]
-    perps = (p["actor"] + " (" + p["attribution"].map(words) + ")").groupby(p["incident_id"]).agg("; ".join)
     if selection.actors:
         keep = dataset.perpetrators[dataset.perpetrators["actor"].isin(selection.actors)]["incident_id"]
         inc = inc[inc["incident_id"].isin(keep)]
     if selection.regions:
         inc = inc[inc["admin1"].isna() | inc["admin1"].isin(selection.regions)]
-    publishers = dataset.sources.groupby("incident_id")["publisher"].agg(lambda s: ", ".join(dict.fromkeys(s)))
-    rows = []
-    for r in inc.itertuples():
-        for c in dataset.casualties[dataset.casualties["incident_id"] == r.incident_id].itertuples():
-            rows.append(
-                {
-                    "record": r.incident_id,
-                    "reported by": publishers.get(r.incident_id, ""),
-                    "period": f"{r.start_date:%b %Y} – {r.end_date:%d %b %Y}",
-                    "attributed to": perps.get(r.incident_id, ""),
-                    "harm": HARMS[c.harm],
-                    "figure": c.count_text,
-                    "lowest figure": "" if pd.isna(c.count_min) else f"{int(c.count_min):,}",
-                }
-            )
-    return pd.DataFrame(
-        rows, columns=["record", "reported by", "period", "attributed to", "harm", "figure", "lowest figure"]
+    # Only the period totals' own rows, each table grouped once (large imports hold few or no period totals).
+    p = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(inc["incident_id"])]
+    perps = (p["actor"] + " (" + p["attribution"].map(words) + ")").groupby(p["incident_id"]).agg("; ".join)
+    publishers = (
+        dataset.sources[dataset.sources["incident_id"].isin(inc["incident_id"])]
+        .groupby("incident_id")["publisher"]
+        .agg(lambda s: ", ".join(dict.fromkeys(s)))
     )
-
-
-def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
-    facts = incident_facts(dataset, selection).sort_values("start_date")
-    p = dataset.perpetrators
-    cas = dataset.casualties
-    src = dataset.sources
-    rows = []
-    for r in facts.itertuples():
-        date = (
-            f"{r.start_date:%d %b %Y}"
-            if r.start_date == r.end_date
-            else f"{r.start_date:%d %b %Y} – {r.end_date:%d %b %Y}"
-        )
-        perps = p[p["incident_id"] == r.incident_id]
-        figures = cas[cas["incident_id"] == r.incident_id]
-        sources = src[src["incident_id"] == r.incident_id]
-        rows.append(
-            {
-                "id": r.incident_id,
-                "date": f"{date} ({r.date_precision})",
-                "place": ", ".join(str(v) for v in (r.location_name, r.admin1) if isinstance(v, str))
-                + f" ({r.location_precision})",
-                "what happened": r.title,
-                "perpetrators (attribution)": "; ".join(
-                    f"{a}, {role} ({g.replace('_', ' ')})"
-                    for a, role, g in zip(perps["actor"], perps["role"], perps["attribution"], strict=True)
-                ),
-                "harm (source's words)": "; ".join(
-                    f"{h} {s} {grp}: {t}"
-                    for h, s, grp, t in zip(
-                        figures["harm"],
-                        figures["victim_status"],
-                        figures["victim_group"],
-                        figures["count_text"],
-                        strict=True,
-                    )
-                ),
-                "sources": "; ".join(
-                    f"{pub} ({stance}, {doc})"
-                    for pub, stance, doc in zip(
-                        sources["publisher"], sources["stance"], sources["document"], strict=True
-                    )
-                ),
-            }
-        )
+    figures = inc.merge(dataset.casualties, on="incident_id", how="inner")
+    columns = ["record", "reported by", "period", "attributed to", "harm", "figure", "lowest figure"]
+    if figures.empty:
+        return pd.DataFrame(columns=columns)
     return pd.DataFrame(
-        rows,
-        columns=[
-            "id",
-            "date",
-            "place",
-            "what happened",
-            "perpetrators (attribution)",
-            "harm (source's words)",
-            "sources",
-        ],
-    )
-
-
-def sources_appendix(dataset: Dataset) -> pd.DataFrame:
-    """Every statement the figures rest on, by document, with its quotation."""
-    s = dataset.sources.copy()
-    s["published"] = s["published_date"].map(lambda d: "" if pd.isna(d) else f"{d:%d %b %Y}")
-    s["who"] = s["publisher"] + " (" + s["source_type"].str.replace("_", " ") + ")"
-    s["report"] = s["title"].fillna("") + s["url"].map(lambda u: f" <{u}>" if isinstance(u, str) else "")
-    out = s[["document", "who", "stance", "published", "incident_id", "quote", "report"]].fillna("")
-    out = out.rename(columns={"incident_id": "incident", "who": "publisher"})
-    return out.sort_values(["document", "incident", "publisher"]).reset_index(drop=True)
+        {
+            "record": figures["incident_id"],
+            "reported by": figures["incident_id"].map(publishers).fillna(""),
+            "period": figures["start_date"].dt.strftime("%b %Y") + " – " + figures["end_date"].dt.strftime("%d %b %Y"),
+            "attributed to": figures["incident_id"].map(perps).fillna(""),
+            "harm": figures["harm"].map(HARMS),
+            "figure": figures["count_text"],
+            "lowest figure": figures["count_min"].map(lambda n: "" if pd.isna(n) else f"{int(n):,}"),
+        },
+        columns=columns,
+    ).reset_index(drop=True)
 
 
 def methodology_fields() -> pd.DataFrame:

@@ -1,0 +1,228 @@
+"""The evidence annex: which incidents the PDF lists, and the searchable ``incidents.html`` with all of them.
+
+The PDF body must stay short at any data size, so it lists every incident only when there are few;
+otherwise the deadliest and the contested ones, and says where the rest are. The full list goes to
+``tables/incidents.csv`` (spreadsheets), ``tables/incidents.json`` (its data) and ``incidents.html``
+beside the report: one self-contained page (no external script, style or font) with search, filters
+and sorting in plain JavaScript, which shows the rows in pages so that 50,000 incidents stay usable.
+
+Safety: the data goes into the page as JSON inside ``<script type="application/json">`` with ``<``,
+``>`` and ``&`` written as ``\\u003c``-style escapes (so no text can close or confuse the script
+element), and the page's script inserts every data text with ``textContent``, never as markup. A
+Content-Security-Policy forbids anything from elsewhere.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER
+from .evidence import FAMILY_LABELS, GRADE_WORDS
+from .style import FAMILY_COLOURS
+
+#: The file beside report.html, and its data in the tables folder.
+ANNEX_FILE = "incidents.html"
+ANNEX_DATA = "incidents.json"
+TEMPLATE = Path(__file__).parent / "templates" / "annex.html"
+
+#: With this many incidents or fewer, the PDF lists them all.
+PDF_ALL_UP_TO = 40
+#: Beyond that, the PDF lists the deadliest incidents, and the deadliest contested ones besides.
+PDF_DEADLIEST = 30
+PDF_CONTESTED = 10
+#: The columns the PDF shows (the annex and the CSV have them all).
+PDF_COLUMNS = ["date", "place", "what happened", "perpetrators (attribution)", "civilians killed", "sources", "id"]
+
+#: The annex's columns, in the order of each row of its JSON data (the page's script reads them by name).
+ANNEX_COLUMNS = {
+    "id": "id",
+    "start": "start_date",
+    "date": "date",
+    "year": "year",
+    "place": "place",
+    "region": "region",
+    "kind": "kind of violence",
+    "title": "what happened",
+    "summary": "summary",
+    "perpetrators": "perpetrators (attribution)",
+    "families": "family_codes",
+    "grade": "grade",
+    "killed": "civilians killed",
+    "best": "killed_best",
+    "harm": "harm (source's words)",
+    "sources": "sources",
+}
+
+
+def _by_deaths(frame: pd.DataFrame) -> pd.DataFrame:
+    """Deadliest first: best estimate, then the highest figure, then date; no figure last."""
+    return frame.sort_values(
+        ["killed_best", "killed_max", "start_date", "id"], ascending=[False, False, True, True], na_position="last"
+    )
+
+
+def pdf_selection(incidents: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The incidents the PDF lists, and how they were chosen: all of them when there are few, else
+    the deadliest and the deadliest contested ones (attribution denied by someone), deadliest first."""
+    total = len(incidents)
+    if total <= PDF_ALL_UP_TO:
+        return incidents, {"total": total, "shown": total, "deadliest": 0, "contested": 0}
+    ranked = _by_deaths(incidents)
+    deadliest = ranked.head(PDF_DEADLIEST)
+    contested = ranked[(ranked["grade"] == "contested") & ~ranked["id"].isin(deadliest["id"])].head(PDF_CONTESTED)
+    shown = _by_deaths(pd.concat([deadliest, contested]))
+    counts = {"total": total, "shown": len(shown), "deadliest": len(deadliest), "contested": len(contested)}
+    counts["contested_total"] = int((incidents["grade"] == "contested").sum())
+    return shown, counts
+
+
+def pdf_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incident table as the PDF shows it."""
+    shown, _ = pdf_selection(incidents)
+    return shown[PDF_COLUMNS].reset_index(drop=True)
+
+
+def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
+    """What the PDF's incident list shows, what it leaves out and where the rest are (Markdown)."""
+    _, counts = pdf_selection(incidents)
+    total = counts["total"]
+    where = (
+        f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by perpetrator family, region, year and "
+        f"attribution grade, sorting by date or deaths) and in `tables/incidents.csv` for spreadsheets"
+        if rendered
+        else f"`{ANNEX_FILE}` beside the report and in `tables/incidents.csv` when the report is rendered "
+        f"(`python -m analysis render` writes them to `reports/<slug>/`); this notebook was run without rendering, "
+        "so neither file was written"
+    )
+    if total == 0:
+        return "No incidents match this selection."
+    if counts["shown"] == total:
+        return (
+            f"All {total:,} incident{'s' if total != 1 else ''} counted above, by date, with attribution grades "
+            f"and the statements they rest on. The same list is in {where}."
+        )
+    contested = ""
+    if counts["contested"]:
+        contested = (
+            f" and the {counts['contested']:,} deadliest of the {counts['contested_total']:,} contested incidents "
+            "(attribution denied by a party) that are not among them"
+        )
+    elif counts.get("contested_total"):
+        contested = f" (all {counts['contested_total']:,} contested incidents are among them)"
+    else:
+        contested = " (no incident is contested)"
+    left_out = total - counts["shown"]
+    return (
+        f"This list shows the **{counts['deadliest']:,} deadliest** of the **{total:,}** incidents counted above"
+        f"{contested}, deadliest first. The other **{left_out:,}** are left out here; all {total:,} are in {where}."
+    )
+
+
+def annex_note(report) -> str:
+    """The annex page's opening line (plain text): what it lists, for which selection, and how to read it."""
+    incidents, s = report.incidents, report.selection
+    span = ""
+    if len(incidents):
+        span = f" from {incidents['start_date'].min():%d %B %Y} to {incidents['end_date'].max():%d %B %Y}"
+    scope = "; ".join(
+        [
+            "actors: " + (", ".join(s.actors) or "all"),
+            "regions: " + (", ".join(s.regions) or "all"),
+            f"attribution: {GRADE_WORDS.get(s.min_attribution, s.min_attribution)} or firmer",
+        ]
+    )
+    return (
+        f"{len(incidents):,} incidents{span} ({scope}). Civilians killed: best estimate (lowest–highest figure); "
+        "“reported, no figure” where a source reports deaths without a number; “–” where none are reported."
+    )
+
+
+def sources_note(sources: pd.DataFrame) -> str:
+    """What the sources table shows (Markdown)."""
+    total = len(sources)
+    documents = "the one source document" if total == 1 else f"each of the {total:,} source documents once"
+    if total <= PDF_SOURCES:
+        return (
+            f"{documents[0].upper()}{documents[1:]}, with the number of incidents it supports (an imported dataset is "
+            "one document). What each source says about each incident is in the incident list."
+        )
+    return (
+        f"The {PDF_SOURCES:,} source documents that support the most incidents, of {total:,}; all of them are in "
+        "`tables/sources.csv`. What each source says about each incident is in the incident list."
+    )
+
+
+#: The PDF lists at most this many source documents (the CSV has them all).
+PDF_SOURCES = 60
+
+
+def pdf_sources(sources: pd.DataFrame) -> pd.DataFrame:
+    """The sources table as the PDF shows it: the documents supporting the most incidents first."""
+    shown = sources.head(PDF_SOURCES).copy()
+    shown["incidents"] = shown["incidents"].map("{:,}".format)
+    return shown
+
+
+def annex_json(incidents: pd.DataFrame, title: str, note: str = "") -> str:
+    """The annex's data as JSON text: labels for the filters, and one array per incident (ANNEX_COLUMNS)."""
+    present = {code for codes in incidents["family_codes"].unique() for code in codes.split("; ")}
+    families = [[code, FAMILY_LABELS[code], FAMILY_COLOURS.get(code, "#999999")] for code in ACTOR_FAMILIES]
+    frame = incidents[list(ANNEX_COLUMNS.values())].copy()
+    frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d")  # typed even when empty
+    meta = {
+        "title": title,  # first, so that render reads it without parsing the rows
+        "note": note,
+        "columns": list(ANNEX_COLUMNS),
+        "families": [f for f in families if f[0] in present],
+        "grades": [[g, GRADE_WORDS[g]] for g in ATTRIBUTION_ORDER],
+        "rows": None,  # last, so that the placeholder is the text's last null
+    }
+    # pandas writes the rows in one pass (numbers as numbers, missing as null); splicing them in
+    # avoids parsing and writing 50,000 rows a second time.
+    rows = frame.to_json(orient="values", force_ascii=False) if len(frame) else "[]"
+    head, _, tail = json.dumps(meta, ensure_ascii=False).rpartition("null")
+    return head + rows + tail
+
+
+def write_annex_data(incidents: pd.DataFrame, path: str | Path, title: str, note: str = "") -> Path:
+    """Write the annex's data as JSON (render turns it into incidents.html beside the report)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(annex_json(incidents, title, note), encoding="utf-8")
+    return path
+
+
+def script_safe_json(text: str) -> str:
+    """JSON text that can sit inside a <script> element: no '<', '>' or '&' (each written as a
+    \\u escape, which JSON.parse reads back), so no data can end the element or open a comment."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def annex_html(data_json: str, title: str) -> str:
+    """The self-contained incidents.html page for the annex data (JSON text)."""
+    values = {"TITLE": html.escape(title), "DATA": script_safe_json(data_json)}
+    # One pass: text put in for one placeholder is never searched for the other.
+    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
+
+
+def write_annex_html(data_path: str | Path, target: str | Path) -> Path:
+    """Build incidents.html from the annex data the notebook wrote."""
+    text = Path(data_path).read_text(encoding="utf-8")
+    title = _title_of(text)
+    target = Path(target)
+    target.write_text(annex_html(text, f"Incidents: {title}" if title else "Incidents"), encoding="utf-8")
+    return target
+
+
+def _title_of(data_json: str) -> str:
+    """The title at the start of the annex data, read without parsing the rows."""
+    start = '{"title": '
+    if not data_json.startswith(start):
+        return ""
+    title, _ = json.JSONDecoder().raw_decode(data_json, len(start))
+    return title if isinstance(title, str) else ""

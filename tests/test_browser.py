@@ -1,0 +1,223 @@
+"""The HTML report and its incident annex in a real browser: headless Chromium (Debian's ``chromium``
+package) driven by Playwright for Python, which needs no browser download when pointed at it.
+
+No console errors, every image loads, the report links to the annex, and the annex's search, filters,
+sorting and pages return exactly the rows that pandas finds in the same data.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import synthetic
+
+from analysis.data.dataset import load_dataset
+from analysis.importers.run import run_import
+from analysis.measure.aggregate import REGION_NOT_ESTABLISHED, Selection
+from analysis.report import evidence
+from analysis.report.render import render
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGE_SIZE = 200
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.is_file(),
+    reason="no /usr/bin/chromium: install Debian's chromium package (apt-get install chromium) to run the browser tests",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extras: make env")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A browser tab that records console errors and uncaught exceptions."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.errors: list[str] = []
+        self.page.on(
+            "console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
+
+    def open(self, path: Path):
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture
+def tab(browser):
+    page = Page(browser)
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory):
+    return render(formats=("html",), out_dir=tmp_path_factory.mktemp("curated"), slug="curated")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """A messy synthetic ACLED export of 700 events, imported and rendered: more incidents than one page."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    path = synthetic.write_acled(folder / "acled.csv", 700, "2023", seed=5)
+    run_import("acled", path, folder / "data")
+    result = render(parameters={"data_dir": str(folder / "data")}, formats=("html",), out_dir=folder / "out", slug="s")
+    incidents = evidence.incident_list(load_dataset(folder / "data"), Selection())
+    return result, incidents, folder / "data"
+
+
+def check_report(tab: Page, html: Path) -> None:
+    page = tab.open(html)
+    images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt || ''])")
+    assert images, "the report shows its figures as images"
+    assert all(complete and width > 0 for complete, width, _ in images), images
+    assert page.locator("a[href='incidents.html']").count() >= 1
+    page.locator("a[href='incidents.html']").first.click()
+    page.wait_for_selector("#incidents tbody tr")
+    assert page.url.endswith("/incidents.html")
+    assert tab.errors == []
+
+
+def test_curated_report_and_annex_open_without_errors(tab, curated):
+    check_report(tab, curated.files["html"])
+    page = tab.page
+    shown = page.eval_on_selector_all("#incidents tbody tr", "rows => rows.map(r => r.dataset.id)")
+    data = pd.read_csv(curated.directory / "tables" / "incidents.csv", encoding="utf-8-sig")
+    assert shown == list(data["id"])
+    assert page.title().startswith("Incidents")
+    assert tab.errors == []
+
+
+def test_synthetic_report_opens_without_errors(tab, imported):
+    result, _, _ = imported
+    check_report(tab, result.files["html"])
+
+
+def plain(text: str) -> str:
+    """As the annex's search sees text: accents removed, lower case."""
+    decomposed = unicodedata.normalize("NFD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def expected_search(incidents: pd.DataFrame, query: str) -> pd.DataFrame:
+    fields = ["id", "date", "place", "region", "kind of violence", "what happened", "summary"]
+    fields += ["perpetrators (attribution)", "harm (source's words)", "sources"]
+    haystack = incidents[fields].astype(str).agg(" ".join, axis=1).map(plain)
+    keep = pd.Series(True, index=incidents.index)
+    for word in plain(query).split():
+        keep &= haystack.str.contains(word, regex=False)
+    return incidents[keep]
+
+
+def by_date(frame: pd.DataFrame) -> list[str]:
+    return list(frame.sort_values(["start_date", "id"])["id"])
+
+
+def by_deaths(frame: pd.DataFrame) -> list[str]:
+    key = frame.assign(_best=frame["killed_best"].astype("Float64").fillna(-1))
+    return list(key.sort_values(["_best", "start_date", "id"], ascending=[False, True, True])["id"])
+
+
+def shown_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#incidents tbody tr[data-id]", "rows => rows.map(r => r.dataset.id)")
+
+
+def matching_count(page) -> int:
+    text = page.inner_text("#count")
+    return int(text.split(" of ")[1].split(" matching")[0].replace(",", "")) if " of " in text else 0
+
+
+def settle(page) -> None:
+    page.wait_for_timeout(300)  # the search waits 150 ms after the last key
+
+
+def test_annex_search_filters_sort_and_pages_match_pandas(tab, imported):
+    result, incidents, data_dir = imported
+    page = tab.open(result.directory / "incidents.html")
+    page.wait_for_selector("#incidents tbody tr")
+    assert matching_count(page) == len(incidents) > PAGE_SIZE
+    assert shown_ids(page) == by_date(incidents)[:PAGE_SIZE]
+    page.click(".pager .next >> nth=0")
+    assert shown_ids(page) == by_date(incidents)[PAGE_SIZE : 2 * PAGE_SIZE]
+    assert page.inner_text("#count").startswith(f"Showing {PAGE_SIZE + 1}–")
+
+    # Search: an id gives its incident; words are all required, accents optional.
+    one = incidents.iloc[len(incidents) // 2]["id"]
+    page.fill("#search", one)
+    settle(page)
+    assert shown_ids(page) == [one]
+    regions = incidents.loc[incidents["region"] != REGION_NOT_ESTABLISHED, "region"].value_counts()
+    region = "Ségou" if "Ségou" in regions.index else regions.index[0]  # typed without its accent below
+    query = f"{plain(region).upper()} attack"
+    page.fill("#search", query)
+    settle(page)
+    expected = expected_search(incidents, query)
+    assert 0 < len(expected) < len(incidents)
+    assert matching_count(page) == len(expected)
+    assert shown_ids(page) == by_date(expected)[:PAGE_SIZE]
+    page.fill("#search", "no such words anywhere zzzz")
+    settle(page)
+    assert shown_ids(page) == [] and matching_count(page) == 0
+
+    # Filters, recounted from the tidy tables with pandas (not from the annex's own data).
+    page.click("#reset")
+    tidy = pd.read_csv(data_dir / "incidents.csv", parse_dates=["start_date"])
+    events = tidy[tidy["record_type"] == "event"]
+    perpetrators = pd.read_csv(data_dir / "perpetrators.csv")
+    actors = pd.read_csv(data_dir / "reference" / "actors.csv")
+    leading = perpetrators[perpetrators["role"].isin(["primary", "joint"])].merge(actors, on="actor", how="left")
+    # Incidents whose perpetrators the sources do not name count as "unidentified" too.
+    unnamed = set(events["incident_id"]) - set(leading["incident_id"])
+    unidentified = set(leading.loc[leading["family"] == "unidentified", "incident_id"]) | unnamed
+    page.select_option("#family", "unidentified")
+    assert matching_count(page) == len(unidentified)
+    family = leading.loc[leading["family"] != "unidentified", "family"].value_counts().index[0]
+    with_family = set(leading.loc[leading["family"] == family, "incident_id"])
+    page.select_option("#family", family)
+    assert matching_count(page) == len(with_family)
+    assert set(shown_ids(page)) <= with_family
+
+    year = int(events["start_date"].dt.year.value_counts().index[0])
+    page.select_option("#year", str(year))
+    expected = events[(events["start_date"].dt.year == year) & events["incident_id"].isin(with_family)]
+    assert matching_count(page) == len(expected) > 0
+
+    page.select_option("#region", region)
+    expected = expected[expected["admin1"] == region]
+    assert matching_count(page) == len(expected)
+    page.select_option("#sort", "deaths-desc")
+    subset = incidents[incidents["id"].isin(expected["incident_id"])]
+    assert shown_ids(page) == by_deaths(subset)[:PAGE_SIZE]
+
+    page.select_option("#grade", "single_source")
+    grades = pd.read_csv(data_dir / "perpetrators.csv").groupby("incident_id")["attribution"].first()
+    assert matching_count(page) == int((grades.reindex(expected["incident_id"]) == "single_source").sum())
+
+    page.click("#reset")
+    page.select_option("#sort", "deaths-desc")
+    assert shown_ids(page) == by_deaths(incidents)[:PAGE_SIZE]
+    assert tab.errors == []
