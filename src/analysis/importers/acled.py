@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from ..data.schema import ACLED_EVENT_TYPES
+from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
 from .reading import InputFileError, RawFile, read_table_file
-from .result import ImportResult, rejects_frame
+from .result import ImportResult
 
 REQUIRED = (
     "event_id_cnty",
@@ -48,32 +49,8 @@ OPTIONAL = (
     "timestamp",
 )
 
-#: (event_type, sub_event_type) -> our event type. Sub-event "" is the pre-2019 export, which had none.
-EVENT_TYPE_MAP: dict[tuple[str, str], str] = {
-    ("Battles", "Armed clash"): "armed_clash",
-    ("Battles", "Government regains territory"): "territory_change",
-    ("Battles", "Non-state actor overtakes territory"): "territory_change",
-    ("Violence against civilians", "Attack"): "attack",
-    ("Violence against civilians", "Abduction/forced disappearance"): "abduction_forced_disappearance",
-    ("Violence against civilians", "Sexual violence"): "sexual_violence",
-    ("Explosions/Remote violence", "Air/drone strike"): "air_drone_strike",
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack"): "shelling_artillery_missile",
-    ("Explosions/Remote violence", "Remote explosive/landmine/IED"): "remote_explosive",
-    ("Explosions/Remote violence", "Suicide bomb"): "suicide_bomb",
-    ("Explosions/Remote violence", "Grenade"): "other",
-    ("Explosions/Remote violence", "Chemical weapon"): "other",
-    ("Strategic developments", "Looting/property destruction"): "looting_property_destruction",
-    ("Strategic developments", "Arrests"): "arrests",
-    # Police firing on a crowd is violence by state forces against civilians, coded by ACLED as a protest.
-    ("Protests", "Excessive force against protesters"): "attack",
-    ("Riots", "Mob violence"): "other",
-    # The pre-2019 typology.
-    ("Battle-No change of territory", ""): "armed_clash",
-    ("Battle-Government regains territory", ""): "territory_change",
-    ("Battle-Non-state actor overtakes territory", ""): "territory_change",
-    ("Violence against civilians", ""): "attack",
-    ("Remote violence", ""): "other",  # strikes, shelling and IEDs together: not one of our types
-}
+#: (event_type, sub_event_type) -> our event type (declared once, in the schema, with the victim status).
+EVENT_TYPE_MAP: dict[tuple[str, str], str] = {key: rule.event_type for key, rule in ACLED_EVENT_TYPES.items()}
 _BATTLE_TYPES = {"Battles", "Battle-No change of territory", "Battle-Government regains territory"}
 _BATTLE_TYPES |= {"Battle-Non-state actor overtakes territory"}
 _VIOLENCE_AGAINST_CIVILIANS = {"Violence against civilians"}
@@ -97,7 +74,6 @@ INTER_LABELS = {
 _VICTIM_INTER = {5, 6, 7}  # rioters, protesters and civilians are never perpetrators of the harm counted
 _TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
 _GEO_PRECISION = {1: "exact", 2: "near", 3: "admin1"}
-_ID_OK = r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$"
 
 
 def detect_shape(columns: list[str]) -> str:
@@ -125,15 +101,21 @@ def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | 
         if column not in frame.columns:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="str")
     shape = detect_shape(list(columns))
-    rows = _parse_rows(frame, raw, today or dt.date.today())
+    today = today or dt.date.today()
+    rows = _parse_rows(frame, raw, today)
+    # An event's deaths are counted once, on its first row (a per-actor export repeats them on every row).
+    first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
+    rows["deaths"] = rows["fatalities"].fillna(0).where(first_of_event, 0)
     per_actor = "actor2" not in columns
     events, merged, rejected = _merge_per_actor(rows) if per_actor else _dedupe_per_event(rows)
-    result = _build(events, raw.records, path, resolver, dataset, shape, per_actor)
-    result.rejects = raw.with_unreadable(rejected)
+    result = _build(events, raw.records, path, resolver, dataset, shape, per_actor, today)
+    ledger = RejectLedger()
+    ledger.add(rejected["line"], rejected["event_id"], rejected["reason"], rejected["deaths"])
+    ledger.add_unreadable(raw.unreadable)
+    result.rejects = ledger.frame()
     result.rows_merged = merged
-    first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
-    result.deaths_read = int(rows.loc[first_of_event, "fatalities"].fillna(0).sum())
-    result.deaths_rejected = result.deaths_read - result.deaths_written
+    result.deaths_read = int(rows["deaths"].sum())
+    result.deaths_rejected = ledger.deaths
     if per_actor:
         result.notes.append(
             "per-actor export: the order of actor1 and actor2 is not recorded; an event's first non-civilian "
@@ -175,44 +157,38 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     type_key = out["event_type"].fillna("") + "|" + out["sub_event_type"].fillna("")
     out["our_type"] = type_key.map({f"{a}|{b}": ours for (a, b), ours in EVENT_TYPE_MAP.items()})
 
-    lat_ok = out["latitude"].between(*MALI_LATITUDE_RANGE)
-    lon_ok = out["longitude"].between(*MALI_LONGITUDE_RANGE)
-    swapped = out["latitude"].between(*MALI_LONGITUDE_RANGE) & out["longitude"].between(*MALI_LATITUDE_RANGE)
-    checks = [
-        (out["event_id"].isna(), lambda r: "missing id: event_id_cnty is empty"),
-        (~out["event_id"].fillna("x").str.match(_ID_OK), lambda r: f"invalid id: event_id_cnty {r.event_id!r}"),
-        (out["country"].fillna("") != "Mali", lambda r: f"out of scope: country {r.country!r} (this tool covers Mali)"),
-        (
-            out["our_type"].isna(),
-            lambda r: (
-                "out of scope: ACLED "
-                + " / ".join(t for t in (r.event_type, r.sub_event_type) if isinstance(t, str))
-                + " records no violence against people or property by an armed actor"
-            ),
+    inside = inside_mali(out["latitude"], out["longitude"])
+    swapped = swapped_coordinates(out["latitude"], out["longitude"])
+    reasons = Reasons(out)
+    reasons.check(out["event_id"].isna(), "missing id: event_id_cnty is empty")
+    reasons.check(~valid_ids(out["event_id"]), "invalid id: event_id_cnty {event_id!r}")
+    reasons.check(out["country"].fillna("") != "Mali", "out of scope: country {country!r} (this tool covers Mali)")
+    reasons.check(
+        out["our_type"].isna(),
+        lambda r: (
+            "out of scope: ACLED "
+            + " / ".join(t for t in (r["event_type"], r["sub_event_type"]) if t)
+            + " records no violence against people or property by an armed actor"
         ),
-        (out["date"].isna(), lambda r: "invalid date: event_date is not a real date like '31 December 2020'"),
-        (out["date"] > pd.Timestamp(today), lambda r: f"invalid date: {r.date.date()} is in the future"),
-        (~out["time_precision"].isin(list(_TIME_PRECISION)), lambda r: "invalid precision: time_precision not 1-3"),
-        (~out["geo_precision"].isin(list(_GEO_PRECISION)), lambda r: "invalid precision: geo_precision not 1-3"),
-        (
-            out["fatalities"].isna() | (out["fatalities"] < 0) | (out["fatalities"] % 1 != 0),
-            lambda r: "invalid count: fatalities is not a whole number >= 0",
-        ),
-        (
-            (~lat_ok | ~lon_ok) & swapped,
-            lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) look swapped (latitude, longitude)",
-        ),
-        (
-            ~lat_ok | ~lon_ok,
-            lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) are outside Mali or not numbers",
-        ),
-        (out["actor1"].isna(), lambda r: "missing actor: actor1 is empty"),
-    ]
-    reason = pd.Series(None, index=out.index, dtype=object)
-    for failed, describe in checks:
-        failed = failed.fillna(True) & reason.isna()
-        if failed.any():
-            reason[failed] = [describe(r) for r in out[failed].itertuples()]
+    )
+    reasons.check(out["date"].isna(), "invalid date: event_date is not a real date like '31 December 2020'")
+    reasons.check(after_today(out["date"], today), "invalid date: {date:%Y-%m-%d} is in the future")
+    reasons.check(~out["time_precision"].isin(list(_TIME_PRECISION)), "invalid precision: time_precision not 1-3")
+    reasons.check(~out["geo_precision"].isin(list(_GEO_PRECISION)), "invalid precision: geo_precision not 1-3")
+    reasons.check(
+        out["fatalities"].isna() | (out["fatalities"] < 0) | (out["fatalities"] % 1 != 0),
+        "invalid count: fatalities is not a whole number >= 0",
+    )
+    reasons.check(
+        ~inside & swapped,
+        "invalid coordinates: ({latitude}, {longitude}) look swapped (latitude, longitude)",
+    )
+    reasons.check(
+        ~inside,
+        "invalid coordinates: ({latitude}, {longitude}) are outside Mali or not numbers (expected " + MALI_EXTENT + ")",
+    )
+    reasons.check(out["actor1"].isna(), "missing actor: actor1 is empty")
+    reason = reasons.reason
     out["reason"] = reason
     out["civilian_row"] = out["inter1"].eq(7)
     return out
@@ -232,19 +208,18 @@ def _inter(values: pd.Series) -> pd.Series:
 
 
 def _dedupe_per_event(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
-    """A repeated event_id_cnty is merged when the rows are identical, rejected when they differ."""
-    ok = rows[rows["reason"].isna()]
-    content = ok.drop(columns=["line"])
-    exact_repeat = content.duplicated(keep="first")
-    conflicting = ok["event_id"].duplicated(keep="first") & ~exact_repeat
-    reasons = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason"]]
-    conflicts = ok.loc[conflicting, ["line", "event_id"]].assign(
-        reason="duplicate id: another row has this event_id_cnty with different values"
-    )
-    events = ok[~exact_repeat & ~conflicting].copy()
+    """A repeated event_id_cnty is merged when the rows are identical, rejected when they differ.
+    Returns the events, the number of rows merged and the rejected rows (line, event_id, reason, deaths)."""
+    repeat = rows["event_id"].notna() & rows["event_id"].duplicated(keep="first")
+    exact_repeat = repeat & rows.drop(columns=["line", "deaths"]).duplicated(keep="first")
+    ok = rows["reason"].isna()
+    conflicting = ok & repeat & ~exact_repeat
+    rows = rows.copy()
+    rows.loc[conflicting, "reason"] = "duplicate id: another row has this event_id_cnty with different values"
+    events = rows[ok & ~repeat].copy()
     events["civilians_present"] = events["inter2"].eq(7).fillna(False)
-    rejected = pd.concat([reasons, conflicts]).sort_values("line")
-    return events, int(exact_repeat.sum()), rejects_frame(rejected["line"], rejected["event_id"], rejected["reason"])
+    rejected = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason", "deaths"]].sort_values("line")
+    return events, int((ok & exact_repeat).sum()), rejected
 
 
 _EVENT_LEVEL = ["date", "time_precision", "event_type", "sub_event_type", "fatalities", "location", "admin1"]
@@ -279,8 +254,8 @@ def _merge_per_actor(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFram
     )
     events = events.reset_index(drop=True)
     merged = len(ok) - len(events)
-    rejected = rows[rows["reason"].notna()]
-    return events, merged, rejects_frame(rejected["line"], rejected["event_id"], rejected["reason"])
+    rejected = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason", "deaths"]]
+    return events, merged, rejected
 
 
 def _build(
@@ -291,6 +266,7 @@ def _build(
     dataset: str,
     shape: str,
     per_actor: bool,
+    today: dt.date,
 ) -> ImportResult:
     ids = "acled-" + events["event_id"]
     battle = events["event_type"].isin(_BATTLE_TYPES)
@@ -299,7 +275,7 @@ def _build(
         events["sub_event_type"].fillna("") == "Excessive force against protesters"
     )
     civilian_target = (against_civilians | targeting_flag | events["civilians_present"]) & ~battle
-    start, end = _date_window(events["date"], events["time_precision"])
+    start, end = _date_window(events["date"], events["time_precision"], today)
     exact_place = events["geo_precision"].isin([1, 2])
     region = resolver.region_names(events["admin1"])
     incidents = pd.DataFrame(
@@ -352,14 +328,13 @@ def _build(
     )
 
 
-def _date_window(date: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _date_window(date: pd.Series, precision: pd.Series, today: dt.date) -> tuple[pd.Series, pd.Series]:
     """ACLED codes a week or month as one day inside it; the true date lies in this window."""
     week = precision.eq(2)
     month = precision.eq(3)
     start = date.mask(week, date - pd.Timedelta(days=6)).mask(month, date.dt.to_period("M").dt.start_time)
     end = date.mask(week, date + pd.Timedelta(days=6)).mask(month, date.dt.to_period("M").dt.end_time.dt.normalize())
-    today = pd.Timestamp(dt.date.today())
-    return start.astype("datetime64[us]"), end.clip(upper=today).astype("datetime64[us]")
+    return start.astype("datetime64[us]"), end.clip(upper=pd.Timestamp(today)).astype("datetime64[us]")
 
 
 def _titles(events: pd.DataFrame) -> pd.Series:

@@ -45,6 +45,7 @@ class Resolver:
     """Canonical actor and region names from the reference tables; unknown names are kept and counted."""
 
     def __init__(self, reference: dict[str, pd.DataFrame]):
+        self.reference = reference
         self.actors: NameIndex = actor_index(reference["actors"].replace("", None))
         self.regions: NameIndex = region_index(reference["regions"].replace("", None))
         self.unmatched_actors: Counter = Counter()

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from ..data.schema import MAX_CELL_CHARACTERS
-from .result import rejects_frame
 
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 16
@@ -44,14 +43,6 @@ class RawFile:
     @property
     def records(self) -> int:
         return len(self.frame) + len(self.unreadable)
-
-    def with_unreadable(self, rejects: pd.DataFrame) -> pd.DataFrame:
-        """An importer's rejects plus the records that could not be read, so every importer accounts for them alike."""
-        if not self.unreadable:
-            return rejects
-        lines, reasons = zip(*self.unreadable, strict=True)
-        unreadable = rejects_frame(lines, [None] * len(lines), reasons)
-        return pd.concat([rejects, unreadable], ignore_index=True).astype({"line": "Int64"})
 
 
 def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile:

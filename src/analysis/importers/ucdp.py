@@ -12,7 +12,8 @@ How UCDP's codes become our tables (the choices are UCDP's meaning, not ours, wh
   2 (non-state) are battles, where side A is recorded as primary and side B as the opponent, because
   UCDP does not attribute the deaths of a battle to one side.
 - Side A "Government of Mali, Government of Russia (Soviet Union)" is FAMa with Russian forces: the
-  Wagner Group for events that start before 6 June 2025, Africa Corps from then on.
+  Wagner Group for events that start before the day the reference actors table gives for Africa Corps'
+  takeover (6 June 2025), Africa Corps from then on.
 - A row outside Mali, with an impossible date, a date after today, or figures that do not add up is
   rejected with its reason; nothing is dropped without a line in the rejects file.
 """
@@ -27,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from ..data.names import normalise_name
-from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, id_text, inside_mali
 from .output import Resolver
 from .reading import InputFileError, read_table_file
-from .result import ImportResult, rejects_frame
+from .result import ImportResult
 
 #: Our name for a column -> the names UCDP has used for it (current first); found case-insensitively.
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -69,8 +70,6 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
 DEATH_COLUMNS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "low", "high")
 
 COUNTRIES = {"mali": "MLI"}
-#: Wagner's exit and Africa Corps' takeover (data/reference/key_dates.csv, actors.csv).
-RUSSIA_SWITCH = pd.Timestamp("2025-06-06")
 RUSSIA = "government of russia soviet union"
 
 DATE_PRECISION = {1: "day", 2: "week", 3: "week", 4: "month", 5: "year"}
@@ -81,7 +80,6 @@ CENTROID_FROM = 4
 VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sided violence"}
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_BAD_ID_CHARS = re.compile(r"[^A-Za-z0-9._:\-]+")
 QUOTE_CHARS = 300
 SUMMARY_CHARS = 600
 
@@ -103,13 +101,14 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
 
     best = values["best"].fillna(0).astype("int64")
     rejected = reasons.notna()
-    rejects = raw.with_unreadable(
-        rejects_frame(raw.lines[rejected.to_numpy()], frame.loc[rejected, "id"], reasons[rejected])
-    )
+    ledger = RejectLedger()
+    ledger.add(raw.lines[rejected.to_numpy()], frame.loc[rejected, "id"], reasons[rejected], best[rejected])
+    ledger.add_unreadable(raw.unreadable)
 
     rows = frame[kept]
     v = values[kept]
-    perpetrators, names = _perpetrators(rows, v, resolver)
+    switch = russian_forces_switch(resolver.reference)
+    perpetrators, names = _perpetrators(rows, v, resolver, switch)
     incidents = _incidents(rows, v, resolver, dataset, names)
     result = ImportResult(
         source_file=path,
@@ -121,12 +120,31 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
         casualties=_casualties(v),
         sources=_sources(rows, v, path.name),
         rows_merged=int(merged.sum()),
-        rejects=rejects.sort_values("line", kind="stable", ignore_index=True),
+        rejects=ledger.frame(by_line=True),
         deaths_read=int(best[~merged].sum()),
-        deaths_rejected=int(best[rejected].sum()),
+        deaths_rejected=ledger.deaths,
     )
-    result.notes += _notes(rows, v)
+    result.notes += _notes(rows, v, switch)
     return result
+
+
+def russian_forces_switch(reference: dict[str, pd.DataFrame]) -> pd.Timestamp:
+    """The day Africa Corps took over from the Wagner Group, as the reference actors table records it
+    (Wagner Group's active_to, Africa Corps' active_from; key_dates.csv 'wagner-exit' says the same)."""
+    actors = reference["actors"].set_index("actor")
+    try:
+        ended, began = actors.at["Wagner Group", "active_to"], actors.at["Africa Corps", "active_from"]
+    except KeyError:
+        raise InputFileError(
+            "reference/actors.csv: expected the actors 'Wagner Group' and 'Africa Corps' (UCDP's Government of "
+            "Russia is one or the other, by date)"
+        ) from None
+    if not ended or ended != began:
+        raise InputFileError(
+            "reference/actors.csv: expected Wagner Group's active_to to be Africa Corps' active_from "
+            f"(found {ended!r} and {began!r})"
+        )
+    return pd.Timestamp(ended)
 
 
 def _find_columns(path: Path, header: list[str]) -> tuple[dict[str, str | None], list[str]]:
@@ -165,7 +183,7 @@ def _shape(width: int, renamed: list[str]) -> str:
 def _parse(frame: pd.DataFrame) -> pd.DataFrame:
     """Typed values beside the text: numbers (NaN when not a whole number >= 0), dates (NaT), codes."""
     out = pd.DataFrame(index=frame.index)
-    out["incident_id"] = "ucdp-" + frame["id"].str.replace(_BAD_ID_CHARS, "-", regex=True).str.strip("-")
+    out["incident_id"] = "ucdp-" + id_text(frame["id"])
     for column in DEATH_COLUMNS:
         number = pd.to_numeric(frame[column], errors="coerce")
         out[column] = number.where((number >= 0) & (number % 1 == 0)).astype("Int64")
@@ -184,14 +202,9 @@ def _parse(frame: pd.DataFrame) -> pd.DataFrame:
 def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
     """The first reason each row cannot be imported, or missing when it can. A reason is a template
     filled with the row's own text (only for the rows it applies to, which are few)."""
-    reason = pd.Series(None, index=frame.index, dtype=object)
     cells = frame.assign(sum=v["deaths_a"] + v["deaths_b"] + v["deaths_civilians"] + v["deaths_unknown"])
-
-    def check(bad: pd.Series, template: str) -> None:
-        todo = reason.isna() & bad.fillna(False).astype(bool)
-        if todo.any():
-            filled = cells[todo].astype(object).where(cells[todo].notna(), "")
-            reason[todo] = [template.format(**row) for row in filled.to_dict("records")]
+    reasons = Reasons(cells)
+    check = reasons.check
 
     check(frame["id"].isna(), "missing value: id is empty")
     check(frame["country"].isna(), "missing value: country is empty")
@@ -208,7 +221,7 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
     check(v["date_end"] < v["date_start"], "invalid date: date_end '{date_end}' is before date_start '{date_start}'")
     for column in ("date_start", "date_end"):
         after = f"is after today ({today.isoformat()})"
-        check(v[column] > pd.Timestamp(today), f"future date: {column} '{{{column}}}' {after}")
+        check(after_today(v[column], today), f"future date: {column} '{{{column}}}' {after}")
     check(~v["date_prec"].isin(DATE_PRECISION), "invalid code: date_prec '{date_prec}' (expected 1 to 5)")
     check(~v["where_prec"].isin(LOCATION_PRECISION), "invalid code: where_prec '{where_prec}' (expected 1 to 7)")
     for column in DEATH_COLUMNS:
@@ -223,14 +236,13 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
         "inconsistent deaths: expected low <= best <= high, found low {low}, best {best}, high {high}",
     )
     has_point = (v["where_prec"] < CENTROID_FROM) & (frame["latitude"].notna() | frame["longitude"].notna())
-    inside = v["latitude"].between(*MALI_LATITUDE_RANGE) & v["longitude"].between(*MALI_LONGITUDE_RANGE)
-    (lat_min, lat_max), (lon_min, lon_max) = MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
     check(
-        has_point & ~inside,
+        has_point & ~inside_mali(v["latitude"], v["longitude"]),
         "invalid coordinates: latitude '{latitude}', longitude '{longitude}' (expected a point in Mali: "
-        f"latitude {lat_min}..{lat_max}, longitude {lon_min}..{lon_max})",
+        + MALI_EXTENT
+        + ")",
     )
-    return reason
+    return reasons.reason
 
 
 def _duplicates(
@@ -273,7 +285,9 @@ def _split_side(name: str) -> list[str]:
     return [name]
 
 
-def _perpetrators(rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _perpetrators(
+    rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver, switch: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The perpetrators table, and per incident the canonical names of each side (for titles)."""
     violence = v["type_of_violence"].astype("int64")
     dyad = rows["dyad_name"].fillna(rows["side_a"] + " - " + rows["side_b"].fillna("Civilians"))
@@ -290,7 +304,7 @@ def _perpetrators(rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver) -> tu
     long["row"] = long.index
     long = long.reset_index(drop=True)
     is_russia = _per_unique(long["ucdp_name"], lambda n: normalise_name(n) == RUSSIA)
-    before = (v.loc[long["row"], "date_start"] < RUSSIA_SWITCH).to_numpy()
+    before = (v.loc[long["row"], "date_start"] < switch).to_numpy()
     russian = np.where(before, "Wagner Group", "Africa Corps")
     long["name"] = long["ucdp_name"].where(~is_russia, russian)
     long["actor"] = resolver.actor_names(long["name"], origin="UCDP")
@@ -328,7 +342,7 @@ def _perpetrators(rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver) -> tu
     )
     basis = basis.where(
         ~is_russia,
-        basis + "; Russian forces with the Malian army were the Wagner Group until 6 June 2025 and Africa Corps "
+        basis + f"; Russian forces with the Malian army were the Wagner Group until {_day(switch)} and Africa Corps "
         "from then on, and this event starts "
         + v.loc[long["row"], "date_start"].dt.strftime("%Y-%m-%d").reset_index(drop=True),
     )
@@ -514,13 +528,17 @@ def _sources(rows: pd.DataFrame, v: pd.DataFrame, document: str) -> pd.DataFrame
     ).reset_index(drop=True)
 
 
-def _notes(rows: pd.DataFrame, v: pd.DataFrame) -> list[str]:
+def _day(date: pd.Timestamp) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _notes(rows: pd.DataFrame, v: pd.DataFrame, switch: pd.Timestamp) -> list[str]:
     notes = []
     russia = _per_unique(rows["side_a"], lambda n: any(normalise_name(p) == RUSSIA for p in _split_side(n)))
     if russia.any():
-        before = int((russia & (v["date_start"] < RUSSIA_SWITCH)).sum())
+        before = int((russia & (v["date_start"] < switch)).sum())
         notes.append(
-            f"side A with the Government of Russia: {before} event(s) before 6 June 2025 recorded as FAMa + "
+            f"side A with the Government of Russia: {before} event(s) before {_day(switch)} recorded as FAMa + "
             f"Wagner Group, {int(russia.sum()) - before} from then on as FAMa + Africa Corps"
         )
     centroid = int(((v["where_prec"] >= CENTROID_FROM) & rows["latitude"].notna()).sum())
