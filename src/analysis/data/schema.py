@@ -42,10 +42,12 @@ class AcledEventType:
     """How one ACLED (event type, sub-event type) is imported.
 
     ``victim_status`` is the status of the event's fatalities: ``civilian`` (ACLED codes the violence as
-    aimed at civilians), ``unknown`` (fighting: the status of the dead is not established, even when ACLED
-    flags civilian targeting), or ``target`` (civilian when ACLED flags civilian targeting or codes civilians
-    as the other side, unknown otherwise). ``in_scope`` says whether an event of this type is imported
-    when it reports no fatalities (it records harm to people or property).
+    aimed at civilians: violence against civilians, excessive force against protesters), ``unknown``
+    (fighting: the status of the dead is not established, even when ACLED flags civilian targeting), or
+    ``target`` (civilian when ACLED codes the event as civilian targeting, with its civilian_targeting
+    flag or civilians as the other side; unknown otherwise: mob violence, riots, strikes on fighters).
+    ``in_scope`` says whether an event of this type is imported when it reports no fatalities (it records
+    harm to people or property). An event that reports fatalities is always imported, whatever its type.
     """
 
     event_type: str
@@ -74,14 +76,31 @@ ACLED_EVENT_TYPES: dict[tuple[str, str], AcledEventType] = {
     ("Strategic developments", "Arrests"): _A("arrests", "target"),
     # Police firing on a crowd is violence by state forces against civilians, coded by ACLED as a protest.
     ("Protests", "Excessive force against protesters"): _A("attack", "civilian"),
+    ("Protests", "Protest with intervention"): _A("other", "target", in_scope=False),
+    ("Protests", "Peaceful protest"): _A("other", "target", in_scope=False),
     ("Riots", "Mob violence"): _A("other", "target"),
+    ("Riots", "Violent demonstration"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Disrupted weapons use"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Change to group/activity"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Headquarters or base established"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Non-violent transfer of territory"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Agreement"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Other"): _A("other", "target", in_scope=False),
     # The pre-2019 typology.
     ("Battle-No change of territory", ""): _A("armed_clash", "unknown"),
     ("Battle-Government regains territory", ""): _A("territory_change", "unknown"),
     ("Battle-Non-state actor overtakes territory", ""): _A("territory_change", "unknown"),
     ("Violence against civilians", ""): _A("attack", "civilian"),
     ("Remote violence", ""): _A("other", "target"),  # strikes, shelling and IEDs together: not one of our types
+    # Before 2019 riots and protests were one type, and looting, arrests and bases one "strategic development":
+    # without a sub-event, such an event is only known to harm people when it reports fatalities.
+    ("Riots/Protests", ""): _A("other", "target", in_scope=False),
+    ("Strategic development", ""): _A("other", "target", in_scope=False),
+    ("Headquarters or base established", ""): _A("other", "target", in_scope=False),
+    ("Non-violent transfer of territory", ""): _A("other", "target", in_scope=False),
 }
+#: An ACLED type this table does not list (a new one, or a typing slip): imported only with fatalities.
+ACLED_UNLISTED_EVENT_TYPE = _A("other", "target", in_scope=False)
 del _A
 
 #: ACLED's main type of violence against civilians; our own tables' events of its types target civilians.
@@ -684,6 +703,24 @@ def data_dictionary_markdown() -> str:
     ]
     for key, (etype, sub, meaning) in EVENT_TYPES.items():
         lines.append(f"| `{key}` | {etype} | {sub} | {meaning} |")
+    lines += [
+        "",
+        "## ACLED event types on import",
+        "",
+        "An ACLED event that reports fatalities is always imported, whatever its type. Victim status of its "
+        "fatalities: `civilian`; `unknown` (status not established); `target`: civilian when ACLED codes the "
+        "event as civilian targeting (its `civilian_targeting` flag, or civilians as the other side), unknown "
+        "otherwise. An event without fatalities is imported only when its type records harm to people or property "
+        "(ACLED's 0 is 'no reported fatalities': no `killed` row is written for it).",
+        "",
+        "| ACLED event type | ACLED sub-event type | event_type | victim status of fatalities | without fatalities |",
+        "|---|---|---|---|---|",
+    ]
+    for (etype, sub), rule in ACLED_EVENT_TYPES.items():
+        scope = "imported" if rule.in_scope else "out of scope"
+        lines.append(
+            f"| {etype} | {sub or '(none, before 2019)'} | `{rule.event_type}` | {rule.victim_status} | {scope} |"
+        )
     lines += [
         "",
         "## Files",

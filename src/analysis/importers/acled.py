@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.schema import ACLED_EVENT_TYPES
+from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
 from .reading import InputFileError, RawFile, read_table_file
@@ -51,9 +51,6 @@ OPTIONAL = (
 
 #: (event_type, sub_event_type) -> our event type (declared once, in the schema, with the victim status).
 EVENT_TYPE_MAP: dict[tuple[str, str], str] = {key: rule.event_type for key, rule in ACLED_EVENT_TYPES.items()}
-_BATTLE_TYPES = {"Battles", "Battle-No change of territory", "Battle-Government regains territory"}
-_BATTLE_TYPES |= {"Battle-Non-state actor overtakes territory"}
-_VIOLENCE_AGAINST_CIVILIANS = {"Violence against civilians"}
 #: Sub-events that harm people other than by killing; ACLED gives no count, so the row carries none.
 _UNCOUNTED_HARM = {
     "abduction_forced_disappearance": ("disappeared", "ACLED records an abduction or disappearance; no count given"),
@@ -71,7 +68,8 @@ INTER_LABELS = {
     "civilians": 7,
     "external/other forces": 8,
 }
-_VICTIM_INTER = {5, 6, 7}  # rioters, protesters and civilians are never perpetrators of the harm counted
+_VICTIM_INTER = {5, 6, 7}  # rioters, protesters and civilians harmed on the other side are not perpetrators
+_CIVILIANS_INTER = 7  # civilians are never a perpetrator, even as actor1; rioters coded as actor1 are
 _TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
 _GEO_PRECISION = {1: "exact", 2: "near", 3: "admin1"}
 
@@ -155,7 +153,11 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
         out[column] = frame[column]
     out["published"] = pd.to_datetime(pd.to_numeric(frame["timestamp"], errors="coerce"), unit="s", errors="coerce")
     type_key = out["event_type"].fillna("") + "|" + out["sub_event_type"].fillna("")
-    out["our_type"] = type_key.map({f"{a}|{b}": ours for (a, b), ours in EVENT_TYPE_MAP.items()})
+    rules = type_key.map({f"{a}|{b}": rule for (a, b), rule in ACLED_EVENT_TYPES.items()})
+    rules = rules.where(rules.notna(), ACLED_UNLISTED_EVENT_TYPE)
+    out["our_type"] = rules.map(lambda rule: rule.event_type)
+    out["victim_rule"] = rules.map(lambda rule: rule.victim_status)
+    out["in_scope"] = rules.map(lambda rule: rule.in_scope).astype(bool)
 
     inside = inside_mali(out["latitude"], out["longitude"])
     swapped = swapped_coordinates(out["latitude"], out["longitude"])
@@ -163,12 +165,13 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     reasons.check(out["event_id"].isna(), "missing id: event_id_cnty is empty")
     reasons.check(~valid_ids(out["event_id"]), "invalid id: event_id_cnty {event_id!r}")
     reasons.check(out["country"].fillna("") != "Mali", "out of scope: country {country!r} (this tool covers Mali)")
+    # An event with deaths is never out of scope; one without is when its type records no harm to people.
     reasons.check(
-        out["our_type"].isna(),
+        ~out["in_scope"] & out["fatalities"].eq(0),
         lambda r: (
             "out of scope: ACLED "
             + " / ".join(t for t in (r["event_type"], r["sub_event_type"]) if t)
-            + " records no violence against people or property by an armed actor"
+            + " with no reported fatalities records no violence against people or property by an armed actor"
         ),
     )
     reasons.check(out["date"].isna(), "invalid date: event_date is not a real date like '31 December 2020'")
@@ -269,12 +272,11 @@ def _build(
     today: dt.date,
 ) -> ImportResult:
     ids = "acled-" + events["event_id"]
-    battle = events["event_type"].isin(_BATTLE_TYPES)
+    # The victim-status rule is declared with ACLED's types in schema.ACLED_EVENT_TYPES.
+    battle = events["victim_rule"].eq("unknown")
     targeting_flag = events["civilian_targeting"].fillna("").str.strip().str.lower().eq("civilian targeting")
-    against_civilians = events["event_type"].isin(_VIOLENCE_AGAINST_CIVILIANS) | (
-        events["sub_event_type"].fillna("") == "Excessive force against protesters"
-    )
-    civilian_target = (against_civilians | targeting_flag | events["civilians_present"]) & ~battle
+    targeted = targeting_flag | events["civilians_present"].astype(bool)
+    civilian_target = events["victim_rule"].eq("civilian") | (events["victim_rule"].eq("target") & targeted)
     start, end = _date_window(events["date"], events["time_precision"], today)
     exact_place = events["geo_precision"].isin([1, 2])
     region = resolver.region_names(events["admin1"])
@@ -325,7 +327,38 @@ def _build(
         perpetrators=perpetrators,
         casualties=casualties,
         sources=sources,
+        notes=_scope_notes(events, civilian_target),
     )
+
+
+VICTIM_STATUS_NOTE = (
+    "victim status of ACLED fatalities (schema.ACLED_EVENT_TYPES): civilian for violence against civilians, "
+    "excessive force against protesters, and any other event ACLED codes as civilian targeting (its "
+    "civilian_targeting flag, or civilians as the other side); unknown otherwise (battles always; mob violence, "
+    "riots, protests and strikes without civilians coded as the target)"
+)
+
+
+def _scope_notes(events: pd.DataFrame, civilian_target: pd.Series) -> list[str]:
+    """What the report says about ACLED's 0 and about events imported only because they report deaths."""
+    no_deaths = int(events["fatalities"].eq(0).sum())
+    notes = [
+        f"{no_deaths:,} event(s) with no reported fatalities (ACLED's 0): written as events with their other "
+        "harms (abduction, arrests, looting), without a killed row",
+        VICTIM_STATUS_NOTE,
+    ]
+    with_deaths = ~events["in_scope"].astype(bool) & events["fatalities"].gt(0)
+    if with_deaths.any():
+        kinds = (events["event_type"] + " / " + events["sub_event_type"].fillna("(no sub-event)"))[with_deaths]
+        civilian = civilian_target[with_deaths]
+        deaths = events.loc[with_deaths, "fatalities"]
+        notes.append(
+            f"{int(with_deaths.sum()):,} event(s) of types imported only when they report deaths "
+            f"({', '.join(sorted(kinds.unique()))}): {int(deaths[civilian].sum()):,} civilian deaths in "
+            f"{int(civilian.sum()):,} event(s), {int(deaths[~civilian].sum()):,} deaths of unknown status in "
+            f"{int((~civilian).sum()):,}"
+        )
+    return notes
 
 
 def _date_window(date: pd.Series, precision: pd.Series, today: dt.date) -> tuple[pd.Series, pd.Series]:
@@ -385,7 +418,12 @@ def _perpetrators(events: pd.DataFrame, ids: pd.Series, resolver: Resolver, per_
         assoc2 = _split_actors(events.loc[side2, "assoc_actor_2"])
         add(assoc2.index, assoc2.to_numpy(), pd.NA, "opponent_associated", 3)
     table = pd.concat(parts, ignore_index=True)
-    table = table[~table["inter"].isin(list(_VICTIM_INTER)).fillna(False)]
+    # Rioters or protesters coded as actor1 (mob violence) stay the primary actor: they are who did it.
+    inter = table["inter"].astype("Int64")
+    victims = inter.isin(list(_VICTIM_INTER)).fillna(False) & ~(
+        table["role"].eq("primary") & inter.ne(_CIVILIANS_INTER)
+    )
+    table = table[~victims.fillna(False).to_numpy()]
     table["actor"] = resolver.actor_names(table["name"], table["inter"].astype("str"), origin="ACLED")
     table["incident_id"] = ids.loc[table["row"]].to_numpy()
     table = table.sort_values(["row", "rank"], kind="stable").drop_duplicates(["incident_id", "actor"])
@@ -411,20 +449,21 @@ def _perpetrators(events: pd.DataFrame, ids: pd.Series, resolver: Resolver, per_
 
 
 def _casualties(events: pd.DataFrame, ids: pd.Series, battle: pd.Series, civilian_target: pd.Series) -> pd.DataFrame:
-    fatalities = events["fatalities"].astype("Int64")
-    status = np.where(civilian_target, "civilian", "unknown")
+    # ACLED's 0 is "no reported fatalities", not a count of people killed: no killed row is written for it.
+    deaths = events["fatalities"].astype("Int64") > 0
+    fatalities = events.loc[deaths, "fatalities"].astype("Int64")
+    status = np.where(civilian_target[deaths], "civilian", "unknown")
     words = "ACLED fatalities: " + fatalities.astype("str")
-    words = words.where(fatalities != 0, words + " (ACLED records 0 when no figure is reported)")
-    words = words.where(~battle, words + " (battle: status of the dead not established)")
+    words = words.where(~battle[deaths], words + " (battle: status of the dead not established)")
     killed = pd.DataFrame(
         {
-            "incident_id": ids,
+            "incident_id": ids[deaths],
             "harm": "killed",
             "victim_status": status,
             "victim_group": "all",
             "count_min": fatalities,
             "count_best": fatalities,
-            "count_max": pd.array([pd.NA] * len(events), dtype="Int64"),
+            "count_max": pd.array([pd.NA] * int(deaths.sum()), dtype="Int64"),
             "count_text": words,
         }
     )
