@@ -209,7 +209,6 @@ def test_future_is_judged_against_today(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"low": "8"}, "inconsistent deaths: expected low <= best <= high, found low 8, best 7, high 10"),
         ({"best": "seven"}, "invalid number: best 'seven' (expected a whole number, 0 or more)"),
         ({"deaths_civilians": "-7"}, "invalid number: deaths_civilians '-7' (expected a whole number, 0 or more)"),
         ({"type_of_violence": "4"}, "invalid code: type_of_violence '4' (expected 1, 2 or 3)"),

@@ -18,7 +18,7 @@ import pandas as pd
 from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
-from .reading import InputFileError, RawFile, read_table_file
+from .reading import LONG_DATE, InputFileError, RawFile, parse_date_column, read_table_file
 from .result import ImportResult
 
 REQUIRED = (
@@ -49,6 +49,8 @@ OPTIONAL = (
     "timestamp",
 )
 
+#: Column names of older ACLED exports -> today's name.
+OLDER_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 #: (event_type, sub_event_type) -> our event type (declared once, in the schema, with the victim status).
 EVENT_TYPE_MAP: dict[tuple[str, str], str] = {key: rule.event_type for key, rule in ACLED_EVENT_TYPES.items()}
 #: Sub-events that harm people other than by killing; ACLED gives no count, so the row carries none.
@@ -88,6 +90,11 @@ def detect_shape(columns: list[str]) -> str:
 def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | None = None) -> ImportResult:
     raw = read_table_file(path)
     columns = {c.lower(): c for c in raw.frame.columns}
+    renamed = []
+    for old, current in OLDER_NAMES.items():
+        if old in columns and current not in columns:
+            columns[current] = columns.pop(old)
+            renamed.append(f"older ACLED column name '{columns[current]}' read as '{current}'")
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InputFileError(
@@ -114,6 +121,7 @@ def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | 
     result.rows_merged = merged
     result.deaths_read = int(rows["deaths"].sum())
     result.deaths_rejected = ledger.deaths
+    result.notes[:0] = raw.detected + renamed
     if per_actor:
         result.notes.append(
             "per-actor export: the order of actor1 and actor2 is not recorded; an event's first non-civilian "
@@ -127,7 +135,7 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     out = pd.DataFrame(index=frame.index)
     out["line"] = raw.lines
     out["event_id"] = frame["event_id_cnty"]
-    out["date"] = _parse_dates(frame["event_date"])
+    out["date"], _ = parse_date_column(raw, frame["event_date"], "event_date", usual=LONG_DATE)
     out["time_precision"] = pd.to_numeric(frame["time_precision"], errors="coerce")
     out["geo_precision"] = pd.to_numeric(frame["geo_precision"], errors="coerce")
     out["fatalities"] = pd.to_numeric(frame["fatalities"], errors="coerce")
@@ -195,13 +203,6 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     out["reason"] = reason
     out["civilian_row"] = out["inter1"].eq(7)
     return out
-
-
-def _parse_dates(text: pd.Series) -> pd.Series:
-    text = text.str.strip()
-    long_form = pd.to_datetime(text, format="%d %B %Y", errors="coerce")
-    iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    return long_form.fillna(iso).astype("datetime64[us]")
 
 
 def _inter(values: pd.Series) -> pd.Series:

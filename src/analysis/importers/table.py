@@ -99,6 +99,7 @@ def import_table(
     result.deaths_rejected = ledger.deaths
     read_as = "an .xlsx workbook" if raw.encoding == "xlsx" else f"{raw.encoding}, delimiter {raw.delimiter!r}"
     result.notes.append(f"read as {read_as}; mapping {Path(mapping)}")
+    result.notes += raw.detected
     return result
 
 

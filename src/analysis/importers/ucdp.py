@@ -21,7 +21,6 @@ How UCDP's codes become our tables (the choices are UCDP's meaning, not ours, wh
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ import pandas as pd
 from ..data.names import normalise_name
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, id_text, inside_mali
 from .output import Resolver
-from .reading import InputFileError, read_table_file
+from .reading import InputFileError, RawFile, parse_date_column, read_table_file
 from .result import ImportResult
 
 #: Our name for a column -> the names UCDP has used for it (current first); found case-insensitively.
@@ -79,7 +78,6 @@ LOCATION_PRECISION = {1: "exact", 2: "near", 3: "admin2", 4: "admin1", 5: "count
 CENTROID_FROM = 4
 VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sided violence"}
 
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 QUOTE_CHARS = 300
 SUMMARY_CHARS = 600
 
@@ -94,8 +92,9 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
         }
     )
     today = today or dt.date.today()
-    values = _parse(frame)
-    reasons = _reasons(frame, values, today)
+    values, date_formats = _parse(frame, raw)
+    widened = _widen_to_best(values)
+    reasons = _reasons(frame, values, today, date_formats)
     merged, reasons = _duplicates(raw.frame, values["incident_id"], raw.lines, reasons)
     kept = reasons.isna() & ~merged
 
@@ -124,7 +123,12 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
         deaths_read=int(best[~merged].sum()),
         deaths_rejected=ledger.deaths,
     )
-    result.notes += _notes(rows, v, switch)
+    result.notes += raw.detected + _notes(rows, v, switch)
+    if widened[kept].any():
+        result.notes.append(
+            f"{int(widened[kept].sum())} event(s) with inconsistent figures (UCDP's low above its best, or high "
+            "below it), range widened: kept with their best figure, low = min(low, best), high = max(high, best)"
+        )
     return result
 
 
@@ -145,6 +149,18 @@ def russian_forces_switch(reference: dict[str, pd.DataFrame]) -> pd.Timestamp:
             f"(found {ended!r} and {began!r})"
         )
     return pd.Timestamp(ended)
+
+
+def _widen_to_best(values: pd.DataFrame) -> pd.Series:
+    """UCDP's low above its best or high below it: the event is kept with its best figure and the range
+    widened to include it (a source's inconsistency is never a reason to drop its deaths). UCDP's own
+    figures stay in low_reported/high_reported for count_text. Returns where the range was widened."""
+    values["low_reported"], values["high_reported"] = values["low"], values["high"]
+    widened = ((values["low"] > values["best"]) | (values["high"] < values["best"])).fillna(False).astype(bool)
+    values["low"] = values["low"].where(~widened, values[["low", "best"]].min(axis=1))
+    values["high"] = values["high"].where(~widened, values[["high", "best"]].max(axis=1))
+    values["widened"] = widened
+    return widened
 
 
 def _find_columns(path: Path, header: list[str]) -> tuple[dict[str, str | None], list[str]]:
@@ -180,7 +196,7 @@ def _shape(width: int, renamed: list[str]) -> str:
 # --- parsing and checks ---------------------------------------------------------------------------------
 
 
-def _parse(frame: pd.DataFrame) -> pd.DataFrame:
+def _parse(frame: pd.DataFrame, raw: RawFile) -> tuple[pd.DataFrame, dict[str, str]]:
     """Typed values beside the text: numbers (NaN when not a whole number >= 0), dates (NaT), codes."""
     out = pd.DataFrame(index=frame.index)
     out["incident_id"] = "ucdp-" + id_text(frame["id"])
@@ -190,16 +206,16 @@ def _parse(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("type_of_violence", "date_prec", "where_prec"):
         number = pd.to_numeric(frame[column], errors="coerce")
         out[column] = number.where(number % 1 == 0).astype("Int64")
+    formats = {}
     for column in ("date_start", "date_end"):
-        day = frame[column].str.extract(_DATE, expand=False)
-        out[column] = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
+        out[column], formats[column] = parse_date_column(raw, frame[column], column)
     out["country"] = frame["country"].map(lambda c: COUNTRIES.get(normalise_name(c)) if isinstance(c, str) else None)
     for column in ("latitude", "longitude"):
         out[column] = pd.to_numeric(frame[column], errors="coerce")
-    return out
+    return out, formats
 
 
-def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
+def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date, date_formats: dict[str, str]) -> pd.Series:
     """The first reason each row cannot be imported, or missing when it can. A reason is a template
     filled with the row's own text (only for the rows it applies to, which are few)."""
     cells = frame.assign(sum=v["deaths_a"] + v["deaths_b"] + v["deaths_civilians"] + v["deaths_unknown"])
@@ -217,7 +233,8 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
     check(frame["side_b"].isna() & (v["type_of_violence"] != 3), "missing value: side_b is empty")
     for column in ("date_start", "date_end"):
         check(frame[column].isna(), f"invalid date: {column} is empty")
-        check(v[column].isna(), f"invalid date: {column} '{{{column}}}' (expected a real date, YYYY-MM-DD)")
+        expected = date_formats[column].removesuffix(" with a time")
+        check(v[column].isna(), f"invalid date: {column} '{{{column}}}' (expected a real date, {expected})")
     check(v["date_end"] < v["date_start"], "invalid date: date_end '{date_end}' is before date_start '{date_start}'")
     for column in ("date_start", "date_end"):
         after = f"is after today ({today.isoformat()})"
@@ -230,10 +247,6 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
         cells["sum"] != v["best"],
         "inconsistent deaths: best {best} but deaths_a + deaths_b + deaths_civilians + deaths_unknown = "
         "{deaths_a} + {deaths_b} + {deaths_civilians} + {deaths_unknown} = {sum}",
-    )
-    check(
-        (v["low"] > v["best"]) | (v["best"] > v["high"]),
-        "inconsistent deaths: expected low <= best <= high, found low {low}, best {best}, high {high}",
     )
     has_point = (v["where_prec"] < CENTROID_FROM) & (frame["latitude"].notna() | frame["longitude"].notna())
     check(
@@ -477,6 +490,16 @@ def _casualties(v: pd.DataFrame) -> pd.DataFrame:
         single = nonzero[keep] <= 1
         d, bst, lo, hi = deaths[keep], best[keep], low[keep], high[keep]
         figure = "UCDP best " + bst.astype(str) + " (low " + lo.astype(str) + ", high " + hi.astype(str) + ")"
+        reported = v.loc[keep, ["low_reported", "high_reported"]].astype("int64").astype(str)
+        figure = figure.where(
+            ~v.loc[keep, "widened"],
+            figure
+            + " widened from UCDP's own low "
+            + reported["low_reported"]
+            + ", high "
+            + reported["high_reported"]
+            + ", which do not include its best",
+        )
         part = {
             "civilian": "civilians " + d.astype(str),
             "combatant": "combatants "
