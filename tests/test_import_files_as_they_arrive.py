@@ -91,11 +91,11 @@ def test_quirky_ged_file_imports_with_every_death(tmp_path, dd_mm):
     import synthetic
 
     path = synthetic.write_ucdp_ged_quirky(tmp_path / "ged.csv", 500, seed=1, dd_mm=dd_mm)
-    result = run_import("ucdp", path, tmp_path / "out")
+    result = import_ucdp(path, Resolver(reference_tables()), "ucdp")  # without publishing: faster
     assert (result.rows_read, result.rows_written, result.rows_rejected) == (500, 500, 0)
     assert result.deaths_read == result.deaths_written == 2876
     assert result.balanced()
-    report = (tmp_path / "out" / "import_report.txt").read_text()
+    report = "\n".join(result.report_lines())
     assert "trailing delimiter: every record ends with ','" in report
     order = "DD/MM/YYYY" if dd_mm else "MM/DD/YYYY"
     assert f"dates in column 'date_start' read as {order} with a time" in report
@@ -129,3 +129,12 @@ def test_older_acled_column_names(tmp_path):
     result = run_import("acled", path, out)
     assert [r[2] for r in rows(out, "perpetrators", ["incident_id", "actor", "role"])] == ["primary", "associated"]
     assert "older ACLED column name 'ally_actor_1' read as 'assoc_actor_1'" in result.notes
+
+
+def test_quirky_ged_fixture_imports_with_every_death(tmp_path):
+    """The committed fixture (tests/synthetic.py, 40 events, seed 3): old names, MM/DD/YYYY 00:00:00, trailing
+    comma, line breaks, one event with high below best."""
+    fixture = Path(__file__).parent / "fixtures" / "ucdp" / "ged_quirky_mm_dd.csv"
+    result = run_import("ucdp", fixture, tmp_path / "out")
+    assert (result.rows_read, result.rows_written, result.deaths_read, result.deaths_written) == (40, 40, 195, 195)
+    assert "1 event(s) with inconsistent figures" in "\n".join(result.notes)
