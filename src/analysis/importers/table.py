@@ -197,6 +197,8 @@ class _RowConverter:
                     "count_text": text,
                 }
                 for c, (low, best, high, text) in counts
+                # "0 killed" is no killing: no killed row with a count of 0 (the row stays an incident)
+                if not (c.harm == "killed" and best == 0 and not high)
             ],
             "source": {
                 "incident_id": incident_id,

@@ -4,8 +4,8 @@ How UCDP's codes become our tables (the choices are UCDP's meaning, not ours, wh
 
 - ``best`` = deaths_a + deaths_b + deaths_civilians + deaths_unknown, with ``low`` and ``high`` around it.
   Each event gets one ``killed`` row per victim status that has deaths: civilian (deaths_civilians),
-  combatant (deaths_a + deaths_b), unknown (deaths_unknown); an event with no deaths gets one row of
-  zeros, so that it still has a figure. When all deaths are of one status that row takes UCDP's low
+  combatant (deaths_a + deaths_b), unknown (deaths_unknown); an event with no deaths gets no killed row
+  (a count of 0 is not a killing) unless UCDP's high is above 0, when one row carries that range. When all deaths are of one status that row takes UCDP's low
   and high; when they are split, each status gets the bounds that hold whatever the split of the
   uncertainty: ``max(0, deaths - (best - low))`` and ``deaths + (high - best)``.
 - ``type_of_violence`` 3 (one-sided violence) is an attack on civilians by side A; 1 (state-based) and
@@ -486,7 +486,9 @@ def _casualties(v: pd.DataFrame) -> pd.DataFrame:
     zero_status = pd.Series(np.where(v["type_of_violence"] == 3, "civilian", "unknown"), index=v.index)
     frames = []
     for status, deaths in statuses.items():
-        keep = (deaths > 0) | ((nonzero == 0) & (zero_status == status))
+        # An event of no deaths whose high is above 0 keeps one row for that range; one of 0, 0, 0 has no
+        # killed row (a count of 0 is not a killing), and stays an event.
+        keep = (deaths > 0) | ((nonzero == 0) & (high > 0) & (zero_status == status))
         single = nonzero[keep] <= 1
         d, bst, lo, hi = deaths[keep], best[keep], low[keep], high[keep]
         figure = "UCDP best " + bst.astype(str) + " (low " + lo.astype(str) + ", high " + hi.astype(str) + ")"
