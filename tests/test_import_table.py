@@ -363,3 +363,15 @@ def test_command_bad_mapping_key_exits_2(tmp_path):
     assert result.returncode == 2
     assert "key 'auteur': not a mapping key; expected one of" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_zero_killed_is_no_killed_row(small, tmp_path):
+    data, mapping = small
+    with data.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["zero", "02/03/2024", "", "", "", "", "Attaque", "FAMa", "0", ""]
+        )
+    result = run_import("table", data, tmp_path / "out", mapping=mapping)
+    assert "petit-zero" in set(result.incidents["incident_id"])  # the incident stays
+    assert "petit-zero" not in set(result.casualties["incident_id"])  # "0" killed is no killing
+    assert result.balanced()

@@ -19,46 +19,107 @@ MALI_LONGITUDE_RANGE = (-12.3, 4.3)
 #: anything near this long is a paste gone wrong, and belongs in the source document instead.
 MAX_CELL_CHARACTERS = 100_000
 
+#: Our incident typology and what each type means.
+_EVENT_MEANINGS: dict[str, str] = {
+    "attack": "Direct violence against civilians: shootings, executions, massacres.",
+    "abduction_forced_disappearance": "Abduction, kidnapping or enforced disappearance of civilians.",
+    "sexual_violence": "Sexual violence against civilians.",
+    "air_drone_strike": "Strike by an aircraft or a drone.",
+    "shelling_artillery_missile": "Indirect fire: shelling, artillery, rockets, missiles.",
+    "remote_explosive": "Landmine, improvised explosive device or other remotely detonated explosive.",
+    "suicide_bomb": "Suicide bombing.",
+    "armed_clash": "Fighting between armed groups; civilians may be caught in it.",
+    "territory_change": "Fighting in which a side takes or retakes a place.",
+    "looting_property_destruction": "Looting, burning of homes, killing or theft of livestock.",
+    "arrests": "Arrests and detentions.",
+    "other": "Harm that fits none of the types above; the summary says what happened.",
+    "multiple": "Several types of harm over a period; used for period totals reported by NGOs.",
+}
+
+
+@dataclass(frozen=True)
+class AcledEventType:
+    """How one ACLED (event type, sub-event type) is imported.
+
+    ``victim_status`` is the status of the event's fatalities: ``civilian`` (ACLED codes the violence as
+    aimed at civilians: violence against civilians, excessive force against protesters), ``unknown``
+    (fighting: the status of the dead is not established, even when ACLED flags civilian targeting), or
+    ``target`` (civilian when ACLED codes the event as civilian targeting, with its civilian_targeting
+    flag or civilians as the other side; unknown otherwise: mob violence, riots, strikes on fighters).
+    ``in_scope`` says whether an event of this type is imported when it reports no fatalities (it records
+    harm to people or property). An event that reports fatalities is always imported, whatever its type.
+    """
+
+    event_type: str
+    victim_status: str
+    in_scope: bool = True
+
+
+_A = AcledEventType
+#: ACLED (event_type, sub_event_type) -> how it is imported; sub-event "" is the export before 2019,
+#: which had none. The one declaration of ACLED's typology: the importer, the data dictionary and
+#: EVENT_TYPES below are built from it.
+ACLED_EVENT_TYPES: dict[tuple[str, str], AcledEventType] = {
+    ("Violence against civilians", "Attack"): _A("attack", "civilian"),
+    ("Violence against civilians", "Abduction/forced disappearance"): _A("abduction_forced_disappearance", "civilian"),
+    ("Violence against civilians", "Sexual violence"): _A("sexual_violence", "civilian"),
+    ("Explosions/Remote violence", "Air/drone strike"): _A("air_drone_strike", "target"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack"): _A("shelling_artillery_missile", "target"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"): _A("remote_explosive", "target"),
+    ("Explosions/Remote violence", "Suicide bomb"): _A("suicide_bomb", "target"),
+    ("Explosions/Remote violence", "Grenade"): _A("other", "target"),
+    ("Explosions/Remote violence", "Chemical weapon"): _A("other", "target"),
+    ("Battles", "Armed clash"): _A("armed_clash", "unknown"),
+    ("Battles", "Government regains territory"): _A("territory_change", "unknown"),
+    ("Battles", "Non-state actor overtakes territory"): _A("territory_change", "unknown"),
+    ("Strategic developments", "Looting/property destruction"): _A("looting_property_destruction", "target"),
+    ("Strategic developments", "Arrests"): _A("arrests", "target"),
+    # Police firing on a crowd is violence by state forces against civilians, coded by ACLED as a protest.
+    ("Protests", "Excessive force against protesters"): _A("attack", "civilian"),
+    ("Protests", "Protest with intervention"): _A("other", "target", in_scope=False),
+    ("Protests", "Peaceful protest"): _A("other", "target", in_scope=False),
+    ("Riots", "Mob violence"): _A("other", "target"),
+    ("Riots", "Violent demonstration"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Disrupted weapons use"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Change to group/activity"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Headquarters or base established"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Non-violent transfer of territory"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Agreement"): _A("other", "target", in_scope=False),
+    ("Strategic developments", "Other"): _A("other", "target", in_scope=False),
+    # The pre-2019 typology.
+    ("Battle-No change of territory", ""): _A("armed_clash", "unknown"),
+    ("Battle-Government regains territory", ""): _A("territory_change", "unknown"),
+    ("Battle-Non-state actor overtakes territory", ""): _A("territory_change", "unknown"),
+    ("Violence against civilians", ""): _A("attack", "civilian"),
+    ("Remote violence", ""): _A("other", "target"),  # strikes, shelling and IEDs together: not one of our types
+    # Before 2019 riots and protests were one type, and looting, arrests and bases one "strategic development":
+    # without a sub-event, such an event is only known to harm people when it reports fatalities.
+    ("Riots/Protests", ""): _A("other", "target", in_scope=False),
+    ("Strategic development", ""): _A("other", "target", in_scope=False),
+    ("Headquarters or base established", ""): _A("other", "target", in_scope=False),
+    ("Non-violent transfer of territory", ""): _A("other", "target", in_scope=False),
+}
+#: An ACLED type this table does not list (a new one, or a typing slip): imported only with fatalities.
+ACLED_UNLISTED_EVENT_TYPE = _A("other", "target", in_scope=False)
+del _A
+
+#: ACLED's main type of violence against civilians; our own tables' events of its types target civilians.
+ACLED_VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
+
+
+def _acled_equivalent(our_type: str) -> tuple[str, str]:
+    """The current ACLED event type and sub-event type(s) that are ``our_type``, for the data dictionary."""
+    pairs = [(t, sub) for (t, sub), rule in ACLED_EVENT_TYPES.items() if rule.event_type == our_type and sub]
+    if our_type == "other" or not pairs:
+        return "", ""
+    first = pairs[0][0]
+    return first, " / ".join(sub for t, sub in pairs if t == first)
+
+
 #: Our incident typology. Each value maps to the ACLED event type and sub-event type it
 #: corresponds to, so that imported and curated data share one vocabulary.
 EVENT_TYPES: dict[str, tuple[str, str, str]] = {
-    "attack": (
-        "Violence against civilians",
-        "Attack",
-        "Direct violence against civilians: shootings, executions, massacres.",
-    ),
-    "abduction_forced_disappearance": (
-        "Violence against civilians",
-        "Abduction/forced disappearance",
-        "Abduction, kidnapping or enforced disappearance of civilians.",
-    ),
-    "sexual_violence": ("Violence against civilians", "Sexual violence", "Sexual violence against civilians."),
-    "air_drone_strike": ("Explosions/Remote violence", "Air/drone strike", "Strike by an aircraft or a drone."),
-    "shelling_artillery_missile": (
-        "Explosions/Remote violence",
-        "Shelling/artillery/missile attack",
-        "Indirect fire: shelling, artillery, rockets, missiles.",
-    ),
-    "remote_explosive": (
-        "Explosions/Remote violence",
-        "Remote explosive/landmine/IED",
-        "Landmine, improvised explosive device or other remotely detonated explosive.",
-    ),
-    "suicide_bomb": ("Explosions/Remote violence", "Suicide bomb", "Suicide bombing."),
-    "armed_clash": ("Battles", "Armed clash", "Fighting between armed groups; civilians may be caught in it."),
-    "territory_change": (
-        "Battles",
-        "Government regains territory / Non-state actor overtakes territory",
-        "Fighting in which a side takes or retakes a place.",
-    ),
-    "looting_property_destruction": (
-        "Strategic developments",
-        "Looting/property destruction",
-        "Looting, burning of homes, killing or theft of livestock.",
-    ),
-    "arrests": ("Strategic developments", "Arrests", "Arrests and detentions."),
-    "other": ("", "", "Harm that fits none of the types above; the summary says what happened."),
-    "multiple": ("", "", "Several types of harm over a period; used for period totals reported by NGOs."),
+    key: (*_acled_equivalent(key), meaning) for key, meaning in _EVENT_MEANINGS.items()
 }
 
 #: What each harm counts, with its unit, for the data dictionary and the report.
@@ -170,7 +231,9 @@ def _f(name, dtype, description, **kw) -> Field:
     return Field(name, dtype, description, **kw)
 
 
-_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$"
+#: The characters of a stable key (a regular-expression class), and the key itself: a letter or digit first.
+ID_CHARACTERS = r"A-Za-z0-9._:\-"
+ID_PATTERN = rf"^[A-Za-z0-9][{ID_CHARACTERS}]*$"
 
 FIELDS: dict[str, Field] = {
     f.name: f
@@ -180,7 +243,7 @@ FIELDS: dict[str, Field] = {
             "incident_id",
             "string",
             "Stable key of an incident or period total; never reused.",
-            pattern=_ID_PATTERN,
+            pattern=ID_PATTERN,
         ),
         _f(
             "record_type",
@@ -258,7 +321,7 @@ FIELDS: dict[str, Field] = {
             "parent_incident_id",
             "string",
             "The period total this event is also counted in, so that the two are never added together.",
-            pattern=_ID_PATTERN,
+            pattern=ID_PATTERN,
         ),
         _f(
             "verification_note",
@@ -427,7 +490,7 @@ FIELDS: dict[str, Field] = {
         ),
         _f("centroid_basis", "string", "How the point was obtained (polygon centroid, or the capital's position)."),
         # key dates
-        _f("key_date_id", "string", "Stable key of a key date.", pattern=_ID_PATTERN),
+        _f("key_date_id", "string", "Stable key of a key date.", pattern=ID_PATTERN),
         _f("date", "date", "The day (or first day) of the event."),
         _f("label", "string", "Short label used on charts."),
         _f("source_publisher", "string", "Who documents the date."),
@@ -643,6 +706,24 @@ def data_dictionary_markdown() -> str:
     ]
     for key, (etype, sub, meaning) in EVENT_TYPES.items():
         lines.append(f"| `{key}` | {etype} | {sub} | {meaning} |")
+    lines += [
+        "",
+        "## ACLED event types on import",
+        "",
+        "An ACLED event that reports fatalities is always imported, whatever its type. Victim status of its "
+        "fatalities: `civilian`; `unknown` (status not established); `target`: civilian when ACLED codes the "
+        "event as civilian targeting (its `civilian_targeting` flag, or civilians as the other side), unknown "
+        "otherwise. An event without fatalities is imported only when its type records harm to people or property "
+        "(ACLED's 0 is 'no reported fatalities': no `killed` row is written for it).",
+        "",
+        "| ACLED event type | ACLED sub-event type | event_type | victim status of fatalities | without fatalities |",
+        "|---|---|---|---|---|",
+    ]
+    for (etype, sub), rule in ACLED_EVENT_TYPES.items():
+        scope = "imported" if rule.in_scope else "out of scope"
+        lines.append(
+            f"| {etype} | {sub or '(none, before 2019)'} | `{rule.event_type}` | {rule.victim_status} | {scope} |"
+        )
     lines += [
         "",
         "## Files",

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ..data.attribution import grade_from_notes
-from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE
+from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
-from .reading import InputFileError, RawFile, read_table_file
-from .result import ImportResult, rejects_frame
+from .reading import LONG_DATE, InputFileError, RawFile, parse_date_column, read_table_file
+from .result import ImportResult
 
 REQUIRED = (
     "event_id_cnty",
@@ -49,35 +50,10 @@ OPTIONAL = (
     "timestamp",
 )
 
-#: (event_type, sub_event_type) -> our event type. Sub-event "" is the pre-2019 export, which had none.
-EVENT_TYPE_MAP: dict[tuple[str, str], str] = {
-    ("Battles", "Armed clash"): "armed_clash",
-    ("Battles", "Government regains territory"): "territory_change",
-    ("Battles", "Non-state actor overtakes territory"): "territory_change",
-    ("Violence against civilians", "Attack"): "attack",
-    ("Violence against civilians", "Abduction/forced disappearance"): "abduction_forced_disappearance",
-    ("Violence against civilians", "Sexual violence"): "sexual_violence",
-    ("Explosions/Remote violence", "Air/drone strike"): "air_drone_strike",
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack"): "shelling_artillery_missile",
-    ("Explosions/Remote violence", "Remote explosive/landmine/IED"): "remote_explosive",
-    ("Explosions/Remote violence", "Suicide bomb"): "suicide_bomb",
-    ("Explosions/Remote violence", "Grenade"): "other",
-    ("Explosions/Remote violence", "Chemical weapon"): "other",
-    ("Strategic developments", "Looting/property destruction"): "looting_property_destruction",
-    ("Strategic developments", "Arrests"): "arrests",
-    # Police firing on a crowd is violence by state forces against civilians, coded by ACLED as a protest.
-    ("Protests", "Excessive force against protesters"): "attack",
-    ("Riots", "Mob violence"): "other",
-    # The pre-2019 typology.
-    ("Battle-No change of territory", ""): "armed_clash",
-    ("Battle-Government regains territory", ""): "territory_change",
-    ("Battle-Non-state actor overtakes territory", ""): "territory_change",
-    ("Violence against civilians", ""): "attack",
-    ("Remote violence", ""): "other",  # strikes, shelling and IEDs together: not one of our types
-}
-_BATTLE_TYPES = {"Battles", "Battle-No change of territory", "Battle-Government regains territory"}
-_BATTLE_TYPES |= {"Battle-Non-state actor overtakes territory"}
-_VIOLENCE_AGAINST_CIVILIANS = {"Violence against civilians"}
+#: Column names of older ACLED exports -> today's name.
+OLDER_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+#: (event_type, sub_event_type) -> our event type (declared once, in the schema, with the victim status).
+EVENT_TYPE_MAP: dict[tuple[str, str], str] = {key: rule.event_type for key, rule in ACLED_EVENT_TYPES.items()}
 #: Sub-events that harm people other than by killing; ACLED gives no count, so the row carries none.
 _UNCOUNTED_HARM = {
     "abduction_forced_disappearance": ("disappeared", "ACLED records an abduction or disappearance; no count given"),
@@ -95,10 +71,10 @@ INTER_LABELS = {
     "civilians": 7,
     "external/other forces": 8,
 }
-_VICTIM_INTER = {5, 6, 7}  # rioters, protesters and civilians are never perpetrators of the harm counted
+_VICTIM_INTER = {5, 6, 7}  # rioters, protesters and civilians harmed on the other side are not perpetrators
+_CIVILIANS_INTER = 7  # civilians are never a perpetrator, even as actor1; rioters coded as actor1 are
 _TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
 _GEO_PRECISION = {1: "exact", 2: "near", 3: "admin1"}
-_ID_OK = r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$"
 
 
 def detect_shape(columns: list[str]) -> str:
@@ -115,6 +91,11 @@ def detect_shape(columns: list[str]) -> str:
 def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | None = None) -> ImportResult:
     raw = read_table_file(path)
     columns = {c.lower(): c for c in raw.frame.columns}
+    renamed = []
+    for old, current in OLDER_NAMES.items():
+        if old in columns and current not in columns:
+            columns[current] = columns.pop(old)
+            renamed.append(f"older ACLED column name '{columns[current]}' read as '{current}'")
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise InputFileError(
@@ -126,15 +107,22 @@ def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | 
         if column not in frame.columns:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="str")
     shape = detect_shape(list(columns))
-    rows = _parse_rows(frame, raw, today or dt.date.today())
+    today = today or dt.date.today()
+    rows = _parse_rows(frame, raw, today)
+    # An event's deaths are counted once, on its first row (a per-actor export repeats them on every row).
+    first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
+    rows["deaths"] = rows["fatalities"].fillna(0).where(first_of_event, 0)
     per_actor = "actor2" not in columns
     events, merged, rejected = _merge_per_actor(rows) if per_actor else _dedupe_per_event(rows)
-    result = _build(events, raw.records, path, resolver, dataset, shape, per_actor)
-    result.rejects = raw.with_unreadable(rejected)
+    result = _build(events, raw.records, path, resolver, dataset, shape, per_actor, today)
+    ledger = RejectLedger()
+    ledger.add(rejected["line"], rejected["event_id"], rejected["reason"], rejected["deaths"])
+    ledger.add_unreadable(raw.unreadable)
+    result.rejects = ledger.frame()
     result.rows_merged = merged
-    first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
-    result.deaths_read = int(rows.loc[first_of_event, "fatalities"].fillna(0).sum())
-    result.deaths_rejected = result.deaths_read - result.deaths_written
+    result.deaths_read = int(rows["deaths"].sum())
+    result.deaths_rejected = ledger.deaths
+    result.notes[:0] = raw.detected + renamed
     if per_actor:
         result.notes.append(
             "per-actor export: the order of actor1 and actor2 is not recorded; an event's first non-civilian "
@@ -148,7 +136,7 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
     out = pd.DataFrame(index=frame.index)
     out["line"] = raw.lines
     out["event_id"] = frame["event_id_cnty"]
-    out["date"] = _parse_dates(frame["event_date"])
+    out["date"], _ = parse_date_column(raw, frame["event_date"], "event_date", usual=LONG_DATE)
     out["time_precision"] = pd.to_numeric(frame["time_precision"], errors="coerce")
     out["geo_precision"] = pd.to_numeric(frame["geo_precision"], errors="coerce")
     out["fatalities"] = pd.to_numeric(frame["fatalities"], errors="coerce")
@@ -174,56 +162,48 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
         out[column] = frame[column]
     out["published"] = pd.to_datetime(pd.to_numeric(frame["timestamp"], errors="coerce"), unit="s", errors="coerce")
     type_key = out["event_type"].fillna("") + "|" + out["sub_event_type"].fillna("")
-    out["our_type"] = type_key.map({f"{a}|{b}": ours for (a, b), ours in EVENT_TYPE_MAP.items()})
+    rules = type_key.map({f"{a}|{b}": rule for (a, b), rule in ACLED_EVENT_TYPES.items()})
+    rules = rules.where(rules.notna(), ACLED_UNLISTED_EVENT_TYPE)
+    out["our_type"] = rules.map(lambda rule: rule.event_type)
+    out["victim_rule"] = rules.map(lambda rule: rule.victim_status)
+    out["in_scope"] = rules.map(lambda rule: rule.in_scope).astype(bool)
 
-    lat_ok = out["latitude"].between(*MALI_LATITUDE_RANGE)
-    lon_ok = out["longitude"].between(*MALI_LONGITUDE_RANGE)
-    swapped = out["latitude"].between(*MALI_LONGITUDE_RANGE) & out["longitude"].between(*MALI_LATITUDE_RANGE)
-    checks = [
-        (out["event_id"].isna(), lambda r: "missing id: event_id_cnty is empty"),
-        (~out["event_id"].fillna("x").str.match(_ID_OK), lambda r: f"invalid id: event_id_cnty {r.event_id!r}"),
-        (out["country"].fillna("") != "Mali", lambda r: f"out of scope: country {r.country!r} (this tool covers Mali)"),
-        (
-            out["our_type"].isna(),
-            lambda r: (
-                "out of scope: ACLED "
-                + " / ".join(t for t in (r.event_type, r.sub_event_type) if isinstance(t, str))
-                + " records no violence against people or property by an armed actor"
-            ),
+    inside = inside_mali(out["latitude"], out["longitude"])
+    swapped = swapped_coordinates(out["latitude"], out["longitude"])
+    reasons = Reasons(out)
+    reasons.check(out["event_id"].isna(), "missing id: event_id_cnty is empty")
+    reasons.check(~valid_ids(out["event_id"]), "invalid id: event_id_cnty {event_id!r}")
+    reasons.check(out["country"].fillna("") != "Mali", "out of scope: country {country!r} (this tool covers Mali)")
+    # An event with deaths is never out of scope; one without is when its type records no harm to people.
+    reasons.check(
+        ~out["in_scope"] & out["fatalities"].eq(0),
+        lambda r: (
+            "out of scope: ACLED "
+            + " / ".join(t for t in (r["event_type"], r["sub_event_type"]) if t)
+            + " with no reported fatalities records no violence against people or property by an armed actor"
         ),
-        (out["date"].isna(), lambda r: "invalid date: event_date is not a real date like '31 December 2020'"),
-        (out["date"] > pd.Timestamp(today), lambda r: f"invalid date: {r.date.date()} is in the future"),
-        (~out["time_precision"].isin(list(_TIME_PRECISION)), lambda r: "invalid precision: time_precision not 1-3"),
-        (~out["geo_precision"].isin(list(_GEO_PRECISION)), lambda r: "invalid precision: geo_precision not 1-3"),
-        (
-            out["fatalities"].isna() | (out["fatalities"] < 0) | (out["fatalities"] % 1 != 0),
-            lambda r: "invalid count: fatalities is not a whole number >= 0",
-        ),
-        (
-            (~lat_ok | ~lon_ok) & swapped,
-            lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) look swapped (latitude, longitude)",
-        ),
-        (
-            ~lat_ok | ~lon_ok,
-            lambda r: f"invalid coordinates: ({r.latitude}, {r.longitude}) are outside Mali or not numbers",
-        ),
-        (out["actor1"].isna(), lambda r: "missing actor: actor1 is empty"),
-    ]
-    reason = pd.Series(None, index=out.index, dtype=object)
-    for failed, describe in checks:
-        failed = failed.fillna(True) & reason.isna()
-        if failed.any():
-            reason[failed] = [describe(r) for r in out[failed].itertuples()]
+    )
+    reasons.check(out["date"].isna(), "invalid date: event_date is not a real date like '31 December 2020'")
+    reasons.check(after_today(out["date"], today), "invalid date: {date:%Y-%m-%d} is in the future")
+    reasons.check(~out["time_precision"].isin(list(_TIME_PRECISION)), "invalid precision: time_precision not 1-3")
+    reasons.check(~out["geo_precision"].isin(list(_GEO_PRECISION)), "invalid precision: geo_precision not 1-3")
+    reasons.check(
+        out["fatalities"].isna() | (out["fatalities"] < 0) | (out["fatalities"] % 1 != 0),
+        "invalid count: fatalities is not a whole number >= 0",
+    )
+    reasons.check(
+        ~inside & swapped,
+        "invalid coordinates: ({latitude}, {longitude}) look swapped (latitude, longitude)",
+    )
+    reasons.check(
+        ~inside,
+        "invalid coordinates: ({latitude}, {longitude}) are outside Mali or not numbers (expected " + MALI_EXTENT + ")",
+    )
+    reasons.check(out["actor1"].isna(), "missing actor: actor1 is empty")
+    reason = reasons.reason
     out["reason"] = reason
     out["civilian_row"] = out["inter1"].eq(7)
     return out
-
-
-def _parse_dates(text: pd.Series) -> pd.Series:
-    text = text.str.strip()
-    long_form = pd.to_datetime(text, format="%d %B %Y", errors="coerce")
-    iso = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    return long_form.fillna(iso).astype("datetime64[us]")
 
 
 def _inter(values: pd.Series) -> pd.Series:
@@ -233,19 +213,18 @@ def _inter(values: pd.Series) -> pd.Series:
 
 
 def _dedupe_per_event(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
-    """A repeated event_id_cnty is merged when the rows are identical, rejected when they differ."""
-    ok = rows[rows["reason"].isna()]
-    content = ok.drop(columns=["line"])
-    exact_repeat = content.duplicated(keep="first")
-    conflicting = ok["event_id"].duplicated(keep="first") & ~exact_repeat
-    reasons = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason"]]
-    conflicts = ok.loc[conflicting, ["line", "event_id"]].assign(
-        reason="duplicate id: another row has this event_id_cnty with different values"
-    )
-    events = ok[~exact_repeat & ~conflicting].copy()
+    """A repeated event_id_cnty is merged when the rows are identical, rejected when they differ.
+    Returns the events, the number of rows merged and the rejected rows (line, event_id, reason, deaths)."""
+    repeat = rows["event_id"].notna() & rows["event_id"].duplicated(keep="first")
+    exact_repeat = repeat & rows.drop(columns=["line", "deaths"]).duplicated(keep="first")
+    ok = rows["reason"].isna()
+    conflicting = ok & repeat & ~exact_repeat
+    rows = rows.copy()
+    rows.loc[conflicting, "reason"] = "duplicate id: another row has this event_id_cnty with different values"
+    events = rows[ok & ~repeat].copy()
     events["civilians_present"] = events["inter2"].eq(7).fillna(False)
-    rejected = pd.concat([reasons, conflicts]).sort_values("line")
-    return events, int(exact_repeat.sum()), rejects_frame(rejected["line"], rejected["event_id"], rejected["reason"])
+    rejected = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason", "deaths"]].sort_values("line")
+    return events, int((ok & exact_repeat).sum()), rejected
 
 
 _EVENT_LEVEL = ["date", "time_precision", "event_type", "sub_event_type", "fatalities", "location", "admin1"]
@@ -280,8 +259,8 @@ def _merge_per_actor(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFram
     )
     events = events.reset_index(drop=True)
     merged = len(ok) - len(events)
-    rejected = rows[rows["reason"].notna()]
-    return events, merged, rejects_frame(rejected["line"], rejected["event_id"], rejected["reason"])
+    rejected = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason", "deaths"]]
+    return events, merged, rejected
 
 
 def _build(
@@ -292,15 +271,15 @@ def _build(
     dataset: str,
     shape: str,
     per_actor: bool,
+    today: dt.date,
 ) -> ImportResult:
     ids = "acled-" + events["event_id"]
-    battle = events["event_type"].isin(_BATTLE_TYPES)
+    # The victim-status rule is declared with ACLED's types in schema.ACLED_EVENT_TYPES.
+    battle = events["victim_rule"].eq("unknown")
     targeting_flag = events["civilian_targeting"].fillna("").str.strip().str.lower().eq("civilian targeting")
-    against_civilians = events["event_type"].isin(_VIOLENCE_AGAINST_CIVILIANS) | (
-        events["sub_event_type"].fillna("") == "Excessive force against protesters"
-    )
-    civilian_target = (against_civilians | targeting_flag | events["civilians_present"]) & ~battle
-    start, end = _date_window(events["date"], events["time_precision"])
+    targeted = targeting_flag | events["civilians_present"].astype(bool)
+    civilian_target = events["victim_rule"].eq("civilian") | (events["victim_rule"].eq("target") & targeted)
+    start, end = _date_window(events["date"], events["time_precision"], today)
     exact_place = events["geo_precision"].isin([1, 2])
     region = resolver.region_names(events["admin1"])
     incidents = pd.DataFrame(
@@ -351,17 +330,47 @@ def _build(
         perpetrators=perpetrators,
         casualties=casualties,
         sources=sources,
+        notes=_scope_notes(events, civilian_target),
     )
 
 
-def _date_window(date: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
+VICTIM_STATUS_NOTE = (
+    "victim status of ACLED fatalities (schema.ACLED_EVENT_TYPES): civilian for violence against civilians, "
+    "excessive force against protesters, and any other event ACLED codes as civilian targeting (its "
+    "civilian_targeting flag, or civilians as the other side); unknown otherwise (battles always; mob violence, "
+    "riots, protests and strikes without civilians coded as the target)"
+)
+
+
+def _scope_notes(events: pd.DataFrame, civilian_target: pd.Series) -> list[str]:
+    """What the report says about ACLED's 0 and about events imported only because they report deaths."""
+    no_deaths = int(events["fatalities"].eq(0).sum())
+    notes = [
+        f"{no_deaths:,} event(s) with no reported fatalities (ACLED's 0): written as events with their other "
+        "harms (abduction, arrests, looting), without a killed row",
+        VICTIM_STATUS_NOTE,
+    ]
+    with_deaths = ~events["in_scope"].astype(bool) & events["fatalities"].gt(0)
+    if with_deaths.any():
+        kinds = (events["event_type"] + " / " + events["sub_event_type"].fillna("(no sub-event)"))[with_deaths]
+        civilian = civilian_target[with_deaths]
+        deaths = events.loc[with_deaths, "fatalities"]
+        notes.append(
+            f"{int(with_deaths.sum()):,} event(s) of types imported only when they report deaths "
+            f"({', '.join(sorted(kinds.unique()))}): {int(deaths[civilian].sum()):,} civilian deaths in "
+            f"{int(civilian.sum()):,} event(s), {int(deaths[~civilian].sum()):,} deaths of unknown status in "
+            f"{int((~civilian).sum()):,}"
+        )
+    return notes
+
+
+def _date_window(date: pd.Series, precision: pd.Series, today: dt.date) -> tuple[pd.Series, pd.Series]:
     """ACLED codes a week or month as one day inside it; the true date lies in this window."""
     week = precision.eq(2)
     month = precision.eq(3)
     start = date.mask(week, date - pd.Timedelta(days=6)).mask(month, date.dt.to_period("M").dt.start_time)
     end = date.mask(week, date + pd.Timedelta(days=6)).mask(month, date.dt.to_period("M").dt.end_time.dt.normalize())
-    today = pd.Timestamp(dt.date.today())
-    return start.astype("datetime64[us]"), end.clip(upper=today).astype("datetime64[us]")
+    return start.astype("datetime64[us]"), end.clip(upper=pd.Timestamp(today)).astype("datetime64[us]")
 
 
 def _titles(events: pd.DataFrame) -> pd.Series:
@@ -412,7 +421,12 @@ def _perpetrators(events: pd.DataFrame, ids: pd.Series, resolver: Resolver, per_
         assoc2 = _split_actors(events.loc[side2, "assoc_actor_2"])
         add(assoc2.index, assoc2.to_numpy(), pd.NA, "opponent_associated", 3)
     table = pd.concat(parts, ignore_index=True)
-    table = table[~table["inter"].isin(list(_VICTIM_INTER)).fillna(False)]
+    # Rioters or protesters coded as actor1 (mob violence) stay the primary actor: they are who did it.
+    inter = table["inter"].astype("Int64")
+    victims = inter.isin(list(_VICTIM_INTER)).fillna(False) & ~(
+        table["role"].eq("primary") & inter.ne(_CIVILIANS_INTER)
+    )
+    table = table[~victims.fillna(False).to_numpy()]
     table["actor"] = resolver.actor_names(table["name"], table["inter"].astype("str"), origin="ACLED")
     table["incident_id"] = ids.loc[table["row"]].to_numpy()
     table = table.sort_values(["row", "rank"], kind="stable").drop_duplicates(["incident_id", "actor"])
@@ -438,20 +452,21 @@ def _perpetrators(events: pd.DataFrame, ids: pd.Series, resolver: Resolver, per_
 
 
 def _casualties(events: pd.DataFrame, ids: pd.Series, battle: pd.Series, civilian_target: pd.Series) -> pd.DataFrame:
-    fatalities = events["fatalities"].astype("Int64")
-    status = np.where(civilian_target, "civilian", "unknown")
+    # ACLED's 0 is "no reported fatalities", not a count of people killed: no killed row is written for it.
+    deaths = events["fatalities"].astype("Int64") > 0
+    fatalities = events.loc[deaths, "fatalities"].astype("Int64")
+    status = np.where(civilian_target[deaths], "civilian", "unknown")
     words = "ACLED fatalities: " + fatalities.astype("str")
-    words = words.where(fatalities != 0, words + " (ACLED records 0 when no figure is reported)")
-    words = words.where(~battle, words + " (battle: status of the dead not established)")
+    words = words.where(~battle[deaths], words + " (battle: status of the dead not established)")
     killed = pd.DataFrame(
         {
-            "incident_id": ids,
+            "incident_id": ids[deaths],
             "harm": "killed",
             "victim_status": status,
             "victim_group": "all",
             "count_min": fatalities,
             "count_best": fatalities,
-            "count_max": pd.array([pd.NA] * len(events), dtype="Int64"),
+            "count_max": pd.array([pd.NA] * int(deaths.sum()), dtype="Int64"),
             "count_text": words,
         }
     )

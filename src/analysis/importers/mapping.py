@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..data.names import normalise_name
 from ..data.schema import ATTRIBUTION_GRADES, COUNT_WORDS, FIELDS, HARMS
+from .checks import is_id
 from .reading import InputFileError
 
 _DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")
@@ -197,7 +198,7 @@ def _field(key: str, entry, problems: list[str]) -> FieldSpec | None:
             else:
                 spec.decimal = value
         elif sub == "prefix":
-            if not isinstance(value, str) or not re.match(r"^([A-Za-z0-9][A-Za-z0-9._:\-]*)?$", value):
+            if not isinstance(value, str) or not (value == "" or is_id(value)):
                 problems.append(f"{where}: expected letters, digits, '.', '_', ':' or '-' (e.g. ong-); got {value!r}")
             else:
                 spec.prefix = value

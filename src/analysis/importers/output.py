@@ -48,6 +48,7 @@ class Resolver:
     into a family by the declared rules (analysis.data.families) and counted."""
 
     def __init__(self, reference: dict[str, pd.DataFrame]):
+        self.reference = reference
         actors = reference["actors"].replace("", None)
         self.actors: NameIndex = actor_index(actors)
         self.regions: NameIndex = region_index(reference["regions"].replace("", None))

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from ..data.schema import MAX_CELL_CHARACTERS
-from .result import rejects_frame
 
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 16
@@ -40,18 +39,12 @@ class RawFile:
     encoding: str
     delimiter: str
     unreadable: list[tuple[int | None, str]] = field(default_factory=list)
+    #: What the reader found and dealt with (a trailing delimiter, date formats), for the import report.
+    detected: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> int:
         return len(self.frame) + len(self.unreadable)
-
-    def with_unreadable(self, rejects: pd.DataFrame) -> pd.DataFrame:
-        """An importer's rejects plus the records that could not be read, so every importer accounts for them alike."""
-        if not self.unreadable:
-            return rejects
-        lines, reasons = zip(*self.unreadable, strict=True)
-        unreadable = rejects_frame(lines, [None] * len(lines), reasons)
-        return pd.concat([rejects, unreadable], ignore_index=True).astype({"line": "Int64"})
 
 
 def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile:
@@ -68,8 +61,42 @@ def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile
     first_line = _first_line(head, encoding)
     delimiter = detect_delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=delimiter))
+    header_trailing = len(header) > 1 and not header[-1].strip() and all(h.strip() for h in header[:-1])
+    if header_trailing:
+        header = header[:-1]
     _check_header(path, [h.strip() for h in header])
-    return _read_with_pyarrow(path, header, encoding, delimiter)
+    trailing = _rows_end_with_delimiter(head, encoding, delimiter, len(header))
+    raw = _read_with_pyarrow(path, header, encoding, delimiter, trailing)
+    if header_trailing or trailing:
+        where = (
+            "the header and every record"
+            if header_trailing and trailing
+            else ("the header" if header_trailing else "every record")
+        )
+        raw.detected.append(
+            f"trailing delimiter: {where} ends with {delimiter!r}, an extra empty column without a name; it was dropped"
+        )
+    return raw
+
+
+def _rows_end_with_delimiter(head: bytes, encoding: str, delimiter: str, width: int) -> bool:
+    """True when the first records (up to 100) all have one field more than the header, and it is empty:
+    a file saved with a delimiter after the last field of every row."""
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    try:
+        next(reader, None)
+        for record in reader:
+            records.append(record)
+            if len(records) > 100:
+                break
+    except csv.Error:
+        pass
+    if len(head) >= _HEAD_BYTES:
+        records = records[:-1]  # the last record of a sample may be cut short
+    records = [r for r in records if any(c.strip() for c in r)]
+    return bool(records) and all(len(r) == width + 1 and not r[-1].strip() for r in records)
 
 
 def detect_encoding(path: Path, head: bytes) -> str:
@@ -122,7 +149,10 @@ def _check_header(path: Path, header: list[str]) -> None:
         seen.add(name)
 
 
-def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: str) -> RawFile:
+_TRAILING = "\x00trailing"  # the name given to the empty field after a trailing delimiter while reading
+
+
+def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: str, trailing: bool = False) -> RawFile:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -132,7 +162,7 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
         invalid.append(row.text)
         return "skip"
 
-    names = [h.strip() for h in header]
+    names = [h.strip() for h in header] + ([_TRAILING] if trailing else [])
     try:
         table = pcsv.read_csv(
             path,
@@ -148,12 +178,15 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
         )
     except pa.ArrowInvalid as err:
         if "invalid UTF8" in str(err) and encoding == "utf-8":
-            return _read_with_pyarrow(path, header, "cp1252", delimiter)
-        return _read_with_csv_module(path, encoding, delimiter, reason=str(err))
+            return _read_with_pyarrow(path, header, "cp1252", delimiter, trailing)
+        return _read_with_csv_module(path, encoding, delimiter, reason=str(err), trailing=trailing)
     if invalid:
         # Only the slow reader knows the line of each bad record; malformed files are small in practice.
-        return _read_with_csv_module(path, encoding, delimiter)
+        return _read_with_csv_module(path, encoding, delimiter, trailing=trailing)
     frame = _tidy_text(table.to_pandas())
+    if trailing and frame[_TRAILING].notna().any():
+        return _read_with_csv_module(path, encoding, delimiter, trailing=trailing)
+    frame = frame.drop(columns=[_TRAILING], errors="ignore")
     return _without_oversized(RawFile(path, frame, _physical_lines(frame), encoding, delimiter))
 
 
@@ -199,7 +232,9 @@ def _physical_lines(frame: pd.DataFrame) -> np.ndarray:
     return starts
 
 
-def _read_with_csv_module(path: Path, encoding: str, delimiter: str, reason: str | None = None) -> RawFile:
+def _read_with_csv_module(
+    path: Path, encoding: str, delimiter: str, reason: str | None = None, trailing: bool = False
+) -> RawFile:
     text = path.read_bytes().decode(encoding, errors="replace").lstrip("\ufeff")
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -212,8 +247,13 @@ def _read_with_csv_module(path: Path, encoding: str, delimiter: str, reason: str
         for record in reader:
             if header is None:
                 header = [h.strip() for h in record]
+                if trailing and len(header) > 1 and not header[-1]:
+                    header.pop()
             elif not any(cell.strip() for cell in record):
                 pass
+            elif trailing and len(record) == len(header) + 1 and not record[-1].strip():
+                records.append([cell.strip() or None for cell in record[:-1]])
+                lines.append(start)
             elif len(record) != len(header):
                 unreadable.append(
                     (start, f"unreadable record: expected {len(header)} fields as in the header, found {len(record)}")
@@ -261,3 +301,55 @@ def _cell_text(value) -> str | None:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     return str(value)
+
+
+# --- date columns ------------------------------------------------------------------------------------------
+
+_ISO_DATE = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?P<time>[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_LONG_DATE = r"^(?P<d>\d{1,2}) (?P<month>[A-Za-z]+) (?P<y>\d{4})$"
+_SLASH_DATE = r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?P<time> \d{1,2}:\d{2}(?::\d{2})?)?$"
+ISO_DATE, LONG_DATE, MONTH_FIRST, DAY_FIRST = "YYYY-MM-DD", "DD Month YYYY", "MM/DD/YYYY", "DD/MM/YYYY"
+
+
+def parse_date_column(raw: RawFile, values: pd.Series, column: str, usual: str = ISO_DATE) -> tuple[pd.Series, str]:
+    """The dates of a column (NaT where a value is not a real date), whatever format the whole column shows:
+    ISO (with or without a time), ACLED's '31 December 2020', MM/DD/YYYY or DD/MM/YYYY (with or without a
+    time such as ' 00:00:00', as Excel and R rewrite dates). The day-month order of a slashed column is
+    told from its values (a first number above 12 is a day); when no value tells it, the column is
+    ambiguous and the file is refused, naming the formats that fit. A format other than ``usual`` is
+    recorded in ``raw.detected``. Returns the dates and the name of the column's format."""
+    text = values.str.strip()
+    iso = text.str.extract(_ISO_DATE)
+    long = text.str.extract(_LONG_DATE)
+    slash = text.str.extract(_SLASH_DATE)
+    parsed = pd.to_datetime(iso["y"] + "-" + iso["m"] + "-" + iso["d"], format="%Y-%m-%d", errors="coerce")
+    found = {ISO_DATE: iso["y"].notna(), LONG_DATE: long["y"].notna()}
+    long_dates = pd.to_datetime(long["d"] + " " + long["month"] + " " + long["y"], format="%d %B %Y", errors="coerce")
+    parsed = parsed.fillna(long_dates)
+    is_slash = slash["y"].notna()
+    if is_slash.any():
+        first, second = (pd.to_numeric(slash[k], errors="coerce")[is_slash] for k in ("a", "b"))
+        month_first_fits, day_first_fits = not (first > 12).any(), not (second > 12).any()
+        if month_first_fits and day_first_fits and (first != second).any():
+            example = text[is_slash & (slash["a"] != slash["b"])].iloc[0]
+            raise InputFileError(
+                f"{raw.path}, column '{column}': the dates are ambiguous: every value (such as '{example}') fits "
+                f"both {MONTH_FIRST} and {DAY_FIRST}, since no day is above 12. Save the column as YYYY-MM-DD "
+                "(ISO) and import it again"
+            )
+        if not (month_first_fits or day_first_fits):  # mixed: the order most values fit; the others are invalid
+            month_first_fits = (first <= 12).sum() >= (second <= 12).sum()
+        month, day = ("a", "b") if month_first_fits else ("b", "a")
+        slashed = pd.to_datetime(slash["y"] + "-" + slash[month] + "-" + slash[day], format="%Y-%m-%d", errors="coerce")
+        parsed = parsed.fillna(slashed)
+        found[MONTH_FIRST if month_first_fits else DAY_FIRST] = is_slash
+    timed = iso["time"].notna() | slash["time"].notna()
+    names = [name for name, where in found.items() if where.any()] or [usual]
+    name = " and ".join(names) + (" with a time" if timed.any() else "")
+    if names != [usual]:
+        examples = ", ".join(f"'{v}'" for v in text.dropna().drop_duplicates().head(2))
+        order = ""
+        if found.get(MONTH_FIRST, found.get(DAY_FIRST)) is not None:
+            order = " (the day-month order told by values with a number above 12)"
+        raw.detected.append(f"dates in column '{column}' read as {name}{order}, e.g. {examples}")
+    return parsed.astype("datetime64[us]"), name

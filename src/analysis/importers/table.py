@@ -24,19 +24,17 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.names import normalise_name
-from ..data.schema import EVENT_TYPES, FIELDS, MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from ..data.schema import ACLED_VIOLENCE_AGAINST_CIVILIANS, EVENT_TYPES, FIELDS
+from .checks import MALI_EXTENT, RejectLedger, after_today, id_text, inside_mali, is_id
 from .mapping import CHOICES, CountSpec, FieldSpec, Mapping, load_mapping
 from .output import Resolver
 from .reading import InputFileError, read_table_file
-from .result import ImportResult, rejects_frame
+from .result import ImportResult
 
 _DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")
-_ID_BAD = re.compile(r"[^A-Za-z0-9._:\-]+")
-_ID = re.compile(FIELDS["incident_id"].pattern or r"^[A-Za-z0-9][A-Za-z0-9._:\-]*$")
 _URL = re.compile(FIELDS["url"].pattern or r"^https?://\S+$")
 #: Spreadsheet date cells arrive as ISO text; these are always accepted besides the mapping's formats.
 _ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
-_CIVILIAN_EVENT_TYPE = "Violence against civilians"
 
 _NUM = r"(\d{1,3}(?:[ .]\d{3})+|\d+)"
 _TAIL = r"(?:\s+[a-z][a-z' ]*)?"  # "13 civils", "10-15 morts": trailing words without figures
@@ -51,18 +49,20 @@ class RowRejected(Exception):
     """A row that cannot be written; the message is '<category>: <detail>'."""
 
 
-def import_table(path: Path, resolver: Resolver, dataset: str | None, mapping: Path) -> ImportResult:
+def import_table(
+    path: Path, resolver: Resolver, dataset: str | None, mapping: Path, today: dt.date | None = None
+) -> ImportResult:
     spec = load_mapping(mapping)
     dataset = dataset or spec.dataset or "table"
     if not _DATASET.match(dataset):
         raise InputFileError(f"dataset name '{dataset}': expected lowercase letters, digits and _ (e.g. ong_exemple)")
     raw = read_table_file(path, sheet=spec.sheet)
     columns = _match_columns(raw.frame.columns, spec, path)
-    converter = _RowConverter(spec, columns, path, dataset)
+    converter = _RowConverter(spec, columns, path, dataset, today or dt.date.today())
 
     incidents, perpetrator_rows, casualties, sources = [], [], [], []
-    reject_lines, reject_ids, reasons = [], [], []
-    deaths_read = deaths_rejected = 0
+    ledger = RejectLedger()
+    deaths_read = 0
     seen_ids: dict[str, int] = {}
     for line, row in zip(raw.lines, raw.frame.itertuples(index=False, name=None), strict=True):
         cells = {c: v if isinstance(v, str) else None for c, v in zip(raw.frame.columns, row, strict=True)}
@@ -74,10 +74,7 @@ def import_table(path: Path, resolver: Resolver, dataset: str | None, mapping: P
             if incident_id in seen_ids:
                 raise RowRejected(f"duplicate id: '{incident_id}' is already used on line {seen_ids[incident_id]}")
         except RowRejected as rejected:
-            reject_lines.append(int(line))
-            reject_ids.append(converter.record_id(cells))
-            reasons.append(str(rejected))
-            deaths_rejected += deaths
+            ledger.add([int(line)], [converter.record_id(cells)], [str(rejected)], deaths)
             continue
         seen_ids[incident_id] = int(line)
         incidents.append(record["incident"])
@@ -95,12 +92,14 @@ def import_table(path: Path, resolver: Resolver, dataset: str | None, mapping: P
         perpetrators=_perpetrators_frame(perpetrator_rows, resolver, path),
         casualties=_casualties_frame(casualties),
         sources=pd.DataFrame(sources, columns=["incident_id", "publisher", "source_type", "stance", "url", "document"]),
-        rejects=raw.with_unreadable(rejects_frame(reject_lines, reject_ids, reasons)),
         deaths_read=deaths_read,
-        deaths_rejected=deaths_rejected,
     )
+    ledger.add_unreadable(raw.unreadable)
+    result.rejects = ledger.frame()
+    result.deaths_rejected = ledger.deaths
     read_as = "an .xlsx workbook" if raw.encoding == "xlsx" else f"{raw.encoding}, delimiter {raw.delimiter!r}"
     result.notes.append(f"read as {read_as}; mapping {Path(mapping)}")
+    result.notes += raw.detected
     return result
 
 
@@ -129,9 +128,8 @@ def _match_columns(header, spec: Mapping, path: Path) -> dict[str, str]:
 class _RowConverter:
     """Turns one row's cells into an incident with its perpetrators, casualties and source."""
 
-    def __init__(self, spec: Mapping, columns: dict[str, str], path: Path, dataset: str):
-        self.spec, self.columns, self.path, self.dataset = spec, columns, path, dataset
-        self.today = dt.date.today()
+    def __init__(self, spec: Mapping, columns: dict[str, str], path: Path, dataset: str, today: dt.date):
+        self.spec, self.columns, self.path, self.dataset, self.today = spec, columns, path, dataset, today
 
     # -- cells -------------------------------------------------------------------------------
     def field(self, key: str) -> FieldSpec | None:
@@ -161,7 +159,7 @@ class _RowConverter:
         place, cercle, region = (self.cell(cells, k) for k in ("place", "cercle", "region"))
         targeting = self._choice(cells, "civilian_targeting", "civilian targeting", fallback=None)
         if targeting is None:
-            targeting = EVENT_TYPES[event_type][0] == _CIVILIAN_EVENT_TYPE
+            targeting = EVENT_TYPES[event_type][0] == ACLED_VIOLENCE_AGAINST_CIVILIANS
         publisher = self._publisher(cells)
         incident = {
             "incident_id": incident_id,
@@ -199,6 +197,8 @@ class _RowConverter:
                     "count_text": text,
                 }
                 for c, (low, best, high, text) in counts
+                # "0 killed" is no killing: no killed row with a count of 0 (the row stays an incident)
+                if not (c.harm == "killed" and best == 0 and not high)
             ],
             "source": {
                 "incident_id": incident_id,
@@ -218,8 +218,8 @@ class _RowConverter:
         if text is None:
             raise RowRejected(f"missing id: column '{spec.column}' is empty")
         prefix = spec.prefix if spec.prefix is not None else f"{self.dataset}-"
-        incident_id = prefix + _ID_BAD.sub("-", text).strip("-._:")
-        if not _ID.match(incident_id):
+        incident_id = prefix + id_text(text, strip="-._:")
+        if not is_id(incident_id):
             raise RowRejected(f"invalid id: '{text}' (expected letters or digits, in column '{spec.column}')")
         return incident_id, text
 
@@ -237,8 +237,8 @@ class _RowConverter:
             end = _period_end(end_start, end_precision)
             if end < start:
                 raise RowRejected(f"end before start: end date '{end_text}' is before the date '{text}'")
-        if start > self.today or (end_text is not None and end > self.today):
-            shown = text if start > self.today else end_text
+        if after_today(start, self.today) or (end_text is not None and after_today(end, self.today)):
+            shown = text if after_today(start, self.today) else end_text
             raise RowRejected(f"future date: '{shown}' is after today ({self.today.isoformat()})")
         chosen = self._choice(cells, "date_precision", "date precision", fallback=None)
         return start, end, chosen or precision
@@ -262,15 +262,8 @@ class _RowConverter:
         if (lat is None) != (lon is None):
             given = "latitude" if lat is not None else "longitude"
             raise RowRejected(f"invalid coordinates: {given} given without the other")
-        if lat is not None and not (
-            MALI_LATITUDE_RANGE[0] <= lat <= MALI_LATITUDE_RANGE[1]
-            and MALI_LONGITUDE_RANGE[0] <= lon <= MALI_LONGITUDE_RANGE[1]
-        ):
-            raise RowRejected(
-                f"coordinates outside Mali: latitude {lat}, longitude {lon} (expected latitude "
-                f"{MALI_LATITUDE_RANGE[0]}..{MALI_LATITUDE_RANGE[1]}, longitude "
-                f"{MALI_LONGITUDE_RANGE[0]}..{MALI_LONGITUDE_RANGE[1]})"
-            )
+        if lat is not None and not inside_mali(lat, lon):
+            raise RowRejected(f"coordinates outside Mali: latitude {lat}, longitude {lon} (expected {MALI_EXTENT})")
         return lat, lon
 
     def _choice(self, cells: dict, key: str, label: str, fallback):

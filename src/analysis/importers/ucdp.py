@@ -4,15 +4,16 @@ How UCDP's codes become our tables (the choices are UCDP's meaning, not ours, wh
 
 - ``best`` = deaths_a + deaths_b + deaths_civilians + deaths_unknown, with ``low`` and ``high`` around it.
   Each event gets one ``killed`` row per victim status that has deaths: civilian (deaths_civilians),
-  combatant (deaths_a + deaths_b), unknown (deaths_unknown); an event with no deaths gets one row of
-  zeros, so that it still has a figure. When all deaths are of one status that row takes UCDP's low
+  combatant (deaths_a + deaths_b), unknown (deaths_unknown); an event with no deaths gets no killed row
+  (a count of 0 is not a killing) unless UCDP's high is above 0, when one row carries that range. When all deaths are of one status that row takes UCDP's low
   and high; when they are split, each status gets the bounds that hold whatever the split of the
   uncertainty: ``max(0, deaths - (best - low))`` and ``deaths + (high - best)``.
 - ``type_of_violence`` 3 (one-sided violence) is an attack on civilians by side A; 1 (state-based) and
   2 (non-state) are battles, where side A is recorded as primary and side B as the opponent, because
   UCDP does not attribute the deaths of a battle to one side.
 - Side A "Government of Mali, Government of Russia (Soviet Union)" is FAMa with Russian forces: the
-  Wagner Group for events that start before 6 June 2025, Africa Corps from then on.
+  Wagner Group for events that start before the day the reference actors table gives for Africa Corps'
+  takeover (6 June 2025), Africa Corps from then on.
 - A row outside Mali, with an impossible date, a date after today, or figures that do not add up is
   rejected with its reason; nothing is dropped without a line in the rejects file.
 """
@@ -20,7 +21,6 @@ How UCDP's codes become our tables (the choices are UCDP's meaning, not ours, wh
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +28,10 @@ import pandas as pd
 
 from ..data.attribution import grade_from_source_count
 from ..data.names import normalise_name
-from ..data.schema import MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
+from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, id_text, inside_mali
 from .output import Resolver
-from .reading import InputFileError, read_table_file
-from .result import ImportResult, rejects_frame
+from .reading import InputFileError, RawFile, parse_date_column, read_table_file
+from .result import ImportResult
 
 #: Our name for a column -> the names UCDP has used for it (current first); found case-insensitively.
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -71,8 +71,6 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
 DEATH_COLUMNS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "low", "high")
 
 COUNTRIES = {"mali": "MLI"}
-#: Wagner's exit and Africa Corps' takeover (data/reference/key_dates.csv, actors.csv).
-RUSSIA_SWITCH = pd.Timestamp("2025-06-06")
 RUSSIA = "government of russia soviet union"
 
 DATE_PRECISION = {1: "day", 2: "week", 3: "week", 4: "month", 5: "year"}
@@ -82,8 +80,6 @@ LOCATION_PRECISION = {1: "exact", 2: "near", 3: "admin2", 4: "admin1", 5: "count
 CENTROID_FROM = 4
 VIOLENCE = {1: "state-based conflict", 2: "non-state conflict", 3: "one-sided violence"}
 
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_BAD_ID_CHARS = re.compile(r"[^A-Za-z0-9._:\-]+")
 QUOTE_CHARS = 300
 SUMMARY_CHARS = 600
 
@@ -98,20 +94,22 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
         }
     )
     today = today or dt.date.today()
-    values = _parse(frame)
-    reasons = _reasons(frame, values, today)
+    values, date_formats = _parse(frame, raw)
+    widened = _widen_to_best(values)
+    reasons = _reasons(frame, values, today, date_formats)
     merged, reasons = _duplicates(raw.frame, values["incident_id"], raw.lines, reasons)
     kept = reasons.isna() & ~merged
 
     best = values["best"].fillna(0).astype("int64")
     rejected = reasons.notna()
-    rejects = raw.with_unreadable(
-        rejects_frame(raw.lines[rejected.to_numpy()], frame.loc[rejected, "id"], reasons[rejected])
-    )
+    ledger = RejectLedger()
+    ledger.add(raw.lines[rejected.to_numpy()], frame.loc[rejected, "id"], reasons[rejected], best[rejected])
+    ledger.add_unreadable(raw.unreadable)
 
     rows = frame[kept]
     v = values[kept]
-    perpetrators, names = _perpetrators(rows, v, resolver)
+    switch = russian_forces_switch(resolver.reference)
+    perpetrators, names = _perpetrators(rows, v, resolver, switch)
     by_id = {c: rows[c].set_axis(v["incident_id"]) for c in ("number_of_sources", "event_clarity")}
     perpetrators = grade_from_source_count(perpetrators, by_id["number_of_sources"], by_id["event_clarity"])
     incidents = _incidents(rows, v, resolver, dataset, names)
@@ -125,12 +123,48 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
         casualties=_casualties(v),
         sources=_sources(rows, v, path.name),
         rows_merged=int(merged.sum()),
-        rejects=rejects.sort_values("line", kind="stable", ignore_index=True),
+        rejects=ledger.frame(by_line=True),
         deaths_read=int(best[~merged].sum()),
-        deaths_rejected=int(best[rejected].sum()),
+        deaths_rejected=ledger.deaths,
     )
-    result.notes += _notes(rows, v)
+    result.notes += raw.detected + _notes(rows, v, switch)
+    if widened[kept].any():
+        result.notes.append(
+            f"{int(widened[kept].sum())} event(s) with inconsistent figures (UCDP's low above its best, or high "
+            "below it), range widened: kept with their best figure, low = min(low, best), high = max(high, best)"
+        )
     return result
+
+
+def russian_forces_switch(reference: dict[str, pd.DataFrame]) -> pd.Timestamp:
+    """The day Africa Corps took over from the Wagner Group, as the reference actors table records it
+    (Wagner Group's active_to, Africa Corps' active_from; key_dates.csv 'wagner-exit' says the same)."""
+    actors = reference["actors"].set_index("actor")
+    try:
+        ended, began = actors.at["Wagner Group", "active_to"], actors.at["Africa Corps", "active_from"]
+    except KeyError:
+        raise InputFileError(
+            "reference/actors.csv: expected the actors 'Wagner Group' and 'Africa Corps' (UCDP's Government of "
+            "Russia is one or the other, by date)"
+        ) from None
+    if not ended or ended != began:
+        raise InputFileError(
+            "reference/actors.csv: expected Wagner Group's active_to to be Africa Corps' active_from "
+            f"(found {ended!r} and {began!r})"
+        )
+    return pd.Timestamp(ended)
+
+
+def _widen_to_best(values: pd.DataFrame) -> pd.Series:
+    """UCDP's low above its best or high below it: the event is kept with its best figure and the range
+    widened to include it (a source's inconsistency is never a reason to drop its deaths). UCDP's own
+    figures stay in low_reported/high_reported for count_text. Returns where the range was widened."""
+    values["low_reported"], values["high_reported"] = values["low"], values["high"]
+    widened = ((values["low"] > values["best"]) | (values["high"] < values["best"])).fillna(False).astype(bool)
+    values["low"] = values["low"].where(~widened, values[["low", "best"]].min(axis=1))
+    values["high"] = values["high"].where(~widened, values[["high", "best"]].max(axis=1))
+    values["widened"] = widened
+    return widened
 
 
 def _find_columns(path: Path, header: list[str]) -> tuple[dict[str, str | None], list[str]]:
@@ -166,36 +200,31 @@ def _shape(width: int, renamed: list[str]) -> str:
 # --- parsing and checks ---------------------------------------------------------------------------------
 
 
-def _parse(frame: pd.DataFrame) -> pd.DataFrame:
+def _parse(frame: pd.DataFrame, raw: RawFile) -> tuple[pd.DataFrame, dict[str, str]]:
     """Typed values beside the text: numbers (NaN when not a whole number >= 0), dates (NaT), codes."""
     out = pd.DataFrame(index=frame.index)
-    out["incident_id"] = "ucdp-" + frame["id"].str.replace(_BAD_ID_CHARS, "-", regex=True).str.strip("-")
+    out["incident_id"] = "ucdp-" + id_text(frame["id"])
     for column in DEATH_COLUMNS:
         number = pd.to_numeric(frame[column], errors="coerce")
         out[column] = number.where((number >= 0) & (number % 1 == 0)).astype("Int64")
     for column in ("type_of_violence", "date_prec", "where_prec"):
         number = pd.to_numeric(frame[column], errors="coerce")
         out[column] = number.where(number % 1 == 0).astype("Int64")
+    formats = {}
     for column in ("date_start", "date_end"):
-        day = frame[column].str.extract(_DATE, expand=False)
-        out[column] = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
+        out[column], formats[column] = parse_date_column(raw, frame[column], column)
     out["country"] = frame["country"].map(lambda c: COUNTRIES.get(normalise_name(c)) if isinstance(c, str) else None)
     for column in ("latitude", "longitude"):
         out[column] = pd.to_numeric(frame[column], errors="coerce")
-    return out
+    return out, formats
 
 
-def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
+def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date, date_formats: dict[str, str]) -> pd.Series:
     """The first reason each row cannot be imported, or missing when it can. A reason is a template
     filled with the row's own text (only for the rows it applies to, which are few)."""
-    reason = pd.Series(None, index=frame.index, dtype=object)
     cells = frame.assign(sum=v["deaths_a"] + v["deaths_b"] + v["deaths_civilians"] + v["deaths_unknown"])
-
-    def check(bad: pd.Series, template: str) -> None:
-        todo = reason.isna() & bad.fillna(False).astype(bool)
-        if todo.any():
-            filled = cells[todo].astype(object).where(cells[todo].notna(), "")
-            reason[todo] = [template.format(**row) for row in filled.to_dict("records")]
+    reasons = Reasons(cells)
+    check = reasons.check
 
     check(frame["id"].isna(), "missing value: id is empty")
     check(frame["country"].isna(), "missing value: country is empty")
@@ -208,11 +237,12 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
     check(frame["side_b"].isna() & (v["type_of_violence"] != 3), "missing value: side_b is empty")
     for column in ("date_start", "date_end"):
         check(frame[column].isna(), f"invalid date: {column} is empty")
-        check(v[column].isna(), f"invalid date: {column} '{{{column}}}' (expected a real date, YYYY-MM-DD)")
+        expected = date_formats[column].removesuffix(" with a time")
+        check(v[column].isna(), f"invalid date: {column} '{{{column}}}' (expected a real date, {expected})")
     check(v["date_end"] < v["date_start"], "invalid date: date_end '{date_end}' is before date_start '{date_start}'")
     for column in ("date_start", "date_end"):
         after = f"is after today ({today.isoformat()})"
-        check(v[column] > pd.Timestamp(today), f"future date: {column} '{{{column}}}' {after}")
+        check(after_today(v[column], today), f"future date: {column} '{{{column}}}' {after}")
     check(~v["date_prec"].isin(DATE_PRECISION), "invalid code: date_prec '{date_prec}' (expected 1 to 5)")
     check(~v["where_prec"].isin(LOCATION_PRECISION), "invalid code: where_prec '{where_prec}' (expected 1 to 7)")
     for column in DEATH_COLUMNS:
@@ -222,19 +252,14 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date) -> pd.Series:
         "inconsistent deaths: best {best} but deaths_a + deaths_b + deaths_civilians + deaths_unknown = "
         "{deaths_a} + {deaths_b} + {deaths_civilians} + {deaths_unknown} = {sum}",
     )
-    check(
-        (v["low"] > v["best"]) | (v["best"] > v["high"]),
-        "inconsistent deaths: expected low <= best <= high, found low {low}, best {best}, high {high}",
-    )
     has_point = (v["where_prec"] < CENTROID_FROM) & (frame["latitude"].notna() | frame["longitude"].notna())
-    inside = v["latitude"].between(*MALI_LATITUDE_RANGE) & v["longitude"].between(*MALI_LONGITUDE_RANGE)
-    (lat_min, lat_max), (lon_min, lon_max) = MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
     check(
-        has_point & ~inside,
+        has_point & ~inside_mali(v["latitude"], v["longitude"]),
         "invalid coordinates: latitude '{latitude}', longitude '{longitude}' (expected a point in Mali: "
-        f"latitude {lat_min}..{lat_max}, longitude {lon_min}..{lon_max})",
+        + MALI_EXTENT
+        + ")",
     )
-    return reason
+    return reasons.reason
 
 
 def _duplicates(
@@ -277,7 +302,9 @@ def _split_side(name: str) -> list[str]:
     return [name]
 
 
-def _perpetrators(rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _perpetrators(
+    rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver, switch: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The perpetrators table, and per incident the canonical names of each side (for titles)."""
     violence = v["type_of_violence"].astype("int64")
     dyad = rows["dyad_name"].fillna(rows["side_a"] + " - " + rows["side_b"].fillna("Civilians"))
@@ -294,7 +321,7 @@ def _perpetrators(rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver) -> tu
     long["row"] = long.index
     long = long.reset_index(drop=True)
     is_russia = _per_unique(long["ucdp_name"], lambda n: normalise_name(n) == RUSSIA)
-    before = (v.loc[long["row"], "date_start"] < RUSSIA_SWITCH).to_numpy()
+    before = (v.loc[long["row"], "date_start"] < switch).to_numpy()
     russian = np.where(before, "Wagner Group", "Africa Corps")
     long["name"] = long["ucdp_name"].where(~is_russia, russian)
     long["actor"] = resolver.actor_names(long["name"], origin="UCDP")
@@ -332,7 +359,7 @@ def _perpetrators(rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver) -> tu
     )
     basis = basis.where(
         ~is_russia,
-        basis + "; Russian forces with the Malian army were the Wagner Group until 6 June 2025 and Africa Corps "
+        basis + f"; Russian forces with the Malian army were the Wagner Group until {_day(switch)} and Africa Corps "
         "from then on, and this event starts "
         + v.loc[long["row"], "date_start"].dt.strftime("%Y-%m-%d").reset_index(drop=True),
     )
@@ -463,10 +490,22 @@ def _casualties(v: pd.DataFrame) -> pd.DataFrame:
     zero_status = pd.Series(np.where(v["type_of_violence"] == 3, "civilian", "unknown"), index=v.index)
     frames = []
     for status, deaths in statuses.items():
-        keep = (deaths > 0) | ((nonzero == 0) & (zero_status == status))
+        # An event of no deaths whose high is above 0 keeps one row for that range; one of 0, 0, 0 has no
+        # killed row (a count of 0 is not a killing), and stays an event.
+        keep = (deaths > 0) | ((nonzero == 0) & (high > 0) & (zero_status == status))
         single = nonzero[keep] <= 1
         d, bst, lo, hi = deaths[keep], best[keep], low[keep], high[keep]
         figure = "UCDP best " + bst.astype(str) + " (low " + lo.astype(str) + ", high " + hi.astype(str) + ")"
+        reported = v.loc[keep, ["low_reported", "high_reported"]].astype("int64").astype(str)
+        figure = figure.where(
+            ~v.loc[keep, "widened"],
+            figure
+            + " widened from UCDP's own low "
+            + reported["low_reported"]
+            + ", high "
+            + reported["high_reported"]
+            + ", which do not include its best",
+        )
         part = {
             "civilian": "civilians " + d.astype(str),
             "combatant": "combatants "
@@ -518,13 +557,17 @@ def _sources(rows: pd.DataFrame, v: pd.DataFrame, document: str) -> pd.DataFrame
     ).reset_index(drop=True)
 
 
-def _notes(rows: pd.DataFrame, v: pd.DataFrame) -> list[str]:
+def _day(date: pd.Timestamp) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _notes(rows: pd.DataFrame, v: pd.DataFrame, switch: pd.Timestamp) -> list[str]:
     notes = []
     russia = _per_unique(rows["side_a"], lambda n: any(normalise_name(p) == RUSSIA for p in _split_side(n)))
     if russia.any():
-        before = int((russia & (v["date_start"] < RUSSIA_SWITCH)).sum())
+        before = int((russia & (v["date_start"] < switch)).sum())
         notes.append(
-            f"side A with the Government of Russia: {before} event(s) before 6 June 2025 recorded as FAMa + "
+            f"side A with the Government of Russia: {before} event(s) before {_day(switch)} recorded as FAMa + "
             f"Wagner Group, {int(russia.sum()) - before} from then on as FAMa + Africa Corps"
         )
     centroid = int(((v["where_prec"] >= CENTROID_FROM) & rows["latitude"].notna()).sum())
