@@ -117,6 +117,29 @@ def test_ucdp_figures_that_disagree_are_kept_and_the_range_widened(tmp_path):
     assert "2 event(s) with inconsistent figures" in "\n".join(result.notes)
 
 
+def test_ucdp_best_that_is_not_the_sum_of_its_parts_is_kept(tmp_path):
+    frame = pd.read_csv(CANDIDATE, dtype=str, keep_default_na=False).iloc[[0, 0]]  # best 7 (all civilians)
+    frame["id"] = ["1", "2"]
+    frame["best"], frame["low"], frame["high"] = ["9", "4"], ["9", "4"], ["12", "6"]  # parts: 7 civilians
+    path = tmp_path / "two.csv"
+    frame.to_csv(path, index=False)
+    result = import_ucdp(path, Resolver(reference_tables()), "ucdp")
+    assert result.rows_rejected == 0 and result.balanced()
+    casualties = result.casualties[["incident_id", "victim_status", "count_min", "count_best", "count_max"]]
+    assert casualties.astype(str).values.tolist() == [
+        # best 9, parts 7: the 2 deaths no part accounts for are of unknown status
+        ["ucdp-1", "civilian", "7", "7", "10"],
+        ["ucdp-1", "unknown", "2", "2", "5"],
+        # best 4, parts 7: the best is raised to the sum of its parts, and the range widened to include it
+        ["ucdp-2", "civilian", "4", "7", "7"],
+    ]
+    assert result.deaths_written == 16
+    texts = list(result.casualties["count_text"])
+    assert "of which 2 not given by side or status" in texts[0]
+    assert "raised from UCDP's own best 4" in texts[2]
+    assert "2 event(s) whose best figure differs from the sum" in "\n".join(result.notes)
+
+
 def test_older_acled_column_names(tmp_path):
     header = (
         "event_id_cnty,event_date,time_precision,event_type,actor1,ally_actor_1,inter1,actor2,ally_actor_2,inter2,"

@@ -95,6 +95,7 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
     )
     today = today or dt.date.today()
     values, date_formats = _parse(frame, raw)
+    reconciled = _reconcile_parts(values)
     widened = _widen_to_best(values)
     reasons = _reasons(frame, values, today, date_formats)
     merged, reasons = _duplicates(raw.frame, values["incident_id"], raw.lines, reasons)
@@ -128,6 +129,12 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
         deaths_rejected=ledger.deaths,
     )
     result.notes += raw.detected + _notes(rows, v, switch)
+    if reconciled[kept].any():
+        result.notes.append(
+            f"{int(reconciled[kept].sum())} event(s) whose best figure differs from the sum of deaths by side and "
+            "status, kept: deaths no part accounts for are counted as of unknown status, and parts adding up to "
+            "more than the best raise it to their sum (UCDP's own best is kept in the figure's words)"
+        )
     if widened[kept].any():
         result.notes.append(
             f"{int(widened[kept].sum())} event(s) with inconsistent figures (UCDP's low above its best, or high "
@@ -153,6 +160,22 @@ def russian_forces_switch(reference: dict[str, pd.DataFrame]) -> pd.Timestamp:
             f"(found {ended!r} and {began!r})"
         )
     return pd.Timestamp(ended)
+
+
+def _reconcile_parts(values: pd.DataFrame) -> pd.Series:
+    """UCDP's best should equal deaths_a + deaths_b + deaths_civilians + deaths_unknown. Where it does
+    not, the event is kept (a source's inconsistency never drops its deaths): deaths in the best figure
+    that no part accounts for are counted as of unknown status; parts adding up to more than the best
+    raise the best to their sum (the range is then widened to include it). UCDP's own best stays in
+    best_reported for count_text. Returns where the figures were reconciled."""
+    parts = values[["deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"]].sum(axis=1, min_count=4)
+    values["best_reported"], values["parts_reported"] = values["best"], parts
+    short = (parts < values["best"]).fillna(False).astype(bool)
+    over = (parts > values["best"]).fillna(False).astype(bool)
+    values.loc[short, "deaths_unknown"] = values.loc[short, "deaths_unknown"] + (values["best"] - parts)[short]
+    values.loc[over, "best"] = parts[over]
+    values["reconciled"] = short | over
+    return values["reconciled"]
 
 
 def _widen_to_best(values: pd.DataFrame) -> pd.Series:
@@ -222,8 +245,7 @@ def _parse(frame: pd.DataFrame, raw: RawFile) -> tuple[pd.DataFrame, dict[str, s
 def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date, date_formats: dict[str, str]) -> pd.Series:
     """The first reason each row cannot be imported, or missing when it can. A reason is a template
     filled with the row's own text (only for the rows it applies to, which are few)."""
-    cells = frame.assign(sum=v["deaths_a"] + v["deaths_b"] + v["deaths_civilians"] + v["deaths_unknown"])
-    reasons = Reasons(cells)
+    reasons = Reasons(frame)
     check = reasons.check
 
     check(frame["id"].isna(), "missing value: id is empty")
@@ -247,11 +269,6 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date, date_formats:
     check(~v["where_prec"].isin(LOCATION_PRECISION), "invalid code: where_prec '{where_prec}' (expected 1 to 7)")
     for column in DEATH_COLUMNS:
         check(v[column].isna(), f"invalid number: {column} '{{{column}}}' (expected a whole number, 0 or more)")
-    check(
-        cells["sum"] != v["best"],
-        "inconsistent deaths: best {best} but deaths_a + deaths_b + deaths_civilians + deaths_unknown = "
-        "{deaths_a} + {deaths_b} + {deaths_civilians} + {deaths_unknown} = {sum}",
-    )
     has_point = (v["where_prec"] < CENTROID_FROM) & (frame["latitude"].notna() | frame["longitude"].notna())
     check(
         has_point & ~inside_mali(v["latitude"], v["longitude"]),
@@ -497,6 +514,15 @@ def _casualties(v: pd.DataFrame) -> pd.DataFrame:
         d, bst, lo, hi = deaths[keep], best[keep], low[keep], high[keep]
         figure = "UCDP best " + bst.astype(str) + " (low " + lo.astype(str) + ", high " + hi.astype(str) + ")"
         reported = v.loc[keep, ["low_reported", "high_reported"]].astype("int64").astype(str)
+        reported_best, parts = (v.loc[keep, c].astype("int64") for c in ("best_reported", "parts_reported"))
+        figure = figure.where(
+            ~(v.loc[keep, "reconciled"] & (parts < reported_best)),
+            figure + ", of which " + (reported_best - parts).astype(str) + " not given by side or status",
+        )
+        figure = figure.where(
+            ~(v.loc[keep, "reconciled"] & (parts > reported_best)),
+            figure + ", raised from UCDP's own best " + reported_best.astype(str) + " to its deaths by side and status",
+        )
         figure = figure.where(
             ~v.loc[keep, "widened"],
             figure
