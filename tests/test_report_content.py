@@ -384,3 +384,14 @@ def test_methodology_states_acled_conventions_only_when_acled_data_is_selected(f
     assert "ACLED's conventions" not in without
     by_actor = methodology_markdown(_report(families, group_by="actor"))
     assert "do not add up" in by_actor
+
+
+def test_region_table_says_a_killing_without_figure_was_reported_instead_of_printing_zero():
+    from analysis import config
+    from analysis.measure.selection import make_selection
+
+    curated = load_dataset(config.DATA_DIR)
+    table = tables.region_table(curated, make_selection(curated)).set_index("region")
+    # Ségou's only incident (the wedding drone strike of 16 February 2024) has no figure.
+    assert table.loc["Ségou", "civilians killed"] == "reported, no figure"
+    assert table.loc["Koulikoro", "civilians killed"] == "25"

@@ -314,7 +314,9 @@ def sources_appendix(dataset: Dataset, incident_ids: pd.Series | None = None) ->
     first, last = _dates(documents["first"]), _dates(documents["last"])
     documents["published"] = first.where(first.eq(last), first + " – " + last)
     url = _text(documents["url"])
-    shown_title = documents["title"].where(documents["title"].ne(""), UNTITLED_DOCUMENT)
+    # A statement without a title of its own (a spokesperson, a witness) is named by what carried it.
+    untitled = documents["carried by"].map(lambda c: f"statement carried by {c}" if c else UNTITLED_DOCUMENT)
+    shown_title = documents["title"].where(documents["title"].ne(""), untitled)
     shown_title = shown_title.where(documents["source_type"].ne("dataset"), DATASET_DOCUMENT)
     documents["document"] = shown_title + url.where(url.eq(""), " <" + url + ">")
     documents = documents.sort_values(["incidents", "publisher", "document"], ascending=[False, True, True])

@@ -254,7 +254,10 @@ def with_ranges(frame: pd.DataFrame, label: str = "civilians killed") -> pd.Data
     out.insert(
         len(out.columns) - 2,
         label,
-        [fmt_range(*r) for r in frame[["count_min", "count_best", "count_max"]].itertuples(index=False)],
+        # Missing is never zero: a row whose incidents all lack a figure says so instead of printing 0.
+        [figure_text(r) for r in frame.itertuples(index=False)]
+        if "incidents_without_figure" in frame
+        else [fmt_range(*r) for r in frame[["count_min", "count_best", "count_max"]].itertuples(index=False)],
     )
     return out
 
