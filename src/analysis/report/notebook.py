@@ -187,16 +187,18 @@ def headline_markdown(r: Report) -> str:
         highest = f"highest figure reported {h.killed_max:,}"
     else:
         with_figure = h.incidents_with_killings - h.incidents_without_figure
-        highest = (
-            f"no maximum can be stated: {h.incidents_without_upper_bound} of the {with_figure} incidents "
-            "with a figure give no upper bound"
+        missing = (
+            f"none of the {with_figure:,} incidents with a figure gives"
+            if h.incidents_without_upper_bound == with_figure
+            else f"{h.incidents_without_upper_bound:,} of the {with_figure:,} incidents with a figure give no"
         )
+        highest = f"no maximum can be stated: {missing} upper bound"
     return (
         f"# {esc(r.title)}\n\n"
-        f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents}** incidents recorded here "
+        f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents:,}** incidents recorded here "
         f"killed **at least {h.killed_min:,} civilians** (best estimate **{h.killed_best:,}**; {highest}), "
-        f"in {h.incidents_with_killings} incidents with killings, {h.incidents_without_figure} of which give no figure. "
-        f"They involve **{h.actors} armed actors** in **{h.regions} regions**. "
+        f"in {h.incidents_with_killings:,} incidents with killings, {h.incidents_without_figure:,} of which give no figure. "
+        f"They involve **{h.actors:,} armed actors** in **{h.regions} regions**. "
         f"A further {h.period_totals} totals reported by NGOs for whole periods are shown in their own table and never added to these counts."
     )
 
