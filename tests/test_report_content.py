@@ -223,6 +223,8 @@ def test_page_one_text_says_there_is_no_maximum(families):
     text = headline_markdown(_report(families))
     assert "at least 13 civilians** (best estimate **15**; no maximum can be stated: 1 of the 4 incidents" in text
     assert "highest figure reported" not in text
+    only_lower_bounds = headline_markdown(_report(families, start_date="2024-05-01", end_date="2024-05-31"))
+    assert "no maximum can be stated: none of the 1 incidents with a figure gives an upper bound" in only_lower_bounds
     whole = what_changed_markdown(_report(families))
     assert "not comparable" in whole and "27% of the civilians killed" in whole and "for 27% the region" in whole
     changed = what_changed_markdown(_report(families, start_date="2024-01-01", end_date="2024-12-31"))

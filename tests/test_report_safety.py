@@ -193,6 +193,7 @@ def test_report_tables_for_spreadsheets_are_formula_safe(rendered):
     folder = rendered.directory / "tables"
     names = sorted(p.name for p in folder.glob("*.csv"))
     assert "incidents.csv" in names and "killed_by_region.csv" in names
+    assert {"killed_by_kind_and_actor.csv", "deadliest_incidents.csv", "worst_hit_cercles.csv"} <= set(names)
     cells = [
         cell
         for path in folder.glob("*.csv")

@@ -188,7 +188,7 @@ def headline_markdown(r: Report) -> str:
     else:
         with_figure = h.incidents_with_killings - h.incidents_without_figure
         missing = (
-            f"none of the {with_figure:,} incidents with a figure gives"
+            f"none of the {with_figure:,} incidents with a figure gives an"
             if h.incidents_without_upper_bound == with_figure
             else f"{h.incidents_without_upper_bound:,} of the {with_figure:,} incidents with a figure give no"
         )
