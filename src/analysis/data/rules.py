@@ -82,30 +82,11 @@ def _date_order(frames, lines, today: dt.date) -> list[Problem]:
         for row in reversed_rows:
             expected = f"{last} on or after {first} ({frame.at[row, first].date().isoformat()})"
             problems.append(_problem(table, lines, row, last, frame.at[row, last], expected))
-    incidents = frames["incidents"]
-    for row in incidents.index[(incidents["start_date"] > limit).fillna(False)]:
-        problems.append(
-            _problem(
-                "incidents",
-                lines,
-                row,
-                "start_date",
-                incidents.at[row, "start_date"],
-                f"a date not after today ({today.isoformat()})",
-            )
-        )
-    sources = frames["sources"]
-    for row in sources.index[(sources["published_date"] > limit).fillna(False)]:
-        problems.append(
-            _problem(
-                "sources",
-                lines,
-                row,
-                "published_date",
-                sources.at[row, "published_date"],
-                f"a date not after today ({today.isoformat()})",
-            )
-        )
+    for table, column in (("incidents", "start_date"), ("sources", "published_date")):
+        frame = frames[table]
+        for row in frame.index[(frame[column] > limit).fillna(False)]:
+            expected = f"a date not after today ({today.isoformat()})"
+            problems.append(_problem(table, lines, row, column, frame.at[row, column], expected))
     return problems
 
 

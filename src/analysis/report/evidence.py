@@ -13,6 +13,7 @@ import pandas as pd
 from ..data.dataset import Dataset
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER, EVENT_TYPES
 from ..measure.aggregate import REGION_NOT_ESTABLISHED, Selection, incident_facts, incident_figures
+from .text import words as code_words
 
 #: The columns of the incident list, in order: text for readers, then figures and codes for sorting,
 #: filtering and spreadsheets.
@@ -83,7 +84,7 @@ FAMILY_RANK = {code: i for i, code in enumerate(ACTOR_FAMILIES)}
 KIND_WORDS = {
     code: sub or ("several kinds" if code == "multiple" else "other") for code, (_, sub, _) in EVENT_TYPES.items()
 }
-GRADE_WORDS = {grade: grade.replace("_", " ") for grade in ATTRIBUTION_ORDER}
+GRADE_WORDS = {grade: code_words(grade) for grade in ATTRIBUTION_ORDER}
 #: Each family's label, as the reader sees it.
 FAMILY_LABELS = {code: label for code, (label, _) in ACTOR_FAMILIES.items()}
 

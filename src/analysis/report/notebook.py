@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -107,8 +107,7 @@ class Report:
         return places.incident_places(self.dataset, self.selection)
 
     def map_figure(self):
-        # Each incident once, whatever the attribution mode: a map counts places, not actors.
-        by_region = aggregate(self.dataset, ("region",), replace(self.selection, attribution="group"))
+        by_region = aggregate(self.dataset, ("region",), self.selection)
         return maps.region_map(
             by_region, self.dataset.regions, self.boundaries, places=self.killed_places, estimate=self.estimate
         )

@@ -22,7 +22,7 @@ from ..measure.aggregate import (
     incident_figures,
 )
 from .evidence import incident_list, sources_appendix  # noqa: F401  (the notebook calls them from here)
-from .text import fmt_range, plain_codes, words
+from .text import date_window_text, fmt_range, plain_codes, words
 
 OTHER_HARMS = (
     "injured",
@@ -163,7 +163,7 @@ def family_actors_table(dataset: Dataset, selection: Selection, top: int = 5) ->
 
 def event_type_table(dataset: Dataset, selection: Selection, estimate: str = "best") -> pd.DataFrame:
     """Civilians killed by kind of violence, largest first, with a column per perpetrator family."""
-    frame = aggregate(dataset, ("how", "actor"), replace(selection, group_by="family"), fill=False)
+    frame = event_type_frame(dataset, selection)
     if frame.empty:
         return pd.DataFrame()
     totals = aggregate(dataset, ("how",), selection, fill=False).set_index("how")
@@ -217,7 +217,7 @@ def deadliest_incidents(dataset: Dataset, selection: Selection, count: int = 15)
     summary = rows["summary"].where(rows["summary"].notna() & (rows["summary"].astype(str) != ""), rows["title"])
     out = pd.DataFrame(
         {
-            "date": [_date_text(a, b) for a, b in zip(rows["start_date"], rows["end_date"], strict=True)],
+            "date": [date_window_text(a, b) for a, b in zip(rows["start_date"], rows["end_date"], strict=True)],
             "place": [
                 ", ".join(str(v) for v in (loc, region) if isinstance(v, str) and v) or "not established"
                 for loc, region in zip(rows["location_name"], rows["admin1"], strict=True)
@@ -241,12 +241,6 @@ def shorten(text: str, limit: int = DEADLIEST_SUMMARY_CHARACTERS) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
     return cut + " …"
-
-
-def _date_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    if pd.isna(end) or start == end:
-        return f"{start:%d %b %Y}"
-    return f"{start:%d %b %Y} – {end:%d %b %Y}"
 
 
 def with_ranges(frame: pd.DataFrame, label: str = "civilians killed") -> pd.DataFrame:

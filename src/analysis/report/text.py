@@ -62,7 +62,9 @@ def span_text(first: pd.Timestamp, last: pd.Timestamp) -> str:
 
 def date_window_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
     """'01 Mar 2024', or '01 Mar 2024 – 03 Mar 2024' for a window of days."""
-    return f"{start:%d %b %Y}" if start == end else f"{start:%d %b %Y} – {end:%d %b %Y}"
+    if end is None or pd.isna(end) or start == end:
+        return f"{start:%d %b %Y}"
+    return f"{start:%d %b %Y} – {end:%d %b %Y}"
 
 
 def fmt_change(previous: int | None, current: int) -> str:
