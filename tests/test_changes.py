@@ -19,7 +19,7 @@ from analysis import config
 from analysis.measure.changes import INCIDENT_COLUMNS, Snapshot, compare
 from analysis.report.batch import changes_line
 from analysis.report.changes import changes_markdown, changes_table, movement_sentence, summary_line
-from analysis.report.history import read_snapshot, snapshot_json
+from analysis.report.history import read_snapshot, write_build_files
 from analysis.report.render import render
 
 PARAMETERS = {"start_date": "", "end_date": "", "actors": [], "regions": [], "min_attribution": "contested"}
@@ -143,8 +143,8 @@ def test_first_build_and_no_change():
 
 def test_snapshot_file_reads_back_the_same(tmp_path):
     _, after = two_builds()
-    path = tmp_path / "s.json"
-    path.write_text(snapshot_json(after), encoding="utf-8")
+    write_build_files(after, compare(None, after), tmp_path)
+    path = tmp_path / "snapshot.json.gz"
     again = read_snapshot(path)
     pd.testing.assert_frame_equal(again.incidents, after.incidents)
     pd.testing.assert_frame_equal(again.sources, after.sources)
@@ -187,7 +187,7 @@ def test_second_render_lists_the_three_changes_in_changes_json(two_renders):
     assert {(r["incident_id"], r["field"], r["before"], r["after"]) for r in digest["revised"]} >= {
         (RAISED, "killed_best", 7, 9)
     }
-    assert len(list((out / ".history" / "edits").glob("*.json"))) == 2
+    assert len(list((out / ".history" / "edits").glob("*.json.gz"))) == 2
     assert (
         changes_line(second.files["changes"])
         == "1 new, 1 withdrawn, 1 revised, 0 new sources; civilians killed (best) −3 (78 → 75)"

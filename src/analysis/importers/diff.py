@@ -2,7 +2,8 @@
 output directory, so that an event the source withdrew is visible in the import report, not silently gone.
 
 Both imports are compared as the CSV text they wrote (so a value compares equal exactly when it would be
-written the same), each table grouped once per incident, then merged on ``incident_id``.
+written the same): incidents field by field after a merge on ``incident_id``; casualties, perpetrators and
+sources row by row (an incident whose rows differ, in any order, is revised in that table).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import pandas as pd
 
 from ..data.schema import TABLES
 
-#: What each incident is compared on: its own row, then its casualties, perpetrators and sources, each as
-#: one text per incident (rows sorted, so that their order in the file does not count as a change).
+#: What each incident is compared on: its own row, then its rows in the casualties, perpetrators and sources.
 PARTS = ("incidents", "casualties", "perpetrators", "sources")
 #: Columns that name the imported file rather than the event: a re-import of a newer file changes them all.
 NOT_COMPARED = {"sources": ("document",)}
@@ -87,18 +87,20 @@ def _revised_text(frame: pd.DataFrame) -> list[str]:
 
 def import_diff(earlier: Path, current: Path, earlier_file: str) -> ImportDiff:
     """Compare the tables of two import outputs (directories of CSV files)."""
-    old, new = _per_incident(earlier), _per_incident(current)
+    old_tables, new_tables = _read(earlier), _read(current)
+    old, new = _per_incident(old_tables), _per_incident(new_tables)
     added = new.loc[new.index.difference(old.index)]
     removed = old.loc[old.index.difference(new.index)]
     common = new.index.intersection(old.index)
     compared = [c for c in new.columns if c != "deaths"]
-    a, b = old.loc[common, compared], new.loc[common, compared]
-    differs = a.ne(b)
+    differs = old.loc[common, compared].ne(new.loc[common, compared])
+    for name in PARTS[1:]:
+        differs[name] = common.isin(_changed_incidents(old_tables[name], new_tables[name]))
     changed = differs.any(axis=1).to_numpy()
     ids = common[changed]
-    # the names of the differing fields, one column at a time: "casualties, event_date"
+    # the names of the differing fields and tables, one column at a time: "event_date, casualties"
     names = pd.Series("", index=ids)
-    for column in compared:
+    for column in differs.columns:
         names = names + differs.loc[ids, column].map({True: column + ", ", False: ""})
     revised = pd.DataFrame(
         {
@@ -117,20 +119,24 @@ def import_diff(earlier: Path, current: Path, earlier_file: str) -> ImportDiff:
     )
 
 
-def _per_incident(directory: Path) -> pd.DataFrame:
-    """One row per incident: its incidents.csv fields, one text per other table, and deaths (killed, best)."""
-    tables = {
-        name: pd.read_csv(Path(directory) / TABLES[name].path, dtype=str, keep_default_na=False) for name in PARTS
-    }
-    incidents = tables["incidents"].set_index("incident_id")
-    frame = incidents.drop(columns=["dataset"], errors="ignore")
-    for name in PARTS[1:]:
-        rows = tables[name]
-        columns = [c for c in rows.columns if c != "incident_id" and c not in NOT_COMPARED.get(name, ())]
-        text = rows[columns[0]].str.cat(rows[columns[1:]], sep="|")
-        ordered = pd.DataFrame({"incident_id": rows["incident_id"], "text": text}).sort_values(["incident_id", "text"])
-        joined = ordered.groupby("incident_id", sort=False)["text"].agg("\n".join)
-        frame[name] = joined.reindex(frame.index).fillna("")
+def _read(directory: Path) -> dict[str, pd.DataFrame]:
+    """The output's tables as the text it wrote, without the columns that are not compared."""
+    tables = {}
+    for name in PARTS:
+        frame = pd.read_csv(Path(directory) / TABLES[name].path, dtype=str, keep_default_na=False)
+        tables[name] = frame.drop(columns=list(NOT_COMPARED.get(name, ())), errors="ignore")
+    return tables
+
+
+def _changed_incidents(old: pd.DataFrame, new: pd.DataFrame) -> pd.Index:
+    """Incidents with a row in one table and not in the other (a hashed merge on every column, no per-incident work)."""
+    rows = old.drop_duplicates().merge(new.drop_duplicates(), how="outer", indicator=True)
+    return pd.Index(rows.loc[rows["_merge"] != "both", "incident_id"].unique())
+
+
+def _per_incident(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per incident: its incidents.csv fields and its deaths (killed, best figure, every status)."""
+    frame = tables["incidents"].set_index("incident_id").drop(columns=["dataset"], errors="ignore")
     casualties = tables["casualties"]
     killed = casualties[(casualties["harm"] == "killed") & (casualties["victim_group"] == "all")]
     best = pd.to_numeric(killed["count_best"], errors="coerce")

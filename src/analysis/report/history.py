@@ -2,13 +2,15 @@
 what changed.
 
 A build's folder is replaced when the next one is published, so each snapshot is also kept under
-``<reports>/.history/<slug>/<build>.json``. A snapshot is one compact JSON file: parameters, headline
-figures, and the incident and source tables as column names plus rows (no repeated keys).
+``<reports>/.history/<slug>/<build>.json.gz``. A snapshot is one gzipped JSON file: parameters, headline
+figures, and the incident and source tables as column names plus rows (no repeated keys); for 8,700
+ACLED incidents it is about 1.9 MB of JSON, 0.2 MB gzipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -18,7 +20,8 @@ import pandas as pd
 from ..measure.changes import INCIDENT_COLUMNS, KILLED, SOURCE_COLUMNS, Changes, Snapshot
 
 HISTORY = ".history"
-SNAPSHOT_FILE = "snapshot.json"
+SNAPSHOT_FILE = "snapshot.json.gz"
+SUFFIX = ".json.gz"
 CHANGES_FILE = "changes.json"
 FORMAT = 1
 
@@ -55,15 +58,15 @@ def _plain(value):
 def read_snapshot(path: str | Path) -> Snapshot:
     path = Path(path)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
         incidents = pd.DataFrame(payload["incidents"]["rows"], columns=payload["incidents"]["columns"])
         sources = pd.DataFrame(payload["sources"]["rows"], columns=payload["sources"]["columns"])
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as err:
         raise HistoryError(f"{path}: cannot read it as a build snapshot ({err})") from None
     incidents = incidents.reindex(columns=INCIDENT_COLUMNS).astype({c: "Int64" for c in KILLED})
     incidents = incidents.astype({c: object for c in INCIDENT_COLUMNS if c not in KILLED})
     return Snapshot(
-        build=str(payload.get("build", path.stem)),
+        build=str(payload.get("build", path.name.removesuffix(SUFFIX))),
         parameters=payload.get("parameters", {}),
         headline=payload.get("headline", {}),
         incidents=incidents.where(incidents.notna(), None),
@@ -75,7 +78,7 @@ def write_build_files(snapshot: Snapshot, changes: Changes, build_dir: str | Pat
     """The build's snapshot and its changes.json, beside the report."""
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
-    (build_dir / SNAPSHOT_FILE).write_text(snapshot_json(snapshot), encoding="utf-8")
+    (build_dir / SNAPSHOT_FILE).write_bytes(gzip.compress(snapshot_json(snapshot).encode("utf-8"), mtime=0))
     digest = json.dumps(changes.digest(), ensure_ascii=False, indent=1, default=_plain)
     (build_dir / CHANGES_FILE).write_text(digest + "\n", encoding="utf-8")
 
@@ -86,7 +89,7 @@ def history_dir(out_dir: str | Path, slug: str) -> Path:
 
 def builds(out_dir: str | Path, slug: str) -> list[Path]:
     """The kept snapshots of ``slug``, oldest first."""
-    return sorted(history_dir(out_dir, slug).glob("*.json"))
+    return sorted(history_dir(out_dir, slug).glob(f"*{SUFFIX}"))
 
 
 def latest_snapshot(out_dir: str | Path, slug: str) -> Path | None:
@@ -100,7 +103,7 @@ def keep_snapshot(out_dir: str | Path, slug: str, build_dir: str | Path) -> Path
     if not source.is_file():
         return None
     build = read_snapshot(source).build
-    target = history_dir(out_dir, slug) / f"{build}.json"
+    target = history_dir(out_dir, slug) / f"{build}{SUFFIX}"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return target
@@ -122,9 +125,9 @@ def pick_builds(out_dir: str | Path, slug: str, names: list[str]) -> tuple[Path 
         raise HistoryError("name two builds (before and after), or none for the last two")
     chosen = []
     for name in names:
-        matches = [p for p in found if p.stem.startswith(name)]
+        matches = [p for p in found if p.name.startswith(name)]
         if len(matches) != 1:
-            listed = ", ".join(p.stem for p in found)
+            listed = ", ".join(p.name.removesuffix(SUFFIX) for p in found)
             what = "no build" if not matches else f"{len(matches)} builds"
             raise HistoryError(f"{what} of '{slug}' start with '{name}'; the builds are: {listed}")
         chosen.append(matches[0])

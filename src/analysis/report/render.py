@@ -294,9 +294,8 @@ def render(
             "seconds": {k: round(v, 2) for k, v in seconds.items()},
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-        files.update(
-            {kind: staging / f"{kind}.json" for kind in ("snapshot", "changes") if (staging / f"{kind}.json").is_file()}
-        )
+        kept = {"snapshot": staging / "snapshot.json.gz", "changes": staging / "changes.json"}
+        files.update({kind: path for kind, path in kept.items() if path.is_file()})
         _publish(out_dir, slug, staging)
         if "snapshot" in files:  # kept apart too: the next publish removes this build's folder
             from . import history
