@@ -146,10 +146,10 @@ def render_all(
             slug, status, message = future.result()
             if status == "failed":
                 summary.failed[slug] = message
-            elif message:
-                summary.changes[slug] = message
             else:
                 getattr(summary, status).append(slug)
+                if message:
+                    summary.changes[slug] = message
             bar.set_postfix_str(f"{slug}: {status}")
             bar.update()
     bar.close()

@@ -169,34 +169,25 @@ def _parameter(value) -> str:
     return str(value) if value not in ("", None) else "(default)"
 
 
+def _change_rows(change: str, frame: pd.DataFrame, detail: pd.Series) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({"change": change, "id": frame["incident_id"], "incident": frame["title"], "detail": detail})
+
+
 def changes_table(changes: Changes, listed: int = LISTED) -> pd.DataFrame:
     """One row per change (new, withdrawn, revised field, new source), naming the incident by id and title;
     at most ``listed`` rows, ``attrs['caption']`` says how many there are and where the rest are."""
-    rows = []
-    if len(changes.added):
-        a = changes.added
-        rows.append(
-            pd.DataFrame(
-                {
-                    "change": "new",
-                    "id": a["incident_id"],
-                    "incident": a["title"],
-                    "detail": "civilians killed " + a["killed_best"].map(_killed),
-                }
-            )
-        )
-    if len(changes.withdrawn):
-        w = changes.withdrawn
-        rows.append(
-            pd.DataFrame(
-                {
-                    "change": "withdrawn",
-                    "id": w["incident_id"],
-                    "incident": w["title"],
-                    "detail": "was counted with civilians killed " + w["killed_best"].map(_killed),
-                }
-            )
-        )
+    rows = [
+        _change_rows(
+            "new", changes.added, "civilians killed " + changes.added.get("killed_best", pd.Series()).map(_killed)
+        ),
+        _change_rows(
+            "withdrawn",
+            changes.withdrawn,
+            "was counted with civilians killed " + changes.withdrawn.get("killed_best", pd.Series()).map(_killed),
+        ),
+    ]
     if len(changes.revised):
         r = changes.revised
         # the lowest and highest figures are listed only where the best estimate stayed as it was
@@ -207,17 +198,13 @@ def changes_table(changes: Changes, listed: int = LISTED) -> pd.DataFrame:
         missing = r["field"].isin(KILLED).map({True: "no figure", False: "not given"})
         before = [_value(v, m) for v, m in zip(r["before"], missing, strict=True)]
         after = [_value(v, m) for v, m in zip(r["after"], missing, strict=True)]
-        detail = r["field"].map(FIELD_WORDS) + ": " + pd.Series(before) + " → " + pd.Series(after)
         rows.append(
-            pd.DataFrame({"change": "revised", "id": r["incident_id"], "incident": r["title"], "detail": detail})
-        )
-    if len(changes.new_sources):
-        s = changes.new_sources
-        rows.append(
-            pd.DataFrame(
-                {"change": "new source", "id": s["incident_id"], "incident": s["title"], "detail": s["source"]}
+            _change_rows(
+                "revised", r, r["field"].map(FIELD_WORDS) + ": " + pd.Series(before) + " → " + pd.Series(after)
             )
         )
+    rows.append(_change_rows("new source", changes.new_sources, changes.new_sources.get("source", pd.Series())))
+    rows = [frame for frame in rows if len(frame)]
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["change", "id", "incident", "detail"])
     total = len(table)
     shown = table.head(listed)
