@@ -95,10 +95,27 @@ def _render_all(args: argparse.Namespace) -> int:
         print(f"{args.config}: nothing was rendered; fix these first:\n{err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     summary = render_all(jobs, Path(args.out), force=args.force, workers=args.workers, progress=not args.quiet)
+    for slug, line in sorted(summary.changes.items()):
+        print(f"{slug}: {line}")
     print(f"{len(summary.rendered)} rendered, {len(summary.skipped)} unchanged (skipped), {len(summary.failed)} failed")
     for slug, message in summary.failed.items():
         print(f"FAILED {slug}: {message}", file=sys.stderr)
     return EXIT_FAILURE if summary.failed else EXIT_OK
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from .report.changes import changes_text, compare_builds
+    from .report.history import HistoryError, pick_builds
+
+    try:
+        before, after = pick_builds(Path(args.out), args.slug, args.builds)
+        changes = compare_builds(before, after)
+    except HistoryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for line in changes_text(changes):
+        print(line)
+    return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -146,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--workers", type=int, default=2, help="parallel renders (default 2: one per core)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(run=_render_all)
+    changes = commands.add_parser("changes", help="what changed between the last two builds of a report (no rendering)")
+    changes.add_argument("slug", help="the report's slug (its folder under --out)")
+    changes.add_argument(
+        "builds", nargs="*", help="two build ids (or their first digits) to compare; default: the last two"
+    )
+    changes.add_argument("--out", default=str(config.REPORTS_DIR), help="where reports/<slug>/ is written")
+    changes.set_defaults(run=_changes)
     importing = commands.add_parser("import", help="import an ACLED or UCDP export, or your own table")
     kinds = importing.add_subparsers(dest="kind", required=True)
     for kind, what in (

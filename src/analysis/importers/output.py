@@ -8,6 +8,7 @@ interrupted or failed import leaves the previous output as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -23,6 +24,7 @@ from ..data.families import classify_keys, compact_key, matching_key
 from ..data.names import split_aliases
 from ..data.reference import NameIndex, actor_index, region_index
 from ..data.schema import TABLES
+from .diff import import_diff
 from .reading import InputFileError
 from .result import REJECT_COLUMNS, ImportResult
 
@@ -179,7 +181,7 @@ def publish(result: ImportResult, out_dir: str | Path, reference_dir: Path | Non
     staging = out_dir.parent / f".{out_dir.name}.importing-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     try:
-        _write(result, staging, reference_tables(reference_dir))
+        _write(result, staging, reference_tables(reference_dir), earlier=out_dir)
         _, problems = check_dataset(staging)
         if problems:
             listed = "\n".join(f"  {p}" for p in problems[:20])
@@ -201,7 +203,9 @@ def _check_target(out_dir: Path) -> None:
         )
 
 
-def _write(result: ImportResult, directory: Path, reference: dict[str, pd.DataFrame]) -> None:
+def _write(
+    result: ImportResult, directory: Path, reference: dict[str, pd.DataFrame], earlier: Path | None = None
+) -> None:
     (directory / "reference").mkdir()
     for name in ("incidents", "perpetrators", "casualties", "sources"):
         frame = conform(getattr(result, name), name)
@@ -213,6 +217,9 @@ def _write(result: ImportResult, directory: Path, reference: dict[str, pd.DataFr
     for name in ("regions", "key_dates"):
         reference[name].to_csv(directory / TABLES[name].path, index=False, lineterminator="\n")
     result.rejects.reindex(columns=REJECT_COLUMNS).to_csv(directory / REJECTS_CSV, index=False, lineterminator="\n")
+    if earlier is not None and (earlier / REPORT_JSON).is_file():  # a re-import: what it added, removed, revised
+        earlier_file = json.loads((earlier / REPORT_JSON).read_text(encoding="utf-8")).get("source_file", "")
+        result.import_diff = import_diff(earlier, directory, Path(earlier_file).name)
     (directory / REPORT_TXT).write_text("\n".join(result.report_lines()) + "\n", encoding="utf-8")
     (directory / REPORT_JSON).write_text(result.report_json() + "\n", encoding="utf-8")
 

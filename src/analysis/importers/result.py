@@ -36,6 +36,8 @@ class ImportResult:
     deaths_read: int = 0
     deaths_rejected: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Against the earlier import in the same output directory, if any (importers.diff.ImportDiff).
+    import_diff: object | None = None
 
     @property
     def rows_written(self) -> int:
@@ -81,6 +83,8 @@ class ImportResult:
                 lines += [f"  {count:>7,}  {name}" for name, count in counter.most_common()]
         lines += family_report_lines(self.family_table())
         lines += self.notes
+        if self.import_diff is not None:
+            lines += self.import_diff.lines()
         return lines
 
     def family_table(self) -> pd.DataFrame:
@@ -105,6 +109,7 @@ class ImportResult:
                 "unmatched_regions": dict(self.unmatched_regions.most_common()),
                 "families": family_report_json(self.family_table()),
                 "notes": self.notes,
+                "compared_with_earlier_import": self.import_diff.as_json() if self.import_diff is not None else None,
             },
             indent=2,
             ensure_ascii=False,

@@ -3,6 +3,7 @@
 The notebook calls the names re-exported here (``from analysis.report import ...``).
 """
 
+from .changes import changes_markdown, changes_table, since_last_build
 from .notebook import (
     Report,
     export_tables,
@@ -19,6 +20,8 @@ from .text import date_text, esc, fmt_change, fmt_range, words
 
 __all__ = [
     "Report",
+    "changes_markdown",
+    "changes_table",
     "date_text",
     "esc",
     "export_tables",
@@ -30,6 +33,7 @@ __all__ = [
     "open_report",
     "png",
     "report_meta_html",
+    "since_last_build",
     "table",
     "what_changed_markdown",
     "words",

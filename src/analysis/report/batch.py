@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -38,6 +39,8 @@ class Summary:
     rendered: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    #: Per rendered job, one line of what changed since its previous build.
+    changes: dict[str, str] = field(default_factory=dict)
 
 
 def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
@@ -117,7 +120,16 @@ def _render_job(job: Job, out_dir: Path, force: bool) -> tuple[str, str, str]:
         return job.slug, "failed", str(err)
     except Exception as err:  # one job's crash must not stop the others
         return job.slug, "failed", f"{type(err).__name__}: {err}"
-    return job.slug, "skipped" if result.skipped else "rendered", ""
+    return job.slug, "skipped" if result.skipped else "rendered", changes_line(result.files.get("changes"))
+
+
+def changes_line(path: Path | None) -> str:
+    """What changed since the job's previous build, in one line (empty when the notebook keeps no snapshot)."""
+    if path is None:
+        return ""
+    from .changes import summary_line
+
+    return summary_line(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def render_all(
@@ -136,6 +148,8 @@ def render_all(
                 summary.failed[slug] = message
             else:
                 getattr(summary, status).append(slug)
+                if message:
+                    summary.changes[slug] = message
             bar.set_postfix_str(f"{slug}: {status}")
             bar.update()
     bar.close()

@@ -32,6 +32,10 @@ FAILED = "_failed"
 #: and the folder beside report.html that receives them.
 TABLES_PARAMETER = "tables_dir"
 TABLES_DIR = "tables"
+#: The notebook parameters through which render asks for this build's snapshot and changes.json (written
+#: into the build's folder) and names the previous build's snapshot of the same slug (see report.history).
+BUILD_PARAMETER = "build_dir"
+PREVIOUS_PARAMETER = "previous_snapshot"
 PACKAGES = ("pandas", "pandera", "matplotlib", "papermill", "nbconvert", "weasyprint", "mali-civilian-harm")
 
 
@@ -239,6 +243,11 @@ def render(
         run_parameters = dict(parameters)
         if _declares(notebook, TABLES_PARAMETER):
             run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
+        if _declares(notebook, BUILD_PARAMETER):
+            from . import history
+
+            run_parameters[BUILD_PARAMETER] = str(staging)
+            run_parameters[PREVIOUS_PARAMETER] = str(history.latest_snapshot(out_dir, slug) or "")
         try:
             execute(notebook, executed, run_parameters)
         except _CellFailed as failure:
@@ -285,7 +294,13 @@ def render(
             "seconds": {k: round(v, 2) for k, v in seconds.items()},
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        kept = {"snapshot": staging / "snapshot.json.gz", "changes": staging / "changes.json"}
+        files.update({kind: path for kind, path in kept.items() if path.is_file()})
         _publish(out_dir, slug, staging)
+        if "snapshot" in files:  # kept apart too: the next publish removes this build's folder
+            from . import history
+
+            history.keep_snapshot(out_dir, slug, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
