@@ -95,7 +95,8 @@ UNTITLED_DOCUMENT = "(no title recorded)"
 
 def _number_text(values: pd.Series) -> pd.Series:
     """Whole numbers with thousands separators, as text; missing stays missing."""
-    return values.map("{:,.0f}".format, na_action="ignore")
+    # As text even when every value is missing (map would then give floats, and joining them fails).
+    return values.map("{:,.0f}".format, na_action="ignore").astype("str")
 
 
 def range_text(low: pd.Series, best: pd.Series, high: pd.Series) -> pd.Series:
