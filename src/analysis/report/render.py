@@ -162,10 +162,12 @@ def execute(notebook: Path, output: Path, parameters: dict) -> None:
             log_output=False,
         )
     except PapermillExecutionError as err:
-        raise _CellFailed(err.exec_count, err.ename, err.evalue) from None
+        raise CellFailed(err.exec_count, err.ename, err.evalue) from None
 
 
-class _CellFailed(Exception):
+class CellFailed(Exception):
+    """A cell of the notebook raised: its execution count, exception name and message."""
+
     def __init__(self, cell: int, name: str, value: str):
         self.cell, self.name, self.value = cell, name, value
         super().__init__(f"cell {cell}: {name}: {value}")
@@ -214,7 +216,9 @@ def render(
     out_dir: Path | str = config.REPORTS_DIR,
     slug: str | None = None,
     force: bool = True,
+    kernel=None,
 ) -> RenderResult:
+    """``kernel``: a ``kernels.WarmKernel`` to execute the notebook in (render-all); by default a new kernel."""
     notebook = Path(notebook)
     parameters = plain_parameters(parameters)
     out_dir = Path(out_dir)
@@ -240,8 +244,8 @@ def render(
         if _declares(notebook, TABLES_PARAMETER):
             run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
         try:
-            execute(notebook, executed, run_parameters)
-        except _CellFailed as failure:
+            (kernel.execute if kernel else execute)(notebook, executed, run_parameters)
+        except CellFailed as failure:
             kept = _keep_failed(out_dir, slug, stamp, executed)
             raise RenderError(
                 f"Rendering '{slug}' failed in cell {failure.cell} of {notebook.name}: {failure.name}: {failure.value}. "

@@ -1,0 +1,130 @@
+"""Warm kernels for batch renders: one Jupyter kernel per worker, reused by every job it renders.
+
+A single render starts a kernel and imports pandas, matplotlib and the package in it, about 2 s of
+a 5 s render. ``render-all`` instead gives each worker process a ``WarmKernel``: started once, warmed
+by ``kernel_state.warm_up`` (the imports, then a record of the kernel's state), and put back to that
+state by ``kernel_state.restore`` before every job, so that no job sees another's variables, figures or
+settings. Papermill still injects the parameters and executes the notebook (through the ``mali-warm``
+engine below, which hands it the running kernel), so the executed notebook is the one a single render
+writes. A job that fails or times out, or a kernel that died, gets a new kernel for the next job.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .. import config
+from .render import CellFailed
+
+ENGINE = "mali-warm"
+KERNEL_NAME = "python3"
+START_TIMEOUT = 60
+#: Seconds allowed for the warm-up imports and for putting the kernel back between jobs.
+SETUP_TIMEOUT = 120
+#: Calls a ``kernel_state`` function in the kernel without binding a name in the notebook's namespace.
+IN_KERNEL = "__import__('analysis.report.kernel_state').report.kernel_state.{}()"
+
+
+class KernelSetupError(RuntimeError):
+    """The warm kernel could not be started, warmed or reset."""
+
+
+class WarmKernel:
+    """A running kernel with the report's modules imported, reset before each notebook it executes."""
+
+    def __init__(self, cwd: Path = config.PROJECT_ROOT):
+        self.cwd = Path(cwd)
+        self.manager = None
+        self.client = None
+        self.jobs = 0
+
+    def start(self) -> None:
+        from jupyter_client.manager import start_new_kernel
+
+        self.manager, self.client = start_new_kernel(
+            kernel_name=KERNEL_NAME, cwd=str(self.cwd), startup_timeout=START_TIMEOUT
+        )
+        self.client.allow_stdin = False
+        self._run(IN_KERNEL.format("warm_up"))
+        self.jobs = 0
+
+    def shutdown(self) -> None:
+        if self.client is not None:
+            self.client.stop_channels()
+        if self.manager is not None and self.manager.has_kernel:
+            self.manager.shutdown_kernel(now=True)
+        self.manager = self.client = None
+
+    def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
+        """Execute ``notebook`` with ``parameters`` into ``output`` as ``render.execute`` does, in this kernel."""
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+
+        if self.manager is None or not self.manager.is_alive():
+            self.shutdown()
+            self.start()
+        self._run(IN_KERNEL.format("restore"))
+        logging.getLogger("papermill").setLevel(logging.WARNING)
+        try:
+            pm.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                engine_name=ENGINE,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                log_output=False,
+                warm_kernel=self,
+            )
+        except PapermillExecutionError as err:
+            self.shutdown()  # whatever the failed cell left half-done goes with its kernel
+            raise CellFailed(err.exec_count, err.ename, err.evalue) from None
+        except BaseException:
+            self.shutdown()
+            raise
+        self.jobs += 1
+
+    def _run(self, code: str) -> None:
+        """Run set-up code silently; a failure is the kernel's, not a job's."""
+        reply = self.client.execute_interactive(
+            code, silent=True, store_history=False, timeout=SETUP_TIMEOUT, output_hook=lambda message: None
+        )
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise KernelSetupError(f"warm kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+_worker_kernel: WarmKernel | None = None
+
+
+def worker_kernel() -> WarmKernel:
+    """This worker process's warm kernel: started by its first job, shut down when the process ends."""
+    global _worker_kernel
+    if _worker_kernel is None:
+        from multiprocessing.util import Finalize
+
+        _worker_kernel = WarmKernel()
+        # A pool's worker process ends without running atexit handlers, but it runs these finalizers.
+        Finalize(_worker_kernel, _worker_kernel.shutdown, exitpriority=10)
+    return _worker_kernel
+
+
+def _register_engine() -> None:
+    """Papermill's nbclient engine, given the warm kernel's manager and client instead of starting its own."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, warm_kernel: WarmKernel, **kwargs):
+            client = PapermillNotebookClient(
+                nb_man, km=warm_kernel.manager, kernel_name=kernel_name, log=logging.getLogger("papermill")
+            )
+            client.kc = warm_kernel.client  # not owned by papermill: kept open for the next job
+            return client.execute()
+
+    papermill_engines.register(ENGINE, WarmEngine)
+
+
+_register_engine()
