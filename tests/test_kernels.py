@@ -121,6 +121,8 @@ def test_a_failed_job_gets_its_kernel_replaced_and_the_next_job_runs(tmp_path, k
     probe = notebook(tmp_path / "probe.ipynb", PROBE)
     with pytest.raises(CellFailed, match="ValueError: boom"):
         kernel.execute(failing, tmp_path / "failed.ipynb", {})
+    failed_cell = nbformat.read(tmp_path / "failed.ipynb", as_version=4).cells[-1]
+    assert [(o["output_type"], o["ename"]) for o in failed_cell.outputs] == [("error", "ValueError")]  # kept to debug
     assert kernel.manager is None  # the kernel the failure ran in is gone
     kernel.execute(probe, tmp_path / "after.ipynb", {})
     assert "leaked_variable" not in printed(tmp_path / "after.ipynb")["names"]
