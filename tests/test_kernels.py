@@ -158,3 +158,16 @@ def test_a_worker_process_shuts_its_kernel_down_when_it_ends(tmp_path):
     assert worker.exitcode == 0
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_kernel_that_died_or_cannot_be_put_back_is_replaced(tmp_path, kernel):
+    probe = notebook(tmp_path / "probe.ipynb", PROBE)
+    breaks_reset = notebook(tmp_path / "breaks.ipynb", "import analysis.report.kernel_state as k\nk._baseline = None")
+    kernel.execute(breaks_reset, tmp_path / "breaks-out.ipynb", {})
+    first = kernel.manager.provisioner.pid
+    kernel.execute(probe, tmp_path / "after-reset.ipynb", {})
+    assert kernel.manager.provisioner.pid != first and printed(tmp_path / "after-reset.ipynb")["marker"] == "default"
+
+    kernel.manager.shutdown_kernel(now=True)  # as when the kernel is killed between jobs
+    kernel.execute(probe, tmp_path / "after-death.ipynb", {})
+    assert printed(tmp_path / "after-death.ipynb")["marker"] == "default"

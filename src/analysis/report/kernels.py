@@ -6,7 +6,7 @@ by ``kernel_state.warm_up`` (the imports, then a record of the kernel's state), 
 state by ``kernel_state.restore`` before every job, so that no job sees another's variables, figures or
 settings. Papermill still injects the parameters and executes the notebook (through the ``mali-warm``
 engine below, which hands it the running kernel), so the executed notebook is the one a single render
-writes. A job that fails or times out, or a kernel that died, gets a new kernel for the next job.
+writes. A job that fails, or a kernel that died or cannot be put back, gets a new kernel.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ import logging
 from pathlib import Path
 
 from .. import config
-from .render import CellFailed
+from .render import execute
 
 ENGINE = "mali-warm"
-KERNEL_NAME = "python3"
 START_TIMEOUT = 60
 #: Seconds allowed for the warm-up imports and for putting the kernel back between jobs.
 SETUP_TIMEOUT = 120
@@ -37,17 +36,15 @@ class WarmKernel:
         self.cwd = Path(cwd)
         self.manager = None
         self.client = None
-        self.jobs = 0
 
     def start(self) -> None:
         from jupyter_client.manager import start_new_kernel
 
         self.manager, self.client = start_new_kernel(
-            kernel_name=KERNEL_NAME, cwd=str(self.cwd), startup_timeout=START_TIMEOUT
+            kernel_name="python3", cwd=str(self.cwd), startup_timeout=START_TIMEOUT
         )
         self.client.allow_stdin = False
         self._run(IN_KERNEL.format("warm_up"))
-        self.jobs = 0
 
     def shutdown(self) -> None:
         if self.client is not None:
@@ -58,32 +55,23 @@ class WarmKernel:
 
     def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
         """Execute ``notebook`` with ``parameters`` into ``output`` as ``render.execute`` does, in this kernel."""
-        import papermill as pm
-        from papermill.exceptions import PapermillExecutionError
-
-        if self.manager is None or not self.manager.is_alive():
-            self.shutdown()
-            self.start()
-        self._run(IN_KERNEL.format("restore"))
-        logging.getLogger("papermill").setLevel(logging.WARNING)
+        self._ready()
         try:
-            pm.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=parameters,
-                engine_name=ENGINE,
-                kernel_name=KERNEL_NAME,
-                progress_bar=False,
-                log_output=False,
-                warm_kernel=self,
-            )
-        except PapermillExecutionError as err:
-            self.shutdown()  # whatever the failed cell left half-done goes with its kernel
-            raise CellFailed(err.exec_count, err.ename, err.evalue) from None
+            execute(notebook, output, parameters, engine_name=ENGINE, warm_kernel=self)
         except BaseException:
-            self.shutdown()
+            self.shutdown()  # whatever a failed cell left half-done goes with its kernel
             raise
-        self.jobs += 1
+
+    def _ready(self) -> None:
+        """The running kernel put back to its baseline, or a new kernel (at its baseline) if it cannot be."""
+        if self.manager is not None and self.manager.is_alive():
+            try:
+                self._run(IN_KERNEL.format("restore"))
+                return
+            except (KernelSetupError, TimeoutError):
+                pass  # a kernel that cannot be put back is replaced, never reused as it is
+        self.shutdown()
+        self.start()
 
     def _run(self, code: str) -> None:
         """Run set-up code silently; a failure is the kernel's, not a job's."""

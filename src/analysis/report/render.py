@@ -146,7 +146,8 @@ def _declares(notebook: Path, name: str) -> bool:
     return False
 
 
-def execute(notebook: Path, output: Path, parameters: dict) -> None:
+def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
+    """Papermill executes ``notebook`` into ``output``; ``engine``: another papermill engine and its arguments."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -160,6 +161,7 @@ def execute(notebook: Path, output: Path, parameters: dict) -> None:
             progress_bar=False,
             cwd=str(config.PROJECT_ROOT),
             log_output=False,
+            **engine,
         )
     except PapermillExecutionError as err:
         raise CellFailed(err.exec_count, err.ename, err.evalue) from None
