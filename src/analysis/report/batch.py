@@ -113,9 +113,14 @@ def parameter_problems(notebook: Path, parameters: dict) -> list[str]:
     return []
 
 
-def _render_job(job: Job, out_dir: Path, force: bool) -> tuple[str, str, str]:
+def _render_job(job: Job, out_dir: Path, force: bool, warm: bool) -> tuple[str, str, str]:
     try:
-        result = render(job.notebook, job.parameters, job.formats, out_dir, slug=job.slug, force=force)
+        kernel = None
+        if warm:
+            from .kernels import worker_kernel
+
+            kernel = worker_kernel()
+        result = render(job.notebook, job.parameters, job.formats, out_dir, slug=job.slug, force=force, kernel=kernel)
     except RenderError as err:
         return job.slug, "failed", str(err)
     except Exception as err:  # one job's crash must not stop the others
@@ -133,15 +138,23 @@ def changes_line(path: Path | None) -> str:
 
 
 def render_all(
-    jobs: list[Job], out_dir: Path = config.REPORTS_DIR, force: bool = False, workers: int = 2, progress: bool = True
+    jobs: list[Job],
+    out_dir: Path = config.REPORTS_DIR,
+    force: bool = False,
+    workers: int = 2,
+    progress: bool = True,
+    warm: bool = True,
 ) -> Summary:
-    """Render every job, going on past failures; reuse worker processes across jobs."""
+    """Render every job, going on past failures; reuse worker processes across jobs.
+
+    ``warm``: each worker executes its jobs' notebooks in one warm kernel, reset between jobs
+    (``kernels.py``); False starts a new kernel for every job, as a single render does."""
     from tqdm import tqdm
 
     summary = Summary()
     bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress, file=sys.stderr)
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_render_job, job, Path(out_dir), force) for job in jobs]
+        futures = [pool.submit(_render_job, job, Path(out_dir), force, warm) for job in jobs]
         for future in as_completed(futures):
             slug, status, message = future.result()
             if status == "failed":

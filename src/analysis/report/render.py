@@ -150,7 +150,8 @@ def _declares(notebook: Path, name: str) -> bool:
     return False
 
 
-def execute(notebook: Path, output: Path, parameters: dict) -> None:
+def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
+    """Papermill executes ``notebook`` into ``output``; ``engine``: another papermill engine and its arguments."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -164,12 +165,15 @@ def execute(notebook: Path, output: Path, parameters: dict) -> None:
             progress_bar=False,
             cwd=str(config.PROJECT_ROOT),
             log_output=False,
+            **engine,
         )
     except PapermillExecutionError as err:
-        raise _CellFailed(err.exec_count, err.ename, err.evalue) from None
+        raise CellFailed(err.exec_count, err.ename, err.evalue) from None
 
 
-class _CellFailed(Exception):
+class CellFailed(Exception):
+    """A cell of the notebook raised: its execution count, exception name and message."""
+
     def __init__(self, cell: int, name: str, value: str):
         self.cell, self.name, self.value = cell, name, value
         super().__init__(f"cell {cell}: {name}: {value}")
@@ -218,7 +222,9 @@ def render(
     out_dir: Path | str = config.REPORTS_DIR,
     slug: str | None = None,
     force: bool = True,
+    kernel=None,
 ) -> RenderResult:
+    """``kernel``: a ``kernels.WarmKernel`` to execute the notebook in (render-all); by default a new kernel."""
     notebook = Path(notebook)
     parameters = plain_parameters(parameters)
     out_dir = Path(out_dir)
@@ -249,8 +255,8 @@ def render(
             run_parameters[BUILD_PARAMETER] = str(staging)
             run_parameters[PREVIOUS_PARAMETER] = str(history.latest_snapshot(out_dir, slug) or "")
         try:
-            execute(notebook, executed, run_parameters)
-        except _CellFailed as failure:
+            (kernel.execute if kernel else execute)(notebook, executed, run_parameters)
+        except CellFailed as failure:
             kept = _keep_failed(out_dir, slug, stamp, executed)
             raise RenderError(
                 f"Rendering '{slug}' failed in cell {failure.cell} of {notebook.name}: {failure.name}: {failure.value}. "
