@@ -245,32 +245,10 @@ class Comparison:
         return pd.DataFrame(rows, columns=["dataset", "events", "killed"])
 
 
-def open_comparison(
-    data_dirs: Mapping[str, str] | None = None,
-    reference: str = "",
-    start_date: str = "",
-    end_date: str = "",
-    actors: list | tuple | str = (),
-    regions: list | tuple | str = (),
-    estimate: str = "best",
-    max_days: int = 2,
-    max_km: float = 25.0,
-    title: str = "",
-) -> Comparison:
-    """Load and validate every data directory and check every parameter; raise InvalidParameter naming every
+def open_comparison(**parameters) -> Comparison:
+    """``check_comparison``'s comparison (the notebook's parameters by name), or InvalidParameter naming every
     bad value. An empty path is the embedded data/; a relative one is taken from the project root."""
-    comparison, problems = check_comparison(
-        data_dirs=data_dirs,
-        reference=reference,
-        start_date=start_date,
-        end_date=end_date,
-        actors=actors,
-        regions=regions,
-        estimate=estimate,
-        max_days=max_days,
-        max_km=max_km,
-        title=title,
-    )
+    comparison, problems = check_comparison(**parameters)
     if problems:
         raise InvalidParameter(problems)
     return comparison

@@ -42,31 +42,9 @@ class Selection:
     group_by: str = "group"
 
 
-def make_selection(
-    dataset: Dataset,
-    *,
-    start_date: str | None = None,
-    end_date: str | None = None,
-    actors: list[str] | tuple[str, ...] | str = (),
-    regions: list[str] | tuple[str, ...] | str = (),
-    min_attribution: str = "contested",
-    attribution: str = "group",
-    period: str = "year",
-    group_by: str = "group",
-) -> Selection:
-    """Check report parameters against the data's reference tables; raise InvalidParameter naming every bad
-    value with the valid ones."""
-    selection, problems = check_selection(
-        dataset,
-        start_date=start_date,
-        end_date=end_date,
-        actors=actors,
-        regions=regions,
-        min_attribution=min_attribution,
-        attribution=attribution,
-        period=period,
-        group_by=group_by,
-    )
+def make_selection(dataset: Dataset, **parameters) -> Selection:
+    """``check_selection``'s selection, or InvalidParameter naming every bad value with the valid ones."""
+    selection, problems = check_selection(dataset, **parameters)
     if problems:
         raise InvalidParameter(problems)
     return selection
