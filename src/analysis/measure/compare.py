@@ -245,10 +245,10 @@ class Comparison:
         return pd.DataFrame(rows, columns=["dataset", "events", "killed"])
 
 
-def open_comparison(**parameters) -> Comparison:
+def open_comparison(data_dirs: Mapping[str, str] | None = None, **parameters) -> Comparison:
     """``check_comparison``'s comparison (the notebook's parameters by name), or InvalidParameter naming every
     bad value. An empty path is the embedded data/; a relative one is taken from the project root."""
-    comparison, problems = check_comparison(**parameters)
+    comparison, problems = check_comparison(data_dirs, **parameters)
     if problems:
         raise InvalidParameter(problems)
     return comparison
