@@ -140,7 +140,8 @@ def failing_notebook(path):
         nbformat.v4.new_markdown_cell("Some text."),
         nbformat.v4.new_code_cell('# a comment first\nif fail:\n    raise ValueError("asked to fail")\nprint("fine")'),
     ]
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    kernel = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernel}), path)
     return path
 
 

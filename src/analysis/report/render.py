@@ -153,7 +153,7 @@ def execute(notebook: Path, output: Path, parameters: dict) -> None:
                 config=kernel_config(Path(sockets)),
             )
         except PapermillExecutionError as err:
-            raise _CellFailed(*analyst_cell(output, err.cell_index), err.ename, err.evalue) from None
+            raise _CellFailed(*analyst_cell(output, err), err.ename, err.evalue) from None
 
 
 def kernel_config(folder: Path):
@@ -167,18 +167,22 @@ def kernel_config(folder: Path):
     return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
 
 
-def analyst_cell(executed: Path, cell_index: int) -> tuple[int, str]:
+def analyst_cell(executed: Path, error) -> tuple[int, str]:
     """The failing cell as the analyst sees the notebook: its number (1 for the first cell, counting every
-    cell, code and text, but the one papermill inserted with the parameters) and its first line of code."""
+    cell, code and text, but those papermill adds: the parameters it injects and its error notes) and its
+    first line of code."""
     import nbformat
+    from papermill.execute import ERROR_MARKER_TAG
 
+    lines = [line.strip() for line in error.source.splitlines() if line.strip() and not line.startswith("#")]
+    first_line = lines[0] if lines else ""
     try:
-        cells = nbformat.read(str(executed), as_version=4).cells[: cell_index + 1]
+        cells = nbformat.read(str(executed), as_version=4).cells
     except (OSError, ValueError):  # papermill writes the executed notebook before it raises; in case it did not
-        return cell_index, ""
-    injected = sum("injected-parameters" in cell.metadata.get("tags", []) for cell in cells)
-    lines = [line.strip() for line in cells[-1].source.splitlines() if line.strip() and not line.startswith("#")]
-    return len(cells) - injected, (lines[0] if lines else "")
+        return error.exec_count, first_line
+    ran = [cell for cell in cells if ERROR_MARKER_TAG not in cell.metadata.get("tags", [])]  # as executed
+    added = sum("injected-parameters" in cell.metadata.get("tags", []) for cell in ran[: error.cell_index])
+    return error.cell_index + 1 - added, first_line
 
 
 class _CellFailed(Exception):
