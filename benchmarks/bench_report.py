@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_report.py [--sizes 1000,10000,50000] [--repeat 3] [--no-floor] [--no-batch]
         [--batch-only]
+    .venv/bin/python benchmarks/bench_report.py --processes [--before OLD_CHECKOUT] [--repeat 5]
 
 Sizes: synthetic ACLED exports (``tests/synthetic.py``, seeded) of each size are imported once with
 ``python -m analysis import acled`` into a temporary folder, outside the timings, and rendered in the same
@@ -15,6 +16,12 @@ Floor (unless ``--no-floor``): the curated report against the same pipeline on a
 alternately. Batch (unless ``--no-batch``): render-all of the shipped jobs on 2 workers, with warm kernels and
 with a new kernel per job, against the same jobs rendered one by one, wall and CPU time (issue 14's goal:
 under 0.35 x on 2 cores).
+
+Processes (``--processes``, issue 12): ``python -m analysis render`` as the analyst runs it, each render a whole
+process (interpreter start-up, imports, checks, kernel, HTML, PDF), the one-cell notebook and the default report
+alternately. With ``--before DIR`` (an earlier checkout, e.g. ``git archive main | tar -x -C DIR``) that
+version's command runs in the same rounds, side by side (``PYTHONPATH=DIR/src``). Goal: the default report
+within 1.5 x the one-cell render.
 
 The validated-dataset cache starts empty (a temporary MALI_CACHE_DIR); every dataset is loaded once before
 the timings (shown as "first load"), as the first render on new data would.
@@ -216,6 +223,44 @@ def manifest_phases(out_dir: Path, jobs) -> dict[str, float]:
     return sums
 
 
+def process_comparison(tmp: Path, repeat: int, before: Path | None) -> None:
+    """Whole ``python -m analysis render`` processes: one-cell notebook and default report, per version."""
+    trivial = tmp / "one_cell.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('floor')")]), trivial)
+    versions = {"this checkout": None}
+    if before is not None:
+        versions = {f"before ({before})": before.resolve() / "src", **versions}
+
+    def run(source: Path | None, arguments: list[str], out: Path) -> float:
+        environment = dict(os.environ)
+        if source is not None:
+            environment["PYTHONPATH"] = str(source)
+        command = [sys.executable, "-m", "analysis", "render", *arguments, "--out", str(out)]
+        started = time.perf_counter()
+        done = subprocess.run(command, env=environment, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+        return time.perf_counter() - started
+
+    cases = {"one-cell notebook": ["--notebook", str(trivial)], "default report": []}
+    for source in versions.values():  # first loads and bytecode, outside the timings
+        for arguments in cases.values():
+            run(source, arguments, tmp / "warm")
+    seconds: dict[tuple[str, str], list[float]] = {(v, c): [] for v in versions for c in cases}
+    for round_number in range(1, repeat + 1):
+        for label, source in versions.items():
+            for case, arguments in cases.items():
+                seconds[label, case].append(run(source, arguments, tmp / f"round-{round_number}"))
+            one, report = seconds[label, "one-cell notebook"][-1], seconds[label, "default report"][-1]
+            print(f"  round {round_number}: {label}: one-cell {one:.2f} s, default report {report:.2f} s", flush=True)
+    print(f"\n`python -m analysis render` as whole processes, median of {repeat} (seconds):")
+    print(f"{'version':>40} | one-cell | default report | ratio (goal: 1.5)")
+    for label in versions:
+        one, report = seconds[label, "one-cell notebook"], seconds[label, "default report"]
+        ratio = statistics.median(r / o for o, r in zip(one, report, strict=True))
+        print(f"{label:>40} | {statistics.median(one):8.2f} | {statistics.median(report):14.2f} | {ratio:5.2f}")
+
+
 def load_average() -> str:
     """Other work on the machine slows every render: printed so that a run can be read with it."""
     one, five, _ = os.getloadavg()
@@ -229,6 +274,8 @@ def main() -> None:
     parser.add_argument("--no-floor", action="store_true", help="skip the one-cell notebook floor")
     parser.add_argument("--no-batch", action="store_true", help="skip the render-all measurement")
     parser.add_argument("--batch-only", action="store_true", help="only the render-all measurement")
+    parser.add_argument("--processes", action="store_true", help="only whole `python -m analysis render` processes")
+    parser.add_argument("--before", type=Path, help="with --processes: an earlier checkout to run side by side")
     args = parser.parse_args()
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -237,6 +284,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["MALI_CACHE_DIR"] = str(tmp / "cache")  # before analysis reads its configuration
+        if args.processes:
+            print(f"start: {load_average()}", flush=True)
+            process_comparison(tmp, args.repeat, args.before)
+            print(f"end: {load_average()}")
+            return
 
         from analysis.report.render import render
 

@@ -100,9 +100,11 @@ def test_skip_unchanged_force_and_failure_paths(tmp_path):
     jobs[1].parameters["data_dir"] = str(broken)  # broken after the check, as when data change mid-schedule
     summary = render_all(jobs, out, workers=2, progress=False)
     assert summary.rendered == ["good"]
+    # Caught by the check that every render makes before it starts a kernel (issue 12): no notebook is written.
     assert (
         list(summary.failed) == ["bad"]
-        and "DataValidationError" in summary.failed["bad"]
+        and f"data_dir {broken} does not validate" in summary.failed["bad"]
         and "casualties.csv" in summary.failed["bad"]
     )
     assert not (out / "bad").exists()
+    assert not (out / "_failed").exists()

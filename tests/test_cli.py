@@ -36,3 +36,13 @@ def test_validate_directory_without_tables_lists_each_missing_file(tmp_path):
     assert result.returncode == 2
     for name in ("incidents.csv", "perpetrators.csv", "casualties.csv", "sources.csv", "reference/actors.csv"):
         assert name in result.stderr
+
+
+def test_import_into_a_folder_of_earlier_imports_is_refused_suggesting_a_folder_of_its_own(tmp_path):
+    ucdp = config.PROJECT_ROOT / "tests" / "fixtures" / "ucdp" / "candidate_49_columns.csv"
+    assert run("import", "ucdp", ucdp, "--out", "imported/ucdp", cwd=tmp_path).returncode == 0
+    result = run("import", "ucdp", ucdp, "--out", "imported/", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{tmp_path / 'imported'}: expected an empty directory or an earlier import's output" in result.stderr
+    assert "(ucdp/)" in result.stderr
+    assert f"Give each import its own folder, e.g. --out {tmp_path / 'imported' / 'mine'}" in result.stderr

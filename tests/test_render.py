@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import nbformat
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -132,14 +133,30 @@ def test_nbval_on_the_executed_notebook(rendered):
     assert "passed" in result.stdout
 
 
+def failing_notebook(path):
+    """A parameters cell, a text cell, then a cell that fails when asked to: cell 3 as the analyst sees it."""
+    cells = [
+        nbformat.v4.new_code_cell("fail: bool = False", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell("Some text."),
+        nbformat.v4.new_code_cell('# a comment first\nif fail:\n    raise ValueError("asked to fail")\nprint("fine")'),
+    ]
+    kernel = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernel}), path)
+    return path
+
+
 def test_failed_render_keeps_previous_report_and_names_the_cell(tmp_path):
-    good = render(out_dir=tmp_path, slug="r", formats=("html",))
+    # Issue 12: the cell is numbered as in the analyst's notebook, without papermill's injected cell (which
+    # would make it cell 4), and a bad parameter is caught before the kernel (see test_precheck.py), so a
+    # failure in a cell is what this pins.
+    notebook = failing_notebook(tmp_path / "failing.ipynb")
+    good = render(notebook, out_dir=tmp_path, slug="r", formats=("html",))
     before = good.files["html"].read_text(encoding="utf-8")
     with pytest.raises(
         RenderError,
-        match=r"failed in cell \d+ of casualty_report.ipynb: InvalidParameter: unknown actor 'Nobody'; valid actors",
+        match=r"failed in cell 3 of failing.ipynb \('if fail:'\): ValueError: asked to fail",
     ):
-        render(out_dir=tmp_path, slug="r", parameters={"actors": ["Nobody"]}, formats=("html",))
+        render(notebook, out_dir=tmp_path, slug="r", parameters={"fail": True}, formats=("html",))
     assert (tmp_path / "r" / "report.html").read_text(encoding="utf-8") == before
     assert len(list((tmp_path / "_failed").glob("r-*.ipynb"))) == 1
     assert [p.name for p in (tmp_path / ".builds").iterdir()] == [good.directory.resolve().name]

@@ -66,6 +66,7 @@ def _parameters(pairs: list[list[str]]) -> dict:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from .report.precheck import ParameterError
     from .report.render import RenderError, render
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
@@ -76,7 +77,11 @@ def _render(args: argparse.Namespace) -> int:
             formats=formats,
             out_dir=Path(args.out),
             slug=args.slug,
+            base=Path.cwd(),
         )
+    except ParameterError as err:
+        print(parameter_problems_text(err.notebook, err.problems), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except RenderError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_FAILURE
@@ -84,6 +89,11 @@ def _render(args: argparse.Namespace) -> int:
         print(f"{kind}: {path}")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
     return EXIT_OK
+
+
+def parameter_problems_text(notebook: Path, problems: list[str]) -> str:
+    heading = f"error: {Path(notebook).name}: nothing was rendered (no kernel started); fix the parameters first:"
+    return "\n".join([heading, *(f"  - {problem}" for problem in problems)])
 
 
 def _render_all(args: argparse.Namespace) -> int:

@@ -197,9 +197,12 @@ def _check_target(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputFileError(f"{out_dir}: expected a directory for the output; this is a file")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_JSON).is_file():
+        held = sorted(p.name + ("/" if p.is_dir() else "") for p in out_dir.iterdir())
+        shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
         raise InputFileError(
-            f"{out_dir}: expected an empty directory or an earlier import's output; "
-            "it holds other files, which an import will not overwrite"
+            f"{out_dir.resolve()}: expected an empty directory or an earlier import's output; it holds other "
+            f"files ({shown}), which an import will not overwrite. Give each import its own folder, "
+            f"e.g. --out {out_dir / 'mine'}"
         )
 
 

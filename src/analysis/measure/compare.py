@@ -19,11 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..data.dataset import Dataset, load_dataset
+from ..data.dataset import Dataset
 from .aggregate import ESTIMATE_COLUMN, GROUP_SEPARATOR, aggregate, incident_facts, incident_figures, period_labels
 from .coverage import EVERYTHING, coverage, covered_years
 from .matching import COUNTS, Matches, match_events
-from .selection import ESTIMATES, InvalidParameter, Selection, selection_from_parameters
+from .parameters import open_data_dir
+from .selection import ESTIMATES, InvalidParameter, Selection, check_parameters
 
 
 def killed_by_actor_year(
@@ -244,36 +245,53 @@ class Comparison:
         return pd.DataFrame(rows, columns=["dataset", "events", "killed"])
 
 
-def open_comparison(
+def open_comparison(data_dirs: Mapping[str, str] | None = None, **parameters) -> Comparison:
+    """``check_comparison``'s comparison (the notebook's parameters by name), or InvalidParameter naming every
+    bad value. An empty path is the embedded data/; a relative one is taken from the project root."""
+    comparison, problems = check_comparison(data_dirs, **parameters)
+    if problems:
+        raise InvalidParameter(problems)
+    return comparison
+
+
+def check_comparison(
     data_dirs: Mapping[str, str] | None = None,
     reference: str = "",
     start_date: str = "",
     end_date: str = "",
-    actors: list | tuple = (),
-    regions: list | tuple = (),
+    actors: list | tuple | str = (),
+    regions: list | tuple | str = (),
     estimate: str = "best",
     max_days: int = 2,
     max_km: float = 25.0,
     title: str = "",
-) -> Comparison:
-    """Load and validate every data directory and check every parameter; an empty path is the embedded data/."""
+    base: Path = config.PROJECT_ROOT,
+) -> tuple[Comparison | None, list[str]]:
+    """(the comparison, []) or (None, every problem); relative data directories are taken from ``base``."""
     if not data_dirs:
         data_dirs = {"curated": ""}
     if not isinstance(data_dirs, Mapping):
-        raise InvalidParameter(
-            f"data_dirs must map a label to a data directory, e.g. {{curated: data}}; got {data_dirs!r}"
-        )
-    datasets = {str(label): load_dataset(Path(path) if path else config.DATA_DIR) for label, path in data_dirs.items()}
+        example = "{curated: data, acled: imported/acled}"
+        return None, [f"data_dirs must map a label to a data directory, e.g. {example}; got {data_dirs!r}"]
+    problems: list[str] = []
+    datasets = {}
+    for label, path in data_dirs.items():
+        dataset, found = open_data_dir(path, f"data_dirs[{label}]", base)
+        datasets[str(label)], problems = dataset, problems + found
     reference = reference or next(iter(datasets))
     if reference not in datasets:
-        raise InvalidParameter(f"reference {reference!r} is not one of the datasets: {', '.join(datasets)}")
+        problems.append(f"reference {reference!r} is not one of the datasets: {', '.join(datasets)}")
     try:
         max_days, max_km = int(max_days), float(max_km)
     except (TypeError, ValueError):
-        raise InvalidParameter(f"max_days ({max_days!r}) and max_km ({max_km!r}) must be numbers") from None
-    if max_days < 0 or max_km <= 0:
-        raise InvalidParameter(f"max_days ({max_days}) must be 0 or more and max_km ({max_km}) more than 0")
+        problems.append(f"max_days ({max_days!r}) and max_km ({max_km!r}) must be numbers")
+    else:
+        if max_days < 0 or max_km <= 0:
+            problems.append(f"max_days ({max_days}) must be 0 or more and max_km ({max_km}) more than 0")
     parameters = {"start_date": start_date, "end_date": end_date, "actors": actors, "regions": regions}
-    selection = selection_from_parameters(datasets[reference], {**parameters, "estimate": estimate})
+    selection, found = check_parameters(datasets.get(reference), {**parameters, "estimate": estimate})
+    problems += found
+    if problems:
+        return None, problems
     title = title or "Datasets compared: " + " vs ".join(datasets)
-    return Comparison(datasets, reference, selection, estimate, max_days, max_km, title)
+    return Comparison(datasets, reference, selection, estimate, max_days, max_km, title), []

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
+from .. import config
 from ..data.dataset import Dataset
 from ..data.reference import actor_index, region_index
 from ..data.schema import ATTRIBUTION_ORDER
+from .parameters import InvalidParameter, as_list, file_problem, iso_date, open_data_dir
 
 PERIODS = ("auto", "month", "quarter", "year", "named")
 #: How perpetrators are grouped in charts and tables: by actor family (the default), by perpetrator
@@ -23,10 +26,6 @@ GROUP_BY = ("family", "group", "actor")
 AUTO_PERIODS = ((3, "month"), (8, "quarter"))
 ESTIMATES = ("min", "best", "max")
 POLICIES = ("group", "any")
-
-
-class InvalidParameter(ValueError):
-    """A report parameter with a value that cannot be used; the message lists the valid values."""
 
 
 @dataclass(frozen=True)
@@ -43,43 +42,67 @@ class Selection:
     group_by: str = "group"
 
 
-def make_selection(
-    dataset: Dataset,
+def make_selection(dataset: Dataset, **parameters) -> Selection:
+    """``check_selection``'s selection, or InvalidParameter naming every bad value with the valid ones."""
+    selection, problems = check_selection(dataset, **parameters)
+    if problems:
+        raise InvalidParameter(problems)
+    return selection
+
+
+def check_selection(
+    dataset: Dataset | None,
     *,
-    start_date: str | None = None,
-    end_date: str | None = None,
-    actors: list[str] | tuple[str, ...] = (),
-    regions: list[str] | tuple[str, ...] = (),
+    start_date=None,
+    end_date=None,
+    actors=(),
+    regions=(),
     min_attribution: str = "contested",
     attribution: str = "group",
     period: str = "year",
     group_by: str = "group",
-) -> Selection:
-    """Check report parameters against the data's reference tables; raise InvalidParameter listing valid values."""
-    start = _date(start_date, "start_date")
-    end = _date(end_date, "end_date")
+) -> tuple[Selection | None, list[str]]:
+    """(the selection, []) or (None, every problem). Without a dataset (its directory is itself a problem),
+    the values that need its reference tables (actors, regions) are not checked."""
+    start, start_problem = iso_date(start_date, "start_date")
+    end, end_problem = iso_date(end_date, "end_date", end=True)
+    problems = [p for p in (start_problem, end_problem) if p]
     if start is not None and end is not None and end < start:
-        raise InvalidParameter(f"end_date {end.date()} is before start_date {start.date()}")
-    if min_attribution not in ATTRIBUTION_ORDER:
-        raise InvalidParameter(f"min_attribution {min_attribution!r} is not one of: {', '.join(ATTRIBUTION_ORDER)}")
-    if attribution not in POLICIES:
-        raise InvalidParameter(f"attribution {attribution!r} is not one of: {', '.join(POLICIES)}")
-    if period not in PERIODS:
-        raise InvalidParameter(f"period {period!r} is not one of: {', '.join(PERIODS)}")
-    if group_by not in GROUP_BY:
-        raise InvalidParameter(f"group_by {group_by!r} is not one of: {', '.join(GROUP_BY)}")
+        problems.append(f"end_date {end.date()} is before start_date {start.date()}")
+    for name, value, valid in (
+        ("min_attribution", min_attribution, ATTRIBUTION_ORDER),
+        ("attribution", attribution, POLICIES),
+        ("period", period, PERIODS),
+        ("group_by", group_by, GROUP_BY),
+    ):
+        if value not in valid:
+            problems.append(f"{name} {value!r} is not one of: {', '.join(valid)}")
+    if dataset is None:
+        if as_list(actors) or as_list(regions):
+            problems.append(
+                "actors and regions are checked against the data's reference tables once its directory can be read"
+            )
+        return None, problems
+    actors, actor_problems = _resolve(actors, actor_index(dataset.actors), "actor", list(dataset.actors["actor"]))
+    regions, region_problems = _resolve(
+        regions, region_index(dataset.regions), "region", list(dataset.regions["region"])
+    )
+    problems += actor_problems + region_problems
+    if problems:
+        return None, problems
     if period == "auto":
         period = auto_period(*data_span(dataset, start, end))
-    return Selection(
+    selection = Selection(
         start=start,
         end=end,
-        actors=_resolve(actors, actor_index(dataset.actors), "actor", list(dataset.actors["actor"])),
-        regions=_resolve(regions, region_index(dataset.regions), "region", list(dataset.regions["region"])),
+        actors=actors,
+        regions=regions,
         min_attribution=min_attribution,
         attribution=attribution,
         period=period,
         group_by=group_by,
     )
+    return selection, []
 
 
 def data_span(
@@ -110,38 +133,56 @@ def auto_period(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
 
 def selection_from_parameters(dataset: Dataset, parameters: Mapping) -> Selection:
     """The selection a report notebook's parameters ask for; every value checked, including ``estimate``."""
+    selection, problems = check_parameters(dataset, parameters)
+    if problems:
+        raise InvalidParameter(problems)
+    return selection
+
+
+def check_report(
+    data_dir, parameters: Mapping, boundaries="", base: Path = config.PROJECT_ROOT
+) -> tuple[Dataset | None, Selection | None, list[str]]:
+    """The report notebook's checks: its data directory (validated through the cache), its selection and its
+    boundaries file, relative paths taken from ``base``; (dataset, selection, []) or (..., every problem)."""
+    dataset, problems = open_data_dir(data_dir, "data_dir", base)
+    selection, found = check_parameters(dataset, parameters)
+    problems += found
+    if boundaries:
+        problems += [p for p in [file_problem(boundaries, "boundaries", base)] if p]
+    return dataset, selection, problems
+
+
+def check_parameters(dataset: Dataset | None, parameters: Mapping) -> tuple[Selection | None, list[str]]:
+    """``check_selection`` for a notebook's parameters, with ``estimate``: (selection, []) or (None, problems)."""
     estimate = parameters.get("estimate", "best")
-    if estimate not in ESTIMATES:
-        raise InvalidParameter(f"estimate {estimate!r} is not one of: {', '.join(ESTIMATES)}")
-    return make_selection(
+    problems = [] if estimate in ESTIMATES else [f"estimate {estimate!r} is not one of: {', '.join(ESTIMATES)}"]
+    selection, more = check_selection(
         dataset,
         start_date=parameters.get("start_date") or None,
         end_date=parameters.get("end_date") or None,
-        actors=list(parameters.get("actors") or ()),
-        regions=list(parameters.get("regions") or ()),
+        actors=parameters.get("actors"),
+        regions=parameters.get("regions"),
         min_attribution=parameters.get("min_attribution", "contested"),
         attribution=parameters.get("attribution", "group"),
         period=parameters.get("period", "year"),
         group_by=parameters.get("group_by", "group"),
     )
+    problems += more
+    return (None if problems else selection), problems
 
 
-def _date(value, name) -> pd.Timestamp | None:
-    if value in (None, ""):
-        return None
-    try:
-        return pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise InvalidParameter(f"{name} {value!r} is not a date written YYYY-MM-DD") from None
-
-
-def _resolve(names, index, kind, valid) -> tuple[str, ...]:
-    if isinstance(names, str):
-        names = [names] if names else []
-    resolved = []
-    for name in names:
-        canonical = index.resolve(name)
+def _resolve(names, index, kind, valid) -> tuple[tuple[str, ...], list[str]]:
+    """Canonical names, and one problem naming every unknown name with the valid ones."""
+    resolved, unknown = [], []
+    for name in as_list(names):
+        canonical = index.resolve(str(name))
         if canonical is None:
-            raise InvalidParameter(f"unknown {kind} {name!r}; valid {kind}s (or their aliases): {', '.join(valid)}")
-        resolved.append(canonical)
-    return tuple(resolved)
+            unknown.append(name)
+        else:
+            resolved.append(canonical)
+    if not unknown:
+        return tuple(resolved), []
+    named = ", ".join(repr(str(name)) for name in unknown)
+    return (), [
+        f"unknown {kind}{'s' if len(unknown) > 1 else ''} {named}; valid {kind}s (or their aliases): {', '.join(valid)}"
+    ]

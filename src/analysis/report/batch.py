@@ -12,8 +12,7 @@ from pathlib import Path
 import yaml
 
 from .. import config
-from ..data.dataset import load_dataset
-from ..measure.selection import InvalidParameter, selection_from_parameters
+from .precheck import ParameterError, checked_parameters
 from .render import FORMATS, RenderError, render
 
 TOP_KEYS = {"defaults", "jobs"}
@@ -88,29 +87,14 @@ def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
             problems.append(f"{where}: parameters must be a mapping")
             parameters = {}
         if notebook.is_file():
-            problems += [f"{where}: {p}" for p in parameter_problems(notebook, parameters)]
+            try:  # the same check as `render`: relative paths in the jobs file are taken from the project root
+                parameters = checked_parameters(notebook, parameters, base=config.PROJECT_ROOT)
+            except ParameterError as err:
+                problems += [f"{where}: {p}" for p in err.problems]
         jobs.append(Job(slug, notebook, parameters, formats))
     if problems:
         raise ConfigError("\n".join(problems))
     return jobs
-
-
-def parameter_problems(notebook: Path, parameters: dict) -> list[str]:
-    import papermill as pm
-
-    declared = pm.inspect_notebook(str(notebook))
-    problems = [
-        f"unknown parameter '{k}' (the notebook has: {', '.join(declared)})" for k in parameters if k not in declared
-    ]
-    if problems:
-        return problems
-    try:
-        selection_from_parameters(load_dataset(parameters.get("data_dir") or config.DATA_DIR), parameters)
-    except InvalidParameter as err:
-        return [str(err)]
-    except Exception as err:  # e.g. a data_dir that does not validate
-        return [f"{type(err).__name__}: {str(err).splitlines()[0]}"]
-    return []
 
 
 def _render_job(job: Job, out_dir: Path, force: bool, warm: bool) -> tuple[str, str, str]:
@@ -121,7 +105,7 @@ def _render_job(job: Job, out_dir: Path, force: bool, warm: bool) -> tuple[str, 
 
             kernel = worker_kernel()
         result = render(job.notebook, job.parameters, job.formats, out_dir, slug=job.slug, force=force, kernel=kernel)
-    except RenderError as err:
+    except (RenderError, ParameterError) as err:
         return job.slug, "failed", str(err)
     except Exception as err:  # one job's crash must not stop the others
         return job.slug, "failed", f"{type(err).__name__}: {err}"

@@ -12,10 +12,11 @@ writes. A job that fails, or a kernel that died or cannot be put back, gets a ne
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 
 from .. import config
-from .render import execute
+from .render import execute, kernel_config
 
 ENGINE = "mali-warm"
 START_TIMEOUT = 60
@@ -36,13 +37,22 @@ class WarmKernel:
         self.cwd = Path(cwd)
         self.manager = None
         self.client = None
+        self.sockets = None
 
     def start(self) -> None:
-        from jupyter_client.manager import start_new_kernel
+        from jupyter_client.manager import KernelManager
 
-        self.manager, self.client = start_new_kernel(
-            kernel_name="python3", cwd=str(self.cwd), startup_timeout=START_TIMEOUT
-        )
+        # Over IPC in a private folder, as a single render's kernel (render.kernel_config says why).
+        self.sockets = tempfile.TemporaryDirectory(prefix="mali-kernel-")
+        self.manager = KernelManager(kernel_name="python3", config=kernel_config(Path(self.sockets.name)))
+        self.manager.start_kernel(cwd=str(self.cwd))
+        self.client = self.manager.client()
+        self.client.start_channels()
+        try:
+            self.client.wait_for_ready(timeout=START_TIMEOUT)
+        except RuntimeError:
+            self.shutdown()
+            raise
         self.client.allow_stdin = False
         self._run(IN_KERNEL.format("warm_up"))
 
@@ -51,7 +61,9 @@ class WarmKernel:
             self.client.stop_channels()
         if self.manager is not None and self.manager.has_kernel:
             self.manager.shutdown_kernel(now=True)
-        self.manager = self.client = None
+        if self.sockets is not None:
+            self.sockets.cleanup()
+        self.manager = self.client = self.sockets = None
 
     def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
         """Execute ``notebook`` with ``parameters`` into ``output`` as ``render.execute`` does, in this kernel."""

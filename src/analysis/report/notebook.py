@@ -11,15 +11,16 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown
 
 from .. import config
-from ..data.dataset import Dataset, load_dataset
+from ..data.dataset import Dataset
 from ..measure.aggregate import (
     Selection,
     aggregate,
     data_span,
     is_additive,
     partial_periods,
-    selection_from_parameters,
 )
+from ..measure.parameters import InvalidParameter, resolve_path
+from ..measure.selection import check_report
 from . import figures, maps, places, style, tables
 from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
 
@@ -145,8 +146,8 @@ def open_report(
     start_date: str = "",
     end_date: str = "",
     period: str = "auto",
-    actors: list | tuple = (),
-    regions: list | tuple = (),
+    actors: list | tuple | str = (),
+    regions: list | tuple | str = (),
     estimate: str = "best",
     attribution: str = "group",
     min_attribution: str = "contested",
@@ -154,8 +155,8 @@ def open_report(
     boundaries: str = "",
     group_by: str = "family",
 ) -> Report:
-    """Load and validate the data and check every parameter; raise InvalidParameter naming valid values."""
-    dataset = load_dataset(Path(data_dir) if data_dir else config.DATA_DIR)
+    """Load and validate the data and check every parameter; raise InvalidParameter naming every bad value
+    with the valid ones. Relative paths are taken from the project root, wherever the notebook runs."""
     parameters = {
         "start_date": start_date,
         "end_date": end_date,
@@ -167,15 +168,16 @@ def open_report(
         "min_attribution": min_attribution,
         "group_by": group_by,
     }
-    selection = selection_from_parameters(dataset, parameters)
-    found = maps.find_boundaries(boundaries or None)
+    dataset, selection, problems = check_report(data_dir, parameters, boundaries)
+    if problems:
+        raise InvalidParameter(problems)
     return Report(
         dataset=dataset,
         selection=selection,
         estimate=estimate,
         title=title,
-        boundaries=found,
-        data_dir=Path(data_dir) if data_dir else None,
+        boundaries=maps.find_boundaries(resolve_path(boundaries) if boundaries else None),
+        data_dir=dataset.data_dir if data_dir else None,
     )
 
 

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from .. import config
 from ..atomic import replace_symlink
+from .precheck import checked_parameters, declared_parameters
 
 DEFAULT_NOTEBOOK = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -137,45 +139,63 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _declares(notebook: Path, name: str) -> bool:
-    """Whether the notebook's parameters cell declares ``name``."""
-    try:
-        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return False
-    for cell in cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell.get("source", []))
-            return bool(re.search(rf"^{re.escape(name)}\s*[:=]", source, flags=re.M))
-    return False
-
-
 def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
     """Papermill executes ``notebook`` into ``output``; ``engine``: another papermill engine and its arguments."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="mali-kernel-") as sockets:
+        try:
+            pm.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(config.PROJECT_ROOT),
+                log_output=False,
+                config=kernel_config(Path(sockets)),
+                **engine,
+            )
+        except PapermillExecutionError as err:
+            raise CellFailed(*analyst_cell(output, err), err.ename, err.evalue) from None
+
+
+def kernel_config(folder: Path):
+    """The kernel talks to us over IPC (Unix sockets in ``folder``, a private temporary folder) rather than
+    TCP: no port on the machine that another local user could connect to or listen on, and so no
+    "Kernel is running over TCP without encryption" warning from ipykernel. Silencing that warning with the
+    kernel's log level would leave the plain-text TCP channel it warns about, and hide the kernel's other
+    warnings too."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
+
+
+def analyst_cell(executed: Path, error) -> tuple[int, str]:
+    """The failing cell as the analyst sees the notebook: its number (1 for the first cell, counting every
+    cell, code and text, but those papermill adds: the parameters it injects and its error notes) and its
+    first line of code."""
+    import nbformat
+    from papermill.execute import ERROR_MARKER_TAG
+
+    lines = [line.strip() for line in error.source.splitlines() if line.strip() and not line.startswith("#")]
+    first_line = lines[0] if lines else ""
     try:
-        pm.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(config.PROJECT_ROOT),
-            log_output=False,
-            **engine,
-        )
-    except PapermillExecutionError as err:
-        raise CellFailed(err.exec_count, err.ename, err.evalue) from None
+        cells = nbformat.read(str(executed), as_version=4).cells
+    except (OSError, ValueError):  # papermill writes the executed notebook before it raises; in case it did not
+        return error.exec_count, first_line
+    ran = [cell for cell in cells if ERROR_MARKER_TAG not in cell.metadata.get("tags", [])]  # as executed
+    added = sum("injected-parameters" in cell.metadata.get("tags", []) for cell in ran[: error.cell_index])
+    return error.cell_index + 1 - added, first_line
 
 
 class CellFailed(Exception):
-    """A cell of the notebook raised: its execution count, exception name and message."""
+    """A cell of the notebook raised: its number as the analyst sees it, first line, exception name and message."""
 
-    def __init__(self, cell: int, name: str, value: str):
-        self.cell, self.name, self.value = cell, name, value
+    def __init__(self, cell: int, first_line: str, name: str, value: str):
+        self.cell, self.first_line, self.name, self.value = cell, first_line, name, value
         super().__init__(f"cell {cell}: {name}: {value}")
 
 
@@ -222,18 +242,21 @@ def render(
     out_dir: Path | str = config.REPORTS_DIR,
     slug: str | None = None,
     force: bool = True,
+    base: Path | None = None,
     kernel=None,
 ) -> RenderResult:
-    """``kernel``: a ``kernels.WarmKernel`` to execute the notebook in (render-all); by default a new kernel."""
+    """Render ``notebook`` with ``parameters`` (checked first: see precheck; relative paths are taken from
+    ``base``, by default the current folder) and publish ``out_dir/<slug>``. ``kernel``: a
+    ``kernels.WarmKernel`` to execute the notebook in (render-all); by default a new kernel."""
     notebook = Path(notebook)
-    parameters = plain_parameters(parameters)
     out_dir = Path(out_dir)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format(s) {unknown}; valid formats: {', '.join(FORMATS)}")
     if not notebook.is_file():
-        raise RenderError(f"notebook {notebook} does not exist")
-    slug = slug or default_slug(notebook, parameters)
+        raise RenderError(f"notebook {notebook.resolve()} does not exist")
+    slug = slug or default_slug(notebook, plain_parameters(parameters))  # from the parameters as written
+    parameters = checked_parameters(notebook, parameters or {}, base)  # raises ParameterError: no kernel started
     inputs = render_inputs(notebook, parameters, tuple(formats))
     previous = published_manifest(out_dir, slug)
     if not force and previous and previous.get("input_hash") == inputs["input_hash"]:
@@ -247,9 +270,9 @@ def render(
         started = time.perf_counter()
         executed = staging / "report.ipynb"
         run_parameters = dict(parameters)
-        if _declares(notebook, TABLES_PARAMETER):
+        if TABLES_PARAMETER in declared_parameters(notebook):
             run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
-        if _declares(notebook, BUILD_PARAMETER):
+        if BUILD_PARAMETER in declared_parameters(notebook):
             from . import history
 
             run_parameters[BUILD_PARAMETER] = str(staging)
@@ -259,7 +282,8 @@ def render(
         except CellFailed as failure:
             kept = _keep_failed(out_dir, slug, stamp, executed)
             raise RenderError(
-                f"Rendering '{slug}' failed in cell {failure.cell} of {notebook.name}: {failure.name}: {failure.value}. "
+                f"Rendering '{slug}' failed in cell {failure.cell} of {notebook.name} ({failure.first_line[:60]!r}): "
+                f"{failure.name}: {failure.value}. "
                 f"The executed notebook is kept at {kept} for debugging; the previously published report "
                 f"(if any) is unchanged."
             ) from None
