@@ -83,7 +83,7 @@ def test_skip_unchanged_force_and_failure_paths(tmp_path):
     out = tmp_path / "out"
     first = render_all(jobs, out, workers=1, progress=False)
     assert (first.rendered, first.skipped, first.failed) == (["one"], [], {})
-    assert first.changes == {"one": "first build, nothing to compare with"}
+    assert first.changes == {"one": "first build, nothing to compare with"} and first.changed == []
     again = render_all(jobs, out, workers=1, progress=False)
     assert (again.rendered, again.skipped) == ([], ["one"])
     forced = render_all(jobs, out, force=True, workers=1, progress=False)
@@ -91,6 +91,7 @@ def test_skip_unchanged_force_and_failure_paths(tmp_path):
     assert forced.changes == {
         "one": "0 new, 0 withdrawn, 0 revised, 0 new sources; civilians killed (best) 0 (78 → 78)"
     }
+    assert forced.changed == []  # rendered again on the same data: nothing for --quiet to report
 
     # A job whose data breaks after the jobs were checked fails alone; the others go on.
     (broken / "casualties.csv").write_text(

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 from analysis import config
 from analysis.measure.changes import INCIDENT_COLUMNS, Snapshot, compare
-from analysis.report.batch import changes_line
-from analysis.report.changes import changes_markdown, changes_table, movement_sentence, summary_line
+from analysis.report.batch import build_changes
+from analysis.report.changes import changes_markdown, changes_table, has_changes, movement_sentence, summary_line
 from analysis.report.history import read_snapshot, write_build_files
 from analysis.report.render import render
 
@@ -139,6 +139,7 @@ def test_first_build_and_no_change():
     assert summary_line(first.digest()) == "first build, nothing to compare with"
     same = compare(before, before)
     assert not same.any and "Nothing changed" in changes_markdown(same)
+    assert [has_changes(c.digest()) for c in (first, same, compare(*two_builds()))] == [False, False, True]
 
 
 def test_snapshot_file_reads_back_the_same(tmp_path):
@@ -188,9 +189,9 @@ def test_second_render_lists_the_three_changes_in_changes_json(two_renders):
         (RAISED, "killed_best", 7, 9)
     }
     assert len(list((out / ".history" / "edits").glob("*.json.gz"))) == 2
-    assert (
-        changes_line(second.files["changes"])
-        == "1 new, 1 withdrawn, 1 revised, 0 new sources; civilians killed (best) −3 (78 → 75)"
+    assert build_changes(second.files["changes"]) == (
+        True,
+        "1 new, 1 withdrawn, 1 revised, 0 new sources; civilians killed (best) −3 (78 → 75)",
     )
 
 

@@ -105,9 +105,18 @@ def _render_all(args: argparse.Namespace) -> int:
         print(f"{args.config}: nothing was rendered; fix these first:\n{err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     summary = render_all(jobs, Path(args.out), force=args.force, workers=args.workers, progress=not args.quiet)
-    for slug, line in sorted(summary.changes.items()):
-        print(f"{slug}: {line}")
-    print(f"{len(summary.rendered)} rendered, {len(summary.skipped)} unchanged (skipped), {len(summary.failed)} failed")
+    if not args.quiet:
+        for slug, line in sorted(summary.changes.items()):
+            print(f"{slug}: {line}")
+    counts = (
+        f"{len(summary.rendered)} rendered, {len(summary.skipped)} unchanged (skipped), {len(summary.failed)} failed"
+    )
+    if summary.changed:  # said even with --quiet: what a nightly log is read for
+        counts += (
+            f"; {len(summary.changed)} differ from their previous build ({', '.join(sorted(summary.changed))}:"
+            " python -m analysis changes SLUG)"
+        )
+    print(counts)
     for slug, message in summary.failed.items():
         print(f"FAILED {slug}: {message}", file=sys.stderr)
     return EXIT_FAILURE if summary.failed else EXIT_OK

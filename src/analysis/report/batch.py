@@ -40,6 +40,8 @@ class Summary:
     failed: dict[str, str] = field(default_factory=dict)
     #: Per rendered job, one line of what changed since its previous build.
     changes: dict[str, str] = field(default_factory=dict)
+    #: The rendered jobs whose build differs from their previous one.
+    changed: list[str] = field(default_factory=list)
 
 
 def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
@@ -97,7 +99,8 @@ def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
     return jobs
 
 
-def _render_job(job: Job, out_dir: Path, force: bool, warm: bool) -> tuple[str, str, str]:
+def _render_job(job: Job, out_dir: Path, force: bool, warm: bool) -> tuple[str, str, str, bool]:
+    """(slug, status, message: the failure or what changed, whether the build differs from its previous one)."""
     try:
         kernel = None
         if warm:
@@ -106,19 +109,22 @@ def _render_job(job: Job, out_dir: Path, force: bool, warm: bool) -> tuple[str, 
             kernel = worker_kernel()
         result = render(job.notebook, job.parameters, job.formats, out_dir, slug=job.slug, force=force, kernel=kernel)
     except (RenderError, ParameterError) as err:
-        return job.slug, "failed", str(err)
+        return job.slug, "failed", str(err), False
     except Exception as err:  # one job's crash must not stop the others
-        return job.slug, "failed", f"{type(err).__name__}: {err}"
-    return job.slug, "skipped" if result.skipped else "rendered", changes_line(result.files.get("changes"))
+        return job.slug, "failed", f"{type(err).__name__}: {err}", False
+    changed, line = build_changes(result.files.get("changes"))
+    return job.slug, "skipped" if result.skipped else "rendered", line, changed
 
 
-def changes_line(path: Path | None) -> str:
-    """What changed since the job's previous build, in one line (empty when the notebook keeps no snapshot)."""
+def build_changes(path: Path | None) -> tuple[bool, str]:
+    """Whether the build differs from its previous one, and what changed in one line (empty when the
+    notebook keeps no snapshot)."""
     if path is None:
-        return ""
-    from .changes import summary_line
+        return False, ""
+    from .changes import has_changes, summary_line
 
-    return summary_line(json.loads(Path(path).read_text(encoding="utf-8")))
+    digest = json.loads(Path(path).read_text(encoding="utf-8"))
+    return has_changes(digest), summary_line(digest)
 
 
 def render_all(
@@ -140,11 +146,13 @@ def render_all(
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = [pool.submit(_render_job, job, Path(out_dir), force, warm) for job in jobs]
         for future in as_completed(futures):
-            slug, status, message = future.result()
+            slug, status, message, changed = future.result()
             if status == "failed":
                 summary.failed[slug] = message
             else:
                 getattr(summary, status).append(slug)
+                if changed:
+                    summary.changed.append(slug)
                 if message:
                     summary.changes[slug] = message
             bar.set_postfix_str(f"{slug}: {status}")

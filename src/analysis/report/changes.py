@@ -217,6 +217,14 @@ def changes_table(changes: Changes, listed: int = LISTED) -> pd.DataFrame:
     return shown
 
 
+def has_changes(digest: dict) -> bool:
+    """Whether a build differs from its previous one (a first build has nothing to differ from)."""
+    if digest.get("first_build"):
+        return False
+    moved = any(row.get("change") for row in digest.get("headline", []))
+    return bool(digest.get("parameters")) or moved or any(digest.get("counts", {}).values())
+
+
 def summary_line(digest: dict) -> str:
     """One line for ``render-all``: counts of changes and how civilians killed moved."""
     if digest.get("first_build"):
