@@ -23,10 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import config
 from ..data.names import normalise_name
 from ..data.schema import ACLED_VIOLENCE_AGAINST_CIVILIANS, EVENT_TYPES, FIELDS
+from . import table_columns as columnwise
 from .checks import MALI_EXTENT, RejectLedger, after_today, id_text, inside_mali, is_id
-from .mapping import CHOICES, CountSpec, FieldSpec, Mapping, load_mapping
+from .mapping import CHOICES, NO_VALUE, CountSpec, FieldSpec, Mapping, load_mapping
 from .output import Resolver
 from .reading import InputFileError, read_table_file
 from .result import ImportResult
@@ -58,18 +60,24 @@ def import_table(
         raise InputFileError(f"dataset name '{dataset}': expected lowercase letters, digits and _ (e.g. ong_exemple)")
     raw = read_table_file(path, sheet=spec.sheet)
     columns = _match_columns(raw.frame.columns, spec, path)
+    frame = raw.frame.reset_index(drop=True)
+    derived, extra, warnings, notes = _column_wide(frame, columns, spec)
     converter = _RowConverter(spec, columns, path, dataset, today or dt.date.today())
+    killed = extra[(extra["harm"] == "killed") & (extra["victim_group"] == "all")]
+    extra_deaths = killed.groupby("row")["count_best"].sum().to_dict()
 
     incidents, perpetrator_rows, casualties, sources = [], [], [], []
     ledger = RejectLedger()
     deaths_read = 0
     seen_ids: dict[str, int] = {}
-    for line, row in zip(raw.lines, raw.frame.itertuples(index=False, name=None), strict=True):
-        cells = {c: v if isinstance(v, str) else None for c, v in zip(raw.frame.columns, row, strict=True)}
-        deaths = converter.deaths(cells)
+    written: dict[int, str] = {}
+    rows = zip(raw.lines, frame.itertuples(index=False, name=None), derived.to_dict("records"), strict=True)
+    for position, (line, row, found) in enumerate(rows):
+        cells = {c: v if isinstance(v, str) else None for c, v in zip(frame.columns, row, strict=True)}
+        deaths = converter.deaths(cells) + int(extra_deaths.get(position, 0))
         deaths_read += deaths
         try:
-            record = converter.convert(cells, int(line))
+            record = converter.convert(cells, int(line), found)
             incident_id = record["incident"]["incident_id"]
             if incident_id in seen_ids:
                 raise RowRejected(f"duplicate id: '{incident_id}' is already used on line {seen_ids[incident_id]}")
@@ -77,6 +85,7 @@ def import_table(
             ledger.add([int(line)], [converter.record_id(cells)], [str(rejected)], deaths)
             continue
         seen_ids[incident_id] = int(line)
+        written[position] = incident_id
         incidents.append(record["incident"])
         perpetrator_rows += record["perpetrators"]
         casualties += record["casualties"]
@@ -90,7 +99,7 @@ def import_table(
         rows_read=raw.records,
         incidents=incidents_frame,
         perpetrators=_perpetrators_frame(perpetrator_rows, resolver, path),
-        casualties=_casualties_frame(casualties),
+        casualties=_casualties_frame(casualties, extra, written),
         sources=pd.DataFrame(sources, columns=["incident_id", "publisher", "source_type", "stance", "url", "document"]),
         deaths_read=deaths_read,
     )
@@ -100,7 +109,73 @@ def import_table(
     read_as = "an .xlsx workbook" if raw.encoding == "xlsx" else f"{raw.encoding}, delimiter {raw.delimiter!r}"
     result.notes.append(f"read as {read_as}; mapping {Path(mapping)}")
     result.notes += raw.detected
+    result.notes += notes
+    lines = pd.Series(list(raw.lines), dtype="int64")
+    ids = frame[columns[spec.fields["id"].column]] if "id" in spec.fields else pd.Series(None, index=frame.index)
+    result.warnings = pd.DataFrame(
+        {
+            "line": lines[warnings["row"]].to_numpy(),
+            "record_id": ids[warnings["row"]].to_numpy(),
+            "warning": warnings["warning"].to_numpy(),
+        }
+    ).sort_values("line", kind="stable", ignore_index=True)
     return result
+
+
+def _column_wide(frame: pd.DataFrame, columns: dict[str, str], spec: Mapping):
+    """What the mapping decides over whole columns: rule values, dates in pieces, places, casualties from
+    pairs, words and yes/no columns, and warnings for slips; one row of ``derived`` per row of the file."""
+    derived = pd.DataFrame(index=frame.index)
+    notes: list[str] = []
+    for key, field in spec.fields.items():
+        if field.rules:
+            derived[f"rule:{key}"], decided = columnwise.rule_values(frame, columns, field)
+            undecided = len(frame) - sum(decided.values())
+            notes.append(f"{key} decided by rules (first match wins), rows per rule:")
+            notes += [f"  {count:>7,}  {rule}" for rule, count in decided.items()]
+            notes.append(f"  {undecided:>7,}  no rule applied ({key}'s column or default)")
+    starts = None
+    if spec.fields["date"].pieces:
+        pieces = columnwise.date_pieces(frame, columns, spec.fields["date"])
+        derived[["start", "end", "precision", "date_problem"]] = pieces.to_numpy()
+        starts = pieces["start"]
+    elif spec.fields["date"].column:
+        texts = frame[columns[spec.fields["date"].column]]
+        starts = texts.map({t: _start_or_none(t, spec.fields["date"]) for t in texts.dropna().unique()})
+    cercles = pd.read_csv(config.REFERENCE_DIR / "cercles.csv", dtype=str, keep_default_na=False)
+    placed = columnwise.places(frame, columns, spec, cercles, starts)
+    derived[list(placed.columns)] = placed
+    count_columns = [columns[c.column] for c in spec.counts]
+    for group in spec.groups:
+        count_columns += [columns[count] for _, _, count in group.pairs()]
+        count_columns += [columns[group.total]] if group.total else []
+    extra, warnings = columnwise.group_casualties(frame, columns, spec)
+    no_counts = frame.index[frame[count_columns].isna().all(axis=1)] if count_columns else frame.index
+    parts = [extra]
+    if spec.count_text:
+        parts.append(columnwise.text_casualties(frame, columns, spec.count_text, no_counts))
+    if spec.deaths_reported:
+        found_killed = pd.concat(parts)
+        found_killed = found_killed.loc[found_killed["harm"] == "killed", "row"]
+        silent = no_counts.difference(pd.Index(found_killed))
+        parts.append(columnwise.deaths_without_figure(frame, columns, spec, silent))
+    extra = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
+    ids = frame[columns[spec.fields["id"].column]] if "id" in spec.fields else None
+    slips = columnwise.slip_warnings(starts, ids, spec) if starts is not None else None
+    warnings = pd.concat([w for w in (warnings, slips) if w is not None and not w.empty] or [warnings])
+    disagreeing = int(warnings["warning"].str.startswith("total differs").sum()) if len(warnings) else 0
+    if spec.groups:
+        notes.append(f"rows where a total differs from its pairs: {disagreeing:,} (listed under warnings)")
+    return derived.astype(object).where(derived.notna(), None), extra, warnings, notes
+
+
+def _start_or_none(text, spec: FieldSpec) -> str | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return _parse_date(text, spec, "date")[0].isoformat()
+    except RowRejected:
+        return None
 
 
 def _match_columns(header, spec: Mapping, path: Path) -> dict[str, str]:
@@ -149,14 +224,16 @@ class _RowConverter:
         return cells.get(self.columns[spec.column]) if spec else None
 
     # -- one row -----------------------------------------------------------------------------
-    def convert(self, cells: dict, line: int) -> dict:
+    def convert(self, cells: dict, line: int, found: dict) -> dict:
+        """``found``: what the column-wide steps decided for this row (rule values, dates, places)."""
+        self.found = found
         incident_id, external_id = self._id(cells)
         incident_id = incident_id or f"{self.dataset}-{line}"
         start, end, precision = self._dates(cells)
         latitude, longitude = self._coordinates(cells)
         event_type = self._choice(cells, "event_type", "event type", fallback="other")
         counts = self._counts(cells)
-        place, cercle, region = (self.cell(cells, k) for k in ("place", "cercle", "region"))
+        place, cercle, region = found["location_name"], found["admin2"], found["region_text"]
         targeting = self._choice(cells, "civilian_targeting", "civilian targeting", fallback=None)
         if targeting is None:
             targeting = EVENT_TYPES[event_type][0] == ACLED_VIOLENCE_AGAINST_CIVILIANS
@@ -175,7 +252,8 @@ class _RowConverter:
             "location_name": place,
             "latitude": latitude,
             "longitude": longitude,
-            "location_precision": self._choice(cells, "location_precision", "location precision", fallback=None),
+            "location_precision": found["location_precision"]
+            or self._choice(cells, "location_precision", "location precision", fallback=None),
             "has_coordinates": latitude is not None,
             "event_type": event_type,
             "is_civilian_targeting": "true" if targeting else "false",
@@ -189,7 +267,8 @@ class _RowConverter:
                 {
                     "incident_id": incident_id,
                     "harm": c.harm,
-                    "victim_status": c.victim_status,
+                    "victim_status": c.victim_status
+                    or self._choice(cells, "victim_status", "victim status", fallback="civilian"),
                     "victim_group": c.victim_group,
                     "count_min": low,
                     "count_best": best,
@@ -197,8 +276,6 @@ class _RowConverter:
                     "count_text": text,
                 }
                 for c, (low, best, high, text) in counts
-                # "0 killed" is no killing: no killed row with a count of 0 (the row stays an incident)
-                if not (c.harm == "killed" and best == 0 and not high)
             ],
             "source": {
                 "incident_id": incident_id,
@@ -225,6 +302,13 @@ class _RowConverter:
 
     def _dates(self, cells: dict) -> tuple[dt.date, dt.date, str]:
         start_spec = self.field("date")
+        if start_spec.pieces:
+            if self.found["date_problem"]:
+                raise RowRejected(self.found["date_problem"])
+            start, end = (dt.date.fromisoformat(self.found[k]) for k in ("start", "end"))
+            if after_today(start, self.today):
+                raise RowRejected(f"future date: '{start.isoformat()}' is after today ({self.today.isoformat()})")
+            return start, end, self.found["precision"]
         text = cells.get(self.columns[start_spec.column]) if start_spec.column else None
         if text is None:
             raise RowRejected(f"missing date: column '{start_spec.column}' is empty")
@@ -270,9 +354,13 @@ class _RowConverter:
         spec = self.field(key)
         if spec is None:
             return fallback
+        if self.found.get(f"rule:{key}") is not None:
+            return self.found[f"rule:{key}"]
         if spec.column is None:
-            return spec.value
+            return spec.value if spec.value is not None else spec.default if spec.default is not None else fallback
         text = cells.get(self.columns[spec.column])
+        if text is not None and spec.lookup(text) == NO_VALUE:
+            text = None
         if text is None:
             if spec.default is None and key == "event_type":
                 raise RowRejected(f"missing event type: column '{spec.column}' is empty (or give {key}.default)")
@@ -343,6 +431,8 @@ class _RowConverter:
         if spec is None:
             return []
         text = cells.get(self.columns[spec.column]) if spec.column else None
+        if text is not None and spec.lookup(text) == NO_VALUE:
+            text = None
         if text is None:
             names = spec.default or []
             basis = f"{publisher}; no perpetrator named (the mapping's default)"
@@ -351,7 +441,14 @@ class _RowConverter:
             basis = f"{publisher}: '{text}' (column '{spec.column}' of {self.path.name})"
         attribution = self._choice(cells, "attribution", "attribution", fallback=None) or "alleged"
         return [
-            {"incident_id": incident_id, "name": name, "order": i, "attribution": attribution, "basis": basis}
+            {
+                "incident_id": incident_id,
+                "name": name,
+                "order": i,
+                "attribution": attribution,
+                "basis": basis,
+                "opponent": spec.opponent,
+            }
             for i, name in enumerate(names)
         ]
 
@@ -433,6 +530,8 @@ def parse_count(text: str, words: dict[str, int], column: str) -> tuple[int, int
 def perpetrator_names(text: str, spec: FieldSpec) -> list[str]:
     """The actor names in a perpetrator cell: the whole cell through ``values``, else each part."""
     whole = spec.lookup(text)
+    if whole == NO_VALUE:
+        return []
     if whole is not None:
         return list(whole)
     parts = [text]
@@ -441,8 +540,11 @@ def perpetrator_names(text: str, spec: FieldSpec) -> list[str]:
         parts = re.split(pattern, text, flags=re.IGNORECASE)
     names: list[str] = []
     for part in (p.strip() for p in parts):
+        found = spec.lookup(part) if part else None
+        if found == NO_VALUE:
+            continue
         if part:
-            names += spec.lookup(part) or [part]
+            names += found if found is not None else [part]  # [] is "no actor": the perpetrator is unknown
     return names
 
 
@@ -475,14 +577,24 @@ def _perpetrators_frame(rows: list[dict], resolver: Resolver, path: Path) -> pd.
     frame["actor"] = resolver.actor_names(frame["name"], origin=path.name)
     frame = frame.drop_duplicates(["incident_id", "actor"], keep="first")
     first = ~frame["incident_id"].duplicated()
-    frame["role"] = first.map({True: "primary", False: "joint"})
+    frame["role"] = first.map({True: "primary", False: "joint"}).where(first | ~frame["opponent"], "opponent")
     frame = frame.rename(columns={"basis": "attribution_basis"})
     return frame[columns].reset_index(drop=True)
 
 
-def _casualties_frame(rows: list[dict]) -> pd.DataFrame:
+def _casualties_frame(rows: list[dict], extra: pd.DataFrame, written: dict[int, str]) -> pd.DataFrame:
+    """The count columns' rows, then the column-wide ones (pairs, words, yes/no) of the rows written;
+    a key already counted is never counted again."""
     columns = ["incident_id", "harm", "victim_status", "victim_group", "count_min", "count_best", "count_max"]
     frame = pd.DataFrame(rows, columns=[*columns, "count_text"])
+    extra = extra.assign(incident_id=extra["row"].map(written)).dropna(subset=["incident_id"])
+    frame = pd.concat([frame, extra[[*columns, "count_text"]]], ignore_index=True)
+    frame = frame.drop_duplicates(columns[:4], keep="first")
+    # "0 killed" is no killing: no killed row with a count of 0 (the row stays an incident)
+    zero = frame["harm"].eq("killed") & frame["count_best"].eq(0) & frame["count_max"].fillna(0).eq(0)
+    frame = frame[~zero.fillna(False).astype(bool)]
     for column in ("count_min", "count_best", "count_max"):
         frame[column] = frame[column].astype("Int64")
-    return frame
+    order = {incident_id: i for i, incident_id in enumerate(dict.fromkeys(frame["incident_id"]))}
+    frame = frame.sort_values("incident_id", key=lambda ids: ids.map(order), kind="stable")
+    return frame.reset_index(drop=True)
