@@ -160,7 +160,7 @@ def compile_mapping(model: MappingModel, path: Path) -> Mapping:
     mapping.count_text = model.count_text.column if model.count_text else None
     if model.deaths_reported:
         mapping.deaths_reported = model.deaths_reported.column
-        mapping.deaths_yes = frozenset(normalise_name(w) for w in model.deaths_reported.yes)
+        mapping.deaths_yes = frozenset(normalise_name(w) for w in model.deaths_reported.yes_words)
     if model.journey:
         mapping.journey = (model.journey.from_, model.journey.to, model.journey.from_code)
     mapping.region_codes = dict(model.region_codes)

@@ -117,7 +117,7 @@ class Entry(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _shape(cls, data):
-        if isinstance(data, str | int) and not isinstance(data, bool) and cls.shorthand:
+        if isinstance(data, str | int | list) and not isinstance(data, bool) and cls.shorthand:
             return {cls.shorthand: data}
         if not isinstance(data, dict):
             raise ValueError(f"expected a column name or keys {', '.join(cls.keys())}; got {data!r}")
@@ -337,7 +337,7 @@ class CountTextEntry(Entry):
 
 class DeathsReportedEntry(Entry):
     column: Column = Field(description="a yes/no column: deaths reported without a figure")
-    yes: Annotated[list[Text], BeforeValidator(_as_list)] = Field(
+    yes_words: Annotated[list[Text], BeforeValidator(_as_list)] = Field(
         default_factory=lambda: ["oui", "yes", "o", "y", "1", "true", "vrai"], description="the words meaning yes"
     )
 

@@ -262,7 +262,7 @@ class _RowConverter:
         }
         return {
             "incident": incident,
-            "perpetrators": self._perpetrators(cells, incident_id, publisher),
+            "perpetrators": self._perpetrators(cells, incident_id, publisher, event_type),
             "casualties": [
                 {
                     "incident_id": incident_id,
@@ -426,7 +426,7 @@ class _RowConverter:
             raise RowRejected(f"invalid url: '{text}' (expected an address starting with http:// or https://)")
         return text
 
-    def _perpetrators(self, cells: dict, incident_id: str, publisher: str) -> list[dict]:
+    def _perpetrators(self, cells: dict, incident_id: str, publisher: str, event_type: str) -> list[dict]:
         spec = self.field("perpetrator")
         if spec is None:
             return []
@@ -447,7 +447,8 @@ class _RowConverter:
                 "order": i,
                 "attribution": attribution,
                 "basis": basis,
-                "opponent": spec.opponent,
+                # the other side of a clash, not a joint perpetrator (only in armed clashes)
+                "opponent": spec.opponent and event_type == "armed_clash",
             }
             for i, name in enumerate(names)
         ]
@@ -595,6 +596,6 @@ def _casualties_frame(rows: list[dict], extra: pd.DataFrame, written: dict[int, 
     frame = frame[~zero.fillna(False).astype(bool)]
     for column in ("count_min", "count_best", "count_max"):
         frame[column] = frame[column].astype("Int64")
-    order = {incident_id: i for i, incident_id in enumerate(dict.fromkeys(frame["incident_id"]))}
+    order = {incident_id: position for position, incident_id in written.items()}
     frame = frame.sort_values("incident_id", key=lambda ids: ids.map(order), kind="stable")
     return frame.reset_index(drop=True)
