@@ -161,7 +161,7 @@ def test_fixture_gives_exact_tables(imported):
 
 
 def test_ledger_rows_and_deaths_by_status(imported):
-    result, out = imported
+    result, _out = imported
     assert (result.rows_read, result.rows_written, result.rows_rejected) == (33, 32, 1)
     assert (result.deaths_read, result.deaths_written, result.deaths_rejected) == (212, 210, 2)
     assert result.balanced()
@@ -245,3 +245,11 @@ def test_new_keys_are_checked(tmp_path, yaml_text, expected):
     with pytest.raises(InputFileError) as err:
         load_mapping(mapping)
     assert expected in str(err.value)
+
+
+def test_readme_mapping_reference_is_generated_from_the_models():
+    from analysis.importers.mapping_model import mapping_reference
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- mapping-reference:start -->\n")[1].split("<!-- mapping-reference:end -->")[0]
+    assert block == mapping_reference()

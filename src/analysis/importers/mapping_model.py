@@ -121,7 +121,7 @@ class Entry(BaseModel):
             return {cls.shorthand: data}
         if not isinstance(data, dict):
             raise ValueError(f"expected a column name or keys {', '.join(cls.keys())}; got {data!r}")
-        unknown = [str(k) for k in data if str(k) not in cls.keys()]
+        unknown = [str(k) for k in data if str(k) not in cls]
         if unknown:
             raise ValueError(
                 "\n".join(f"@{k}: not allowed here; expected one of {', '.join(cls.keys())}" for k in unknown)
@@ -404,7 +404,7 @@ class MappingModel(Entry):
     @model_validator(mode="before")
     @classmethod
     def _top(cls, data):
-        unknown = [str(k) for k in data if str(k) not in cls.keys()]
+        unknown = [str(k) for k in data if str(k) not in cls]
         if unknown:
             raise ValueError(
                 "\n".join(f"@{k}: not a mapping key; expected one of {', '.join(cls.keys())}" for k in unknown)
@@ -468,3 +468,32 @@ _EXPECTED = {
 def _is_branch(part) -> bool:
     """pydantic names the branch of an annotated or optional type in the location; users never wrote it."""
     return isinstance(part, str) and (part.startswith(("function-", "nullable[", "list[")) or "[" in part)
+
+
+def mapping_reference() -> str:
+    """The README's mapping reference: every key, what it accepts and what it means, from the models."""
+    lines = ["| key | what it takes |", "|---|---|"]
+    for name, spec in MappingModel.model_fields.items():
+        lines.append(f"| `{spec.alias or name}` | {_described(spec)} |")
+        model = _entry_model(spec.annotation)
+        for sub, sub_spec in model.model_fields.items() if model else ():
+            lines.append(f"| `{spec.alias or name}.{sub_spec.alias or sub}` | {_described(sub_spec)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _described(spec) -> str:
+    text = spec.description or ""
+    return (text + (" (required)" if spec.is_required() else "")).replace("|", "\\|").strip() or "-"
+
+
+def _entry_model(annotation):
+    """The entry model inside an annotation such as ``X | None`` or ``list[X]``."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, Entry):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _entry_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -181,13 +181,13 @@ def group_casualties(frame: pd.DataFrame, header: dict[str, str], spec: Mapping)
     for group in spec.groups:
         statuses = {normalise_name(w): v for w, v in group.values.items()}
         long = []
-        for k, status_column, count_column in group.pairs():
+        for _k, status_column, count_column in group.pairs():
             figure = _figures(frame[header[count_column]])
             word = frame[header[status_column]]
             long.append(pd.DataFrame({"row": frame.index, "word": word, "figure": figure, "column": count_column}))
         pairs = pd.concat(long, ignore_index=True).dropna(subset=["figure"])
         plain = _normalised(pairs["word"])
-        mapped = plain.map(lambda w: statuses.get(w, "unlisted"))
+        mapped = plain.map(statuses)  # a word not listed (or "no value") gives status unknown
         pairs["victim_status"] = mapped.map(lambda v: v.victim_status if hasattr(v, "victim_status") else "unknown")
         pairs["victim_group"] = mapped.map(lambda v: getattr(v, "victim_group", None))
         pairs["text"] = (
