@@ -20,7 +20,7 @@ from .reading import InputFileError
 
 __all__ = ["CHOICES", "NO_VALUE", "CountSpec", "FieldSpec", "Mapping", "load_mapping"]
 
-TOP_KEYS = tuple(MappingModel.keys())
+TOP_KEYS = tuple(MappingModel.accepted_keys())
 #: The keys read cell by cell; the others (counts, groups, ...) have shapes of their own.
 FIELD_KEYS = (
     "id",

@@ -111,7 +111,7 @@ class Entry(BaseModel):
     shorthand: ClassVar[str | None] = "column"
 
     @classmethod
-    def keys(cls) -> list[str]:
+    def accepted_keys(cls) -> list[str]:
         return [f.alias or name for name, f in cls.model_fields.items()]
 
     @model_validator(mode="before")
@@ -120,11 +120,11 @@ class Entry(BaseModel):
         if isinstance(data, str | int | list) and not isinstance(data, bool) and cls.shorthand:
             return {cls.shorthand: data}
         if not isinstance(data, dict):
-            raise ValueError(f"expected a column name or keys {', '.join(cls.keys())}; got {data!r}")
-        unknown = [str(k) for k in data if str(k) not in cls]
+            raise ValueError(f"expected a column name or keys {', '.join(cls.accepted_keys())}; got {data!r}")
+        unknown = [str(k) for k in data if str(k) not in cls.accepted_keys()]
         if unknown:
             raise ValueError(
-                "\n".join(f"@{k}: not allowed here; expected one of {', '.join(cls.keys())}" for k in unknown)
+                "\n".join(f"@{k}: not allowed here; expected one of {', '.join(cls.accepted_keys())}" for k in unknown)
             )
         return data
 
@@ -404,10 +404,10 @@ class MappingModel(Entry):
     @model_validator(mode="before")
     @classmethod
     def _top(cls, data):
-        unknown = [str(k) for k in data if str(k) not in cls]
+        unknown = [str(k) for k in data if str(k) not in cls.accepted_keys()]
         if unknown:
             raise ValueError(
-                "\n".join(f"@{k}: not a mapping key; expected one of {', '.join(cls.keys())}" for k in unknown)
+                "\n".join(f"@{k}: not a mapping key; expected one of {', '.join(cls.accepted_keys())}" for k in unknown)
             )
         return data
 
