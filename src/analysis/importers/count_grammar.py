@@ -1,4 +1,5 @@
-"""Counts written in words in a free-text column: "2 morts", "trois tués", "7 blessés (casques bleus)",
+"""How counts are written: a count cell ("12", "10-15", "au moins 13", "plusieurs dizaines") read by
+``parse_count``, and counts written in words in a free-text column: "2 morts", "trois tués", "7 blessés (casques bleus)",
 "au moins 12 civils tués", "a dozen killed". A small French and English grammar, applied once per distinct text.
 
 Each clause gives (harm, victim_status, victim_group, count_min, count_best). A status not written is
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from ..data.names import normalise_name
+from .checks import RowRejected
 
 _NUMBER_WORDS = {
     "un": 1, "une": 1, "one": 1, "a": 1, "an": 1,
@@ -79,3 +83,52 @@ def _paren_status(match: re.Match) -> tuple[str, str | None] | None:
         return None
     inner = re.search(_STATUS, paren)
     return _status(inner.group(0)) if inner else None
+
+
+# -- one count cell -----------------------------------------------------------------------------------------
+
+_NUM = r"(\d{1,3}(?:[ .]\d{3})+|\d+)"
+_TAIL = r"(?:\s+[a-z][a-z' ]*)?"  # "13 civils", "10-15 morts": trailing words without figures
+_RANGE = re.compile(rf"^(?:entre |between |de |from )?{_NUM}\s*(?:-|–|—|a|to|et|and)\s*{_NUM}{_TAIL}$")
+_AT_LEAST = r"(?:au moins|au minimum|pas moins de|at least|a minimum of|no fewer than|not less than)"
+_ABOUT = r"(?:environ|about|around|approximately|some|~)"
+_SINGLE = re.compile(rf"^(?:(?:{_AT_LEAST}|{_ABOUT})\s*)?{_NUM}{_TAIL}$")
+_WORDS_PREFIX = re.compile(rf"^{_AT_LEAST}\s+")
+
+
+def _cell_text(text: str) -> str:
+    return _plain(text).rstrip(".")  # NFKD makes no-break spaces plain spaces
+
+
+def _number(text: str) -> int:
+    return int(re.sub(r"[ .]", "", text))
+
+
+def parse_count(text: str, words: dict[str, int], column: str) -> tuple[int, int, int | None]:
+    """(count_min, count_best, count_max) for a count cell; RowRejected when it cannot be read.
+
+    A number gives min = best = the number; "au moins 13" / "at least 13" the same; a range "10-15",
+    "10 à 15" or "entre 10 et 15" gives min = best = 10 and max = 15 (the lowest figure the source
+    supports, as ACLED does); words ("plusieurs dizaines") give min = best = their figure in ``words``."""
+    plain = _cell_text(text)
+    if re.match(r"^-\s*\d", plain):
+        raise RowRejected(f"invalid count: '{column}' {text!r} is negative")
+    match = _RANGE.match(plain)
+    if match:
+        low, high = _number(match.group(1)), _number(match.group(2))
+        if low > high:
+            raise RowRejected(f"invalid count: '{column}' {text!r} is a range whose first figure is the higher")
+        return low, low, high
+    match = _SINGLE.match(plain)
+    if match:
+        figure = _number(match.group(1))
+        return figure, figure, None
+    key = normalise_name(_WORDS_PREFIX.sub("", plain))
+    candidates = [w for w in words if key == w or key.startswith(w + " ")]
+    if candidates:
+        figure = words[max(candidates, key=len)]
+        return figure, figure, None
+    raise RowRejected(
+        f"invalid count: '{column}' {text!r} (expected a number, a range such as 10-15, 'au moins 13', "
+        "or words listed under count_words in the mapping)"
+    )
