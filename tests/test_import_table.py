@@ -281,6 +281,7 @@ def test_several_perpetrators_one_row_per_actor_first_primary(small, tmp_path):
         ("Au moins 13 civils.", (13, 13, None)),
         ("at least 7", (7, 7, None)),
         ("environ 20", (20, 20, None)),
+        ("env. 20", (20, 20, None)),
         ("plusieurs dizaines", (12, 12, None)),
         ("Plusieurs dizaines de civils", (12, 12, None)),
         ("au moins une dizaine", (10, 10, None)),

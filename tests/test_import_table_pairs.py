@@ -253,3 +253,58 @@ def test_readme_mapping_reference_is_generated_from_the_models():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- mapping-reference:start -->\n")[1].split("<!-- mapping-reference:end -->")[0]
     assert block == mapping_reference()
+
+
+# -- status words and counts the mapping cannot read: warned about, never dropped -----------------------------
+
+MESSY_MAPPING = """\
+dataset: messy
+id: id
+date: {year: y}
+event_type: {value: attack}
+groups:
+  - harm: killed
+    status: "s{k}"
+    count: "c{k}"
+    k: 1..2
+    total: total
+    values: {civil: civilian, soldat: combatant, ND: unknown}
+"""
+
+MESSY_ROWS = """\
+id,y,s1,c1,s2,c2,total
+1,2024,civil,ND,soldat,2,
+2,2024,civils,3,,,3
+3,2024,civil,3?,civil,env. 10,
+4,2024,Civil,au moins 4,soldat,?,ND
+5,2024,,5,civil,,5
+"""
+
+
+def test_unlisted_status_words_and_unreadable_counts_are_warned_and_kept(tmp_path):
+    mapping, data = tmp_path / "m.yml", tmp_path / "messy.csv"
+    mapping.write_text(MESSY_MAPPING, encoding="utf-8")
+    data.write_text(MESSY_ROWS, encoding="utf-8")
+    result = run_import("table", data, tmp_path / "out", mapping=mapping)
+    assert table_text(
+        tmp_path / "out" / "casualties.csv", ["incident_id", "victim_status", "count_best", "count_text"]
+    ) == (
+        "incident_id,victim_status,count_best,count_text\n"
+        "messy-1,civilian,,c1=ND (civil)\n"
+        "messy-1,combatant,2,c2=2 (soldat)\n"
+        "messy-2,unknown,3,c1=3 (civils)\n"
+        "messy-3,civilian,13,c1=3? (civil); c2=env. 10 (civil)\n"
+        "messy-4,civilian,4,c1=au moins 4 (Civil)\n"
+        "messy-4,combatant,,c2=? (soldat)\n"
+        "messy-5,unknown,5,c1=5 (no status)\n"
+    )
+    assert result.warnings[["line", "warning"]].values.tolist() == [
+        [2, "count 'ND' in c1 cannot be read as a figure: written as victims reported with no figure"],
+        [3, "status word 'civils' in s1 is not listed under groups.0.values: written as status unknown"],
+        [4, "count '3?' in c1 is not a plain number: read as 3 (the question mark is kept in count_text)"],
+        [4, "count 'env. 10' in c2 is not a plain number: read as 10"],
+        [5, "count 'au moins 4' in c1 is not a plain number: read as 4"],
+        [5, "count '?' in c2 cannot be read as a figure: written as victims reported with no figure"],
+        [5, "count 'ND' in total cannot be read as a figure: the pairs are not checked against it"],
+    ]
+    assert (result.deaths_read, result.deaths_written, result.deaths_rejected) == (27, 27, 0)

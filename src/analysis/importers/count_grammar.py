@@ -91,7 +91,7 @@ _NUM = r"(\d{1,3}(?:[ .]\d{3})+|\d+)"
 _TAIL = r"(?:\s+[a-z][a-z' ]*)?"  # "13 civils", "10-15 morts": trailing words without figures
 _RANGE = re.compile(rf"^(?:entre |between |de |from )?{_NUM}\s*(?:-|–|—|a|to|et|and)\s*{_NUM}{_TAIL}$")
 _AT_LEAST = r"(?:au moins|au minimum|pas moins de|at least|a minimum of|no fewer than|not less than)"
-_ABOUT = r"(?:environ|about|around|approximately|some|~)"
+_ABOUT = r"(?:environ|env\.?|about|around|approximately|some|~)"
 _SINGLE = re.compile(rf"^(?:(?:{_AT_LEAST}|{_ABOUT})\s*)?{_NUM}{_TAIL}$")
 _WORDS_PREFIX = re.compile(rf"^{_AT_LEAST}\s+")
 

@@ -9,13 +9,15 @@ column the mapping names to the file's header.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 
 from ..data.names import normalise_name, normalise_region_name, split_aliases
-from .count_grammar import read_counts
+from .checks import RowRejected
+from .count_grammar import parse_count, read_counts
 from .mapping import NO_VALUE, FieldSpec, Mapping
 
 CASUALTY_COLUMNS = [
@@ -74,7 +76,9 @@ def date_pieces(frame: pd.DataFrame, header: dict[str, str], spec: FieldSpec) ->
                               ("day", spec.pieces.get("day")))
     }  # fmt: skip
     raw = {
-        piece: frame[header[spec.pieces[piece]]] if piece in spec.pieces else pd.Series(None, index=frame.index)
+        piece: frame[header[spec.pieces[piece]]].astype(object)
+        if piece in spec.pieces
+        else pd.Series(None, index=frame.index, dtype=object)
         for piece in ("year", "month", "day")
     }
     year, month, day = parts["year"], parts["month"], parts["day"]
@@ -170,36 +174,84 @@ def places(
 # -- casualties -------------------------------------------------------------------------------------------------
 
 
-def _figures(cells: pd.Series) -> pd.Series:
-    return pd.to_numeric(cells.str.replace(r"[\s\u00a0]", "", regex=True), errors="coerce")
+_DOUBT = re.compile(r"\s*\?+\s*$")  # "3?": the monitor doubts the figure
+
+
+_NO_FIGURE = "written as victims reported with no figure"
+
+
+def _figures(
+    cells: pd.Series, words: dict[str, int], column: str, unread: str = _NO_FIGURE
+) -> tuple[pd.Series, pd.DataFrame]:
+    """The figure in each count cell (NaN when empty or unreadable), and a warning for every cell that is not a
+    plain number: read by the count grammar where it can be ("env. 10", "au moins 4", "3?"), else none;
+    ``unread`` says what became of a cell that cannot be read."""
+    figure = pd.to_numeric(cells.str.replace(r"[\s\u00a0]", "", regex=True), errors="coerce")
+    messy = cells[cells.notna() & figure.isna()]
+    read, said = {}, {}
+    for text in messy.unique():
+        core = _DOUBT.sub("", text)
+        try:
+            read[text] = parse_count(core, words, column)[1]
+            doubt = " (the question mark is kept in count_text)" if core != text else ""
+            said[text] = f"count {text.strip()!r} in {column} is not a plain number: read as {read[text]}{doubt}"
+        except RowRejected:
+            said[text] = f"count {text.strip()!r} in {column} cannot be read as a figure: {unread}"
+    figure = figure.astype("float64")
+    figure[messy.index] = messy.map(read).astype("float64")
+    warnings = pd.DataFrame({"row": messy.index, "warning": messy.map(said).to_numpy()})
+    return figure, warnings
 
 
 def group_casualties(frame: pd.DataFrame, header: dict[str, str], spec: Mapping) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Casualty rows from status/count pairs (summed per status; a group's rows counted within all),
-    the remainder of a total over its pairs as unknown, and the rows where a total disagrees."""
-    rows, disagreements = [], []
-    for group in spec.groups:
+    the remainder of a total over its pairs as unknown, and warnings: rows where a total disagrees,
+    status words the mapping does not list, counts that are not plain numbers."""
+    rows, warnings = [], []
+    for number, group in enumerate(spec.groups):
         statuses = {normalise_name(w): v for w, v in group.values.items()}
         long = []
         for _k, status_column, count_column in group.pairs():
-            figure = _figures(frame[header[count_column]])
-            word = frame[header[status_column]]
-            long.append(pd.DataFrame({"row": frame.index, "word": word, "figure": figure, "column": count_column}))
-        pairs = pd.concat(long, ignore_index=True).dropna(subset=["figure"])
+            cells = frame[header[count_column]].astype(object)
+            figure, messy = _figures(cells, spec.count_words, count_column)
+            warnings.append(messy)
+            word = frame[header[status_column]].astype(object)
+            long.append(
+                pd.DataFrame(
+                    {"row": frame.index, "word": word, "figure": figure, "cell": cells, "column": count_column}
+                ).assign(status_column=status_column)
+            )
+        pairs = pd.concat(long, ignore_index=True).dropna(subset=["cell"])
         plain = _normalised(pairs["word"])
+        unlisted = pairs["word"].notna() & ~plain.isin(statuses)
+        warnings.append(
+            pd.DataFrame(
+                {
+                    "row": pairs.loc[unlisted, "row"],
+                    "warning": "status word '"
+                    + pairs.loc[unlisted, "word"].str.strip()
+                    + "' in "
+                    + pairs.loc[unlisted, "status_column"]
+                    + f" is not listed under groups.{number}.values: written as status unknown",
+                }
+            )
+        )
         mapped = plain.map(statuses)  # a word not listed (or "no value") gives status unknown
         pairs["victim_status"] = mapped.map(lambda v: v.victim_status if hasattr(v, "victim_status") else "unknown")
         pairs["victim_group"] = mapped.map(lambda v: getattr(v, "victim_group", None))
-        pairs["text"] = (
-            pairs["column"]
-            + "="
-            + pairs["figure"].astype("int64").astype(str)
-            + (" (" + pairs["word"].fillna("no status") + ")")
+        shown = (
+            pairs["figure"]
+            .astype("Int64")
+            .astype(str)
+            .where(pairs["figure"].notna() & pairs["cell"].str.strip().str.isdigit(), pairs["cell"].str.strip())
         )
+        pairs["text"] = pairs["column"] + "=" + shown + (" (" + pairs["word"].fillna("no status") + ")")
         whole = _summed(pairs, ["row", "victim_status"]).assign(victim_group="all")
         subsets = _summed(pairs.dropna(subset=["victim_group"]), ["row", "victim_status", "victim_group"])
         if group.total:
-            total = _figures(frame[header[group.total]])
+            unread = "the pairs are not checked against it"
+            total, messy = _figures(frame[header[group.total]].astype(object), spec.count_words, group.total, unread)
+            warnings.append(messy)
             in_pairs = pairs.groupby("row")["figure"].sum().reindex(frame.index, fill_value=0)
             remainder = (total - in_pairs).where(total.notna())
             extra = remainder[remainder > 0]
@@ -218,7 +270,7 @@ def group_casualties(frame: pd.DataFrame, header: dict[str, str], spec: Mapping)
                 )  # fmt: skip
                 whole = _summed(pd.concat([whole, unknown]), ["row", "victim_status", "victim_group"])
             differs = total.notna() & in_pairs.gt(0) & total.ne(in_pairs)
-            disagreements.append(
+            warnings.append(
                 pd.DataFrame(
                     {
                         "row": frame.index[differs],
@@ -233,16 +285,19 @@ def group_casualties(frame: pd.DataFrame, header: dict[str, str], spec: Mapping)
         both = pd.concat([whole, subsets], ignore_index=True).assign(harm=group.harm)
         rows.append(both)
     casualties = _as_casualties(pd.concat(rows, ignore_index=True) if rows else None)
-    warnings = (
-        pd.concat(disagreements, ignore_index=True) if disagreements else pd.DataFrame(columns=["row", "warning"])
-    )
-    return casualties, warnings
+    warnings = [w for w in warnings if len(w)]
+    found = pd.concat(warnings, ignore_index=True) if warnings else pd.DataFrame(columns=["row", "warning"])
+    return casualties, found
 
 
 def _summed(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Figures summed per key (a key whose cells have no figure keeps none: reported, never 0), texts joined."""
     if pairs.empty:
         return pd.DataFrame(columns=[*keys, "figure", "text"])
-    return pairs.groupby(keys, as_index=False, sort=False).agg(figure=("figure", "sum"), text=("text", "; ".join))
+    grouped = pairs.groupby(keys, sort=False)
+    summed = grouped["figure"].sum(min_count=1).to_frame()
+    summed["text"] = grouped["text"].agg("; ".join)
+    return summed.reset_index()
 
 
 def _as_casualties(rows: pd.DataFrame | None) -> pd.DataFrame:
