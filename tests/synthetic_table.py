@@ -52,7 +52,10 @@ NOTES = [
 
 def _spelling(word: str, rng: np.random.Generator) -> str:
     """The same word as a monitor types it: case, accents and spaces vary, normalise_name does not."""
-    choice = rng.integers(6)
+    choice = rng.integers(7)
+    if choice == 6:
+        upper = rng.random(len(word)) < 0.5
+        return "".join(c.upper() if u else c.lower() for c, u in zip(word, upper, strict=True))
     if choice == 1:
         return word.upper()
     if choice == 2:
