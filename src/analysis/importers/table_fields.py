@@ -38,16 +38,28 @@ COUNT_ROW_COLUMNS = [
 ]  # fmt: skip
 
 
-def _per_distinct(texts: pd.Series, read) -> tuple[pd.Series, pd.Series]:
-    """``read(text)`` once per distinct text: (value, reason) Series, a RowRejected giving the reason."""
+def _read_distinct(texts: pd.Series, read) -> tuple[dict, pd.Series]:
+    """``read(text)`` once per distinct text: {text: value} and the reason per row (a RowRejected's message)."""
     values, reasons = {}, {}
     for text in texts.dropna().unique():
         try:
             values[text] = read(text)
         except RowRejected as rejected:
             reasons[text] = str(rejected)
+    return values, texts.astype(object).map(reasons).astype(object)
+
+
+def _per_distinct(texts: pd.Series, read) -> tuple[pd.Series, pd.Series]:
+    """(value, reason) per row, ``read`` applied once per distinct text."""
+    values, reasons = _read_distinct(texts, read)
+    return texts.astype(object).map(values).astype(object), reasons
+
+
+def _per_distinct_parts(texts: pd.Series, read, parts: int) -> tuple[list[pd.Series], pd.Series]:
+    """As ``_per_distinct`` for a ``read`` that gives a tuple: one Series per element of the tuple."""
+    values, reasons = _read_distinct(texts, read)
     as_object = texts.astype(object)
-    return as_object.map(values).astype(object), as_object.map(reasons).astype(object)
+    return [as_object.map({t: v[i] for t, v in values.items()}).astype(object) for i in range(parts)], reasons
 
 
 class FieldColumns:
@@ -270,15 +282,13 @@ class FieldColumns:
     def _parsed_counts(self) -> None:
         """Each count column read (min, best, max, text); unreadable counts and parts over their total rejected."""
         self.parsed = []
+        words = self.spec.count_words
         for count in self.spec.counts:
             text = self.cells(count.column)
-            figures, reasons = _per_distinct(text, lambda t, c=count: parse_count(t, self.spec.count_words, c.column))
+            figures, reasons = _per_distinct_parts(text, lambda t, c=count: parse_count(t, words, c.column), 3)
             self._reject(reasons.notna(), reasons)
-            read = figures.notna()
-            low, best, high = (
-                pd.Series(figures[read].map(lambda f, i=i: f[i]), dtype=object).reindex(text.index) for i in range(3)
-            )
-            self.parsed.append((count, low, best, high, text.where(read)))
+            low, best, high = (figure.where(figure.notna(), None) for figure in figures)
+            self.parsed.append((count, low, best, high, text.where(best.notna())))
         wholes: dict[tuple, list] = {}
         for count, low, best, high, text in self.parsed:
             if count.victim_group != "all":
@@ -427,12 +437,8 @@ def _read_dates(texts: pd.Series, spec: FieldSpec, label: str) -> tuple[tuple[pd
         start, precision = parse_date(text, spec, label)
         return start.isoformat(), period_end(start, precision).isoformat(), precision
 
-    found, problems = _per_distinct(texts, read)
-    read_ok = found.notna()
-    parts = tuple(
-        pd.Series(found[read_ok].map(lambda f, i=i: f[i]), dtype=object).reindex(texts.index) for i in range(3)
-    )
-    return parts, problems
+    parts, problems = _per_distinct_parts(texts, read, 3)
+    return tuple(parts), problems
 
 
 def parse_date(text: str, spec: FieldSpec, label: str) -> tuple[dt.date, str]:
