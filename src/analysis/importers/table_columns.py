@@ -236,9 +236,11 @@ def group_casualties(frame: pd.DataFrame, header: dict[str, str], spec: Mapping)
                 }
             )
         )
-        mapped = plain.map(statuses)  # a word not listed (or "no value") gives status unknown
-        pairs["victim_status"] = mapped.map(lambda v: v.victim_status if hasattr(v, "victim_status") else "unknown")
-        pairs["victim_group"] = mapped.map(lambda v: getattr(v, "victim_group", None))
+        # a word not listed (or "no value") gives status unknown
+        status_of = {w: getattr(v, "victim_status", "unknown") for w, v in statuses.items()}
+        group_of = {w: v.victim_group for w, v in statuses.items() if getattr(v, "victim_group", None)}
+        pairs["victim_status"] = plain.map(status_of).fillna("unknown")
+        pairs["victim_group"] = plain.map(group_of).astype(object).where(plain.isin(group_of), None)
         shown = (
             pairs["figure"]
             .astype("Int64")
@@ -296,7 +298,11 @@ def _summed(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*keys, "figure", "text"])
     grouped = pairs.groupby(keys, sort=False)
     summed = grouped["figure"].sum(min_count=1).to_frame()
-    summed["text"] = grouped["text"].agg("; ".join)
+    # most keys have one cell: only the others need their texts joined
+    size = grouped["text"].transform("size")
+    alone = pairs.loc[size.eq(1).to_numpy()].set_index(keys)["text"]
+    joined = pairs.loc[size.gt(1).to_numpy()].groupby(keys, sort=False)["text"].agg("; ".join)
+    summed["text"] = pd.concat([alone, joined])
     return summed.reset_index()
 
 
