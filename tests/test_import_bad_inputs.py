@@ -21,7 +21,7 @@ from analysis.data.dataset import load_dataset
 
 ACLED = Path(__file__).parent / "fixtures" / "acled" / "per_event_2023.csv"
 TABLE = Path(__file__).parent / "fixtures" / "table" / "incidents_fr_latin1.csv"
-MAPPING = Path(__file__).parents[1] / "examples" / "mappings" / "liste_incidents_fr.yml"
+MAPPING = Path(__file__).parents[1] / "examples" / "mappings" / "liste_simple_fr.yml"
 
 
 def acled_records() -> tuple[list[str], list[dict]]:

@@ -16,7 +16,7 @@ from analysis.importers.table import RowRejected, parse_count
 from conftest import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "table" / "incidents_fr_latin1.csv"
-EXAMPLE_MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "liste_incidents_fr.yml"
+EXAMPLE_MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "liste_simple_fr.yml"
 
 EXPECTED_INCIDENTS = """\
 incident_id,title,start_date,end_date,date_precision,admin1,admin2,location_name,latitude,longitude,location_precision,event_type,is_civilian_targeting,dataset,external_id,verification_note
@@ -281,6 +281,7 @@ def test_several_perpetrators_one_row_per_actor_first_primary(small, tmp_path):
         ("Au moins 13 civils.", (13, 13, None)),
         ("at least 7", (7, 7, None)),
         ("environ 20", (20, 20, None)),
+        ("env. 20", (20, 20, None)),
         ("plusieurs dizaines", (12, 12, None)),
         ("Plusieurs dizaines de civils", (12, 12, None)),
         ("au moins une dizaine", (10, 10, None)),

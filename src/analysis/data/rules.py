@@ -116,26 +116,28 @@ def _count_ranges(frames, lines) -> list[Problem]:
 def _groups_within_all(frames, lines) -> list[Problem]:
     c = frames["casualties"]
     keys = ["incident_id", "harm", "victim_status"]
-    totals = c[c["victim_group"] == "all"].set_index(keys)
-    problems = []
-    for row in c.index[c["victim_group"] != "all"]:
-        key = tuple(c.loc[row, keys])
-        if key not in totals.index:
-            continue
-        for column in ("count_min", "count_best", "count_max"):
-            part, whole = c.at[row, column], totals.at[key, column]
-            if pd.notna(part) and pd.notna(whole) and part > whole:
-                problems.append(
-                    _problem(
-                        "casualties",
-                        lines,
-                        row,
-                        column,
-                        part,
-                        f"at most the 'all' figure for the same incident, harm and status ({whole})",
-                    )
-                )
-    return problems
+    columns = ["count_min", "count_best", "count_max"]
+    parts = c[c["victim_group"] != "all"].assign(row=c.index[c["victim_group"] != "all"])
+    wholes = c.loc[c["victim_group"] == "all", keys + columns].drop_duplicates(keys)
+    paired = parts.merge(wholes, on=keys, how="inner", suffixes=("", "_all")).sort_values("row", kind="stable")
+    found = []
+    for order, column in enumerate(columns):
+        part, whole = paired[column], paired[f"{column}_all"]
+        over = part.notna() & whole.notna() & (pd.to_numeric(part) > pd.to_numeric(whole))
+        found += [
+            (row, order, column, p, w) for row, p, w in zip(paired["row"][over], part[over], whole[over], strict=True)
+        ]
+    return [
+        _problem(
+            "casualties",
+            lines,
+            row,
+            column,
+            value,
+            f"at most the 'all' figure for the same incident, harm and status ({whole})",
+        )
+        for row, _, column, value, whole in sorted(found, key=lambda f: (f[0], f[1]))
+    ]
 
 
 def _denials_make_contested(frames, lines) -> list[Problem]:

@@ -364,8 +364,9 @@ FIELDS: dict[str, Field] = {
         _f(
             "victim_group",
             "string",
-            "`all`, or a subset of all (`children`, `women`, `men`); a subset is never added to `all`.",
-            allowed=("all", "children", "women", "men"),
+            "`all`, or a subset of all (`children`, `women`, `men`, `aid_workers`, `journalists`, `peacekeepers`, "
+            "`detainees`); a subset is never added to `all`.",
+            allowed=("all", "children", "women", "men", "aid_workers", "journalists", "peacekeepers", "detainees"),
         ),
         _f("count_min", "int", "Lowest figure the sources support.", minimum=0),
         _f("count_best", "int", "The figure the sources state, or our best estimate.", minimum=0),

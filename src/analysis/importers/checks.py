@@ -18,6 +18,11 @@ import pandas as pd
 from ..data.schema import ID_CHARACTERS, ID_PATTERN, MALI_LATITUDE_RANGE, MALI_LONGITUDE_RANGE
 from .result import rejects_frame
 
+
+class RowRejected(Exception):
+    """A row that cannot be written; the message is '<category>: <detail>'."""
+
+
 # --- ids --------------------------------------------------------------------------------------------------
 
 _ID = re.compile(ID_PATTERN)

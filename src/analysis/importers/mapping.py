@@ -1,65 +1,47 @@
 """The mapping YAML that describes an analyst's own table: which column holds what, and how values map.
 
-The whole file is checked before any data is read: an unknown key or a value outside the schema's
-allowed values is an ``InputFileError`` that names the key and lists what is allowed there.
-See ``examples/mappings/liste_incidents_fr.yml`` for a complete example.
+The language is declared in ``mapping_model.py`` (pydantic); this module reads the file, checks it
+whole before any data is read (an unknown key or a value outside the schema's allowed values is an
+``InputFileError`` that names the key and lists what is allowed there) and compiles it into the
+specs the importer uses. See ``examples/mappings/liste_incidents_fr.yml`` for a complete example.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..data.names import normalise_name
-from ..data.schema import ATTRIBUTION_GRADES, COUNT_WORDS, FIELDS, HARMS
-from .checks import is_id
+from ..data.schema import COUNT_WORDS
+from .mapping_model import CHOICES, NO_VALUE, GroupEntry, MappingModel, errors_as_lines
 from .reading import InputFileError
 
-_DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")
+__all__ = ["CHOICES", "NO_VALUE", "CountSpec", "FieldSpec", "Mapping", "load_mapping"]
 
-#: What each kind of entry accepts.
-_KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "text": ("column", "default"),
-    "id": ("column", "prefix"),
-    "date": ("column", "format"),
-    "number": ("column", "decimal"),
-    "choice": ("column", "values", "default", "value"),
-    "perpetrator": ("column", "split", "values", "default"),
-    "source": ("column", "value", "source_type", "stance", "url"),
-}
-
-#: Top-level keys: their kind and what they say. (``dataset``, ``sheet``, ``counts`` and
-#: ``count_words`` have shapes of their own.)
-FIELD_KINDS: dict[str, str] = {
-    "id": "id",
-    "date": "date",
-    "end_date": "date",
-    "date_precision": "choice",
-    "title": "text",
-    "summary": "text",
-    "place": "text",
-    "cercle": "text",
-    "region": "text",
-    "latitude": "number",
-    "longitude": "number",
-    "location_precision": "choice",
-    "event_type": "choice",
-    "civilian_targeting": "choice",
-    "perpetrator": "perpetrator",
-    "attribution": "choice",
-    "source": "source",
-}
-TOP_KEYS = ("dataset", "sheet", *FIELD_KINDS, "counts", "count_words")
-COUNT_KEYS = ("harm", "victim_status", "victim_group")
-
-CHOICES: dict[str, tuple] = {
-    "date_precision": FIELDS["date_precision"].allowed,
-    "location_precision": FIELDS["location_precision"].allowed,
-    "event_type": FIELDS["event_type"].allowed,
-    "civilian_targeting": (True, False),
-    "attribution": tuple(ATTRIBUTION_GRADES),
-}
+TOP_KEYS = tuple(MappingModel.accepted_keys())
+#: The keys read cell by cell; the others (counts, groups, ...) have shapes of their own.
+FIELD_KEYS = (
+    "id",
+    "date",
+    "end_date",
+    "date_precision",
+    "title",
+    "summary",
+    "place",
+    "cercle",
+    "region",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "event_type",
+    "civilian_targeting",
+    "victim_status",
+    "perpetrator",
+    "attribution",
+    "source",
+)
 
 
 @dataclass
@@ -77,6 +59,11 @@ class FieldSpec:
     source_type: str = "dataset"
     stance: str = "reports"
     url: str | None = None
+    #: ordered (tests, our value): tests are {column: {test: [normalised texts] or bool}}
+    rules: list[tuple[dict[str, dict], object]] = field(default_factory=list)
+    opponent: bool = False
+    pieces: dict[str, str] = field(default_factory=dict)  # year / month / day -> column
+    code: str | None = None
 
     def lookup(self, text: str):
         """Our value for a source text, matched without regard to case, accents or punctuation."""
@@ -87,7 +74,7 @@ class FieldSpec:
 class CountSpec:
     column: str
     harm: str
-    victim_status: str = "civilian"
+    victim_status: str | None = None  # None: the top-level victim_status rules, else civilian
     victim_group: str = "all"
 
 
@@ -100,17 +87,42 @@ class Mapping:
     counts: list[CountSpec] = field(default_factory=list)
     #: normalised words -> the lowest figure they support (the mapping's, then the schema's)
     count_words: dict[str, int] = field(default_factory=dict)
+    groups: list[GroupEntry] = field(default_factory=list)
+    count_text: str | None = None
+    deaths_reported: str | None = None
+    deaths_yes: frozenset[str] = frozenset()
+    journey: tuple[str, str, str | None] | None = None  # from, to, from_code
+    region_codes: dict[str, str] = field(default_factory=dict)
+    far_years: int = 3
+    sentinel_ids: frozenset[str] = frozenset()
 
     def columns(self) -> dict[str, str]:
         """Every column the mapping names, with the key that names it."""
         named = {}
         for key, spec in self.fields.items():
-            if spec.column:
-                named.setdefault(spec.column, key)
+            for column in (spec.column, spec.code, *spec.pieces.values()):
+                if column:
+                    named.setdefault(column, key)
             if spec.url:
                 named.setdefault(spec.url, f"{key}.url")
+            for tests, _ in spec.rules:
+                for column in tests:
+                    named.setdefault(column, f"{key}.rules")
         for count in self.counts:
             named.setdefault(count.column, "counts")
+        for i, group in enumerate(self.groups):
+            for _, status, count in group.pairs():
+                named.setdefault(status, f"groups.{i}")
+                named.setdefault(count, f"groups.{i}")
+            if group.total:
+                named.setdefault(group.total, f"groups.{i}.total")
+        for column, key in (
+            (self.count_text, "count_text"),
+            (self.deaths_reported, "deaths_reported"),
+            *zip(self.journey or (), ("journey.from", "journey.to", "journey.from_code"), strict=False),
+        ):
+            if column:
+                named.setdefault(column, key)
         return named
 
 
@@ -126,195 +138,69 @@ def load_mapping(path: str | Path) -> Mapping:
         raise InputFileError(f"{path}: expected a YAML mapping file ({err})") from None
     if not isinstance(document, dict):
         raise InputFileError(f"{path}: expected a YAML mapping of keys ({', '.join(TOP_KEYS)})")
-    problems: list[str] = []
-    mapping = Mapping(path)
-    for key, entry in document.items():
-        key = str(key)
-        if key not in TOP_KEYS:
-            problems.append(f"key '{key}': not a mapping key; expected one of {', '.join(TOP_KEYS)}")
-        elif key == "dataset":
-            if not isinstance(entry, str) or not _DATASET.match(entry):
-                problems.append(
-                    f"key 'dataset': expected lowercase letters, digits and _ (e.g. ong_exemple); got {entry!r}"
-                )
-            else:
-                mapping.dataset = entry
-        elif key == "sheet":
-            if not isinstance(entry, str | int) or isinstance(entry, bool):
-                problems.append(f"key 'sheet': expected a sheet name or number; got {entry!r}")
-            else:
-                mapping.sheet = entry
-        elif key == "counts":
-            mapping.counts = _counts(entry, problems)
-        elif key == "count_words":
-            mapping.count_words = _words(entry, problems)
-        else:
-            spec = _field(key, entry, problems)
-            if spec is not None:
-                mapping.fields[key] = spec
-    if "date" not in document:
-        problems.append("key 'date': required; expected e.g. date: {column: Date, format: '%d/%m/%Y'}")
-    if problems:
+    try:
+        model = MappingModel.model_validate({str(k): v for k, v in document.items()})
+    except ValidationError as err:
         raise InputFileError(
-            f"{path}: the mapping is not valid; nothing was read:\n" + "\n".join(f"  {p}" for p in problems)
-        )
+            f"{path}: the mapping is not valid; nothing was read:\n"
+            + "\n".join(f"  {line}" for line in errors_as_lines(err))
+        ) from None
+    return compile_mapping(model, path)
+
+
+def compile_mapping(model: MappingModel, path: Path) -> Mapping:
+    """The checked model as the importer's specs: texts in ``values`` and rules normalised once."""
+    mapping = Mapping(path, dataset=model.dataset, sheet=model.sheet)
+    for key in FIELD_KEYS:
+        entry = getattr(model, key)
+        if entry is not None:
+            mapping.fields[key] = _field_spec(entry)
+    mapping.counts = [CountSpec(column, c.harm, c.victim_status, c.victim_group) for column, c in model.counts.items()]
+    mapping.groups = list(model.groups)
+    mapping.count_text = model.count_text.column if model.count_text else None
+    if model.deaths_reported:
+        mapping.deaths_reported = model.deaths_reported.column
+        mapping.deaths_yes = frozenset(normalise_name(w) for w in model.deaths_reported.yes_words)
+    if model.journey:
+        mapping.journey = (model.journey.from_, model.journey.to, model.journey.from_code)
+    mapping.region_codes = dict(model.region_codes)
+    mapping.far_years = model.checks.far_years
+    mapping.sentinel_ids = frozenset(model.checks.sentinel_ids)
     words = {normalise_name(w): n for w, n in COUNT_WORDS.items()}
-    words.update(mapping.count_words)
+    words.update({normalise_name(w): n for w, n in model.count_words.items()})
     mapping.count_words = words
     return mapping
 
 
-def _field(key: str, entry, problems: list[str]) -> FieldSpec | None:
-    kind = FIELD_KINDS[key]
-    allowed = _KIND_KEYS[kind]
-    if isinstance(entry, str) and "column" in allowed:
-        entry = {"column": entry}
-    if not isinstance(entry, dict):
-        problems.append(f"key '{key}': expected a column name or keys {', '.join(allowed)}; got {entry!r}")
-        return None
-    before = len(problems)
-    spec = FieldSpec()
-    for sub, value in entry.items():
-        sub = str(sub)
-        where = f"key '{key}.{sub}'"
-        if sub not in allowed:
-            problems.append(f"key '{key}.{sub}': not allowed here; expected one of {', '.join(allowed)}")
-        elif sub in ("column", "url"):
-            if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-                problems.append(f"{where}: expected a column name as in the file's header; got {value!r}")
-            else:
-                setattr(spec, sub, str(value).strip())
-        elif sub == "format":
-            formats = value if isinstance(value, list) else [value]
-            if not formats or not all(isinstance(f, str) and "%" in f for f in formats):
-                problems.append(
-                    f"{where}: expected a date format such as '%d/%m/%Y' (or a list of them); got {value!r}"
-                )
-            else:
-                spec.formats = list(formats)
-        elif sub == "decimal":
-            if value not in (".", ","):
-                problems.append(f"{where}: expected '.' or ','; got {value!r}")
-            else:
-                spec.decimal = value
-        elif sub == "prefix":
-            if not isinstance(value, str) or not (value == "" or is_id(value)):
-                problems.append(f"{where}: expected letters, digits, '.', '_', ':' or '-' (e.g. ong-); got {value!r}")
-            else:
-                spec.prefix = value
-        elif sub == "split":
-            separators = value if isinstance(value, list) else [value]
-            if not separators or not all(isinstance(s, str) and s for s in separators):
-                problems.append(f"{where}: expected a separator such as ' et ' (or a list of them); got {value!r}")
-            else:
-                spec.split = list(separators)
-        elif sub in ("source_type", "stance"):
-            options = FIELDS[sub].allowed or ()
-            if value not in options:
-                problems.append(f"{where}: expected one of {', '.join(options)}; got {value!r}")
-            else:
-                setattr(spec, sub, value)
-        elif sub == "values":
-            spec.values = _values(key, value, problems)
-        elif sub in ("value", "default"):
-            checked = _our_value(key, value, f"{key}.{sub}", problems)
-            setattr(spec, sub, checked)
-    if kind == "choice" and spec.column is None and spec.value is None:
-        problems.append(f"key '{key}': expected either column (with values) or value")
-    elif kind not in ("choice", "source") and spec.column is None and spec.default is None:
-        problems.append(f"key '{key}': expected a column")
-    if spec.value is not None and spec.column is not None:
-        problems.append(f"key '{key}': expected either column or value, not both")
-    return spec if len(problems) == before else None
-
-
-def _our_value(key: str, value, where: str, problems: list[str]):
-    """A value on our side of the mapping, checked against what the schema allows for ``key``."""
-    if key in CHOICES:
-        options = CHOICES[key]
-        if key == "civilian_targeting" and isinstance(value, str) and value.lower() in ("true", "false"):
-            value = value.lower() == "true"
-        if value not in options or (key != "civilian_targeting" and isinstance(value, bool)):
-            shown = ", ".join(str(o).lower() if isinstance(o, bool) else str(o) for o in options)
-            problems.append(f"key '{where}': expected one of {shown}; got {value!r}")
-            return None
-        return value
-    if key == "perpetrator":
-        names = value if isinstance(value, list) else [value]
-        if not names or not all(isinstance(n, str) and n.strip() for n in names):
-            problems.append(f"key '{where}': expected an actor name or a list of them; got {value!r}")
-            return None
-        return [n.strip() for n in names]
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        problems.append(f"key '{where}': expected text; got {value!r}")
-        return None
-    return str(value)
-
-
-def _values(key: str, value, problems: list[str]) -> dict[str, object]:
-    if key not in CHOICES and key != "perpetrator":
-        problems.append(f"key '{key}.values': not allowed here; values maps only choices and perpetrators")
-        return {}
-    if not isinstance(value, dict) or not value:
-        problems.append(f"key '{key}.values': expected pairs 'text in the file: our value'; got {value!r}")
-        return {}
-    mapped = {}
-    for text, ours in value.items():
-        checked = _our_value(key, ours, f"{key}.values.{text}", problems)
-        if checked is not None:
-            mapped[normalise_name(str(text))] = checked
-    return mapped
-
-
-def _counts(entry, problems: list[str]) -> list[CountSpec]:
-    if not isinstance(entry, dict) or not entry:
-        problems.append("key 'counts': expected pairs 'column: {harm: killed}' (victim_status, victim_group optional)")
-        return []
-    counts: list[CountSpec] = []
-    seen: dict[tuple, str] = {}
-    for column, spec in entry.items():
-        column = str(column).strip()
-        if isinstance(spec, str):
-            spec = {"harm": spec}
-        if not isinstance(spec, dict):
-            problems.append(f"key 'counts.{column}': expected keys {', '.join(COUNT_KEYS)}; got {spec!r}")
-            continue
-        values = {}
-        for sub, value in spec.items():
-            sub = str(sub)
-            if sub not in COUNT_KEYS:
-                problems.append(
-                    f"key 'counts.{column}.{sub}': not allowed here; expected one of {', '.join(COUNT_KEYS)}"
-                )
-                continue
-            options = tuple(HARMS) if sub == "harm" else FIELDS[sub].allowed or ()
-            if value not in options:
-                problems.append(f"key 'counts.{column}.{sub}': expected one of {', '.join(options)}; got {value!r}")
-                continue
-            values[sub] = value
-        if "harm" not in spec:
-            problems.append(f"key 'counts.{column}': expected a harm ({', '.join(HARMS)})")
-            continue
-        if len(values) != len(spec):
-            continue
-        count = CountSpec(column, **values)
-        key = (count.harm, count.victim_status, count.victim_group)
-        if key in seen:
-            problems.append(f"key 'counts.{column}': counts the same harm, status and group as '{seen[key]}'")
-            continue
-        seen[key] = column
-        counts.append(count)
-    return counts
-
-
-def _words(entry, problems: list[str]) -> dict[str, int]:
-    if not isinstance(entry, dict):
-        problems.append("key 'count_words': expected pairs 'words: lowest figure' (e.g. plusieurs dizaines: 12)")
-        return {}
-    words = {}
-    for text, number in entry.items():
-        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-            problems.append(f"key 'count_words.{text}': expected a whole number, 0 or more; got {number!r}")
-        else:
-            words[normalise_name(str(text))] = number
-    return words
+def _field_spec(entry) -> FieldSpec:
+    spec = FieldSpec(column=getattr(entry, "column", None))
+    for name in ("value", "default", "prefix", "source_type", "stance", "url", "decimal", "split", "opponent"):
+        if hasattr(entry, name) and getattr(entry, name) is not None:
+            setattr(spec, name, getattr(entry, name))
+    spec.formats = list(getattr(entry, "format", None) or [])
+    spec.code = getattr(entry, "code", None)
+    spec.pieces = {p: getattr(entry, p) for p in ("year", "month", "day") if getattr(entry, p, None)}
+    spec.values = {
+        normalise_name(text): (NO_VALUE if ours is None else ours)
+        for text, ours in (getattr(entry, "values", None) or {}).items()
+    }
+    spec.rules = [
+        (
+            {
+                column: {
+                    name: ([normalise_name(t) for t in found] if isinstance(found, list) else found)
+                    for name, found in (
+                        ("is", test.is_),
+                        ("contains", test.contains),
+                        ("starts_with", test.starts_with),
+                        ("empty", test.empty),
+                    )
+                    if found is not None
+                }
+                for column, test in rule.when.items()
+            },
+            rule.value,
+        )
+        for rule in getattr(entry, "rules", None) or []
+    ]
+    return spec

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 REJECT_COLUMNS = ["line", "record_id", "reason"]
+WARNING_COLUMNS = ["line", "record_id", "warning"]
 
 
 @dataclass
@@ -38,6 +39,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     #: Against the earlier import in the same output directory, if any (importers.diff.ImportDiff).
     import_diff: object | None = None
+    #: Values kept as written that look like slips (line, record_id, warning): never silently fixed.
+    warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WARNING_COLUMNS))
 
     @property
     def rows_written(self) -> int:
@@ -82,6 +85,12 @@ class ImportResult:
                 lines.append(what)
                 lines += [f"  {count:>7,}  {name}" for name, count in counter.most_common()]
         lines += family_report_lines(self.family_table())
+        if len(self.warnings):
+            lines.append(f"warnings ({len(self.warnings):,} rows kept as written; check them):")
+            lines += [
+                f"  line {w.line}: {w.warning}" + (f" [id {w.record_id}]" if isinstance(w.record_id, str) else "")
+                for w in self.warnings.itertuples()
+            ]
         lines += self.notes
         if self.import_diff is not None:
             lines += self.import_diff.lines()
@@ -110,6 +119,7 @@ class ImportResult:
                 "families": family_report_json(self.family_table()),
                 "notes": self.notes,
                 "compared_with_earlier_import": self.import_diff.as_json() if self.import_diff is not None else None,
+                "warnings": self.warnings.astype(object).where(self.warnings.notna(), None).to_dict("records"),
             },
             indent=2,
             ensure_ascii=False,
