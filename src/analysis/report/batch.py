@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -12,13 +11,9 @@ from pathlib import Path
 import yaml
 
 from .. import config
+from .jobs_model import shape_problems, usable_parts
 from .precheck import ParameterError, checked_parameters
-from .render import FORMATS, RenderError, render
-
-TOP_KEYS = {"defaults", "jobs"}
-DEFAULT_KEYS = {"notebook", "formats"}
-JOB_KEYS = {"slug", "parameters", "notebook", "formats"}
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+from .render import RenderError, render
 
 
 class ConfigError(ValueError):
@@ -50,50 +45,22 @@ def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise ConfigError(f"{path}: cannot read it as YAML ({err})") from None
-    problems: list[str] = []
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping with keys {sorted(TOP_KEYS)}")
-    problems += [f"{path}: unknown key '{k}' (expected {sorted(TOP_KEYS)})" for k in raw if k not in TOP_KEYS]
-    defaults = raw.get("defaults") or {}
-    problems += [
-        f"{path}: defaults: unknown key '{k}' (expected {sorted(DEFAULT_KEYS)})"
-        for k in defaults
-        if k not in DEFAULT_KEYS
-    ]
-    entries = raw.get("jobs")
-    if not isinstance(entries, list) or not entries:
-        problems.append(f"{path}: 'jobs' must be a non-empty list")
-        entries = []
-    jobs, seen = [], set()
-    for number, entry in enumerate(entries):
+    parsed, problems = shape_problems(raw)
+    problems = [f"{path}: {problem}" for problem in problems]
+    defaults, entries = (parsed.defaults, list(enumerate(parsed.jobs))) if parsed else usable_parts(raw)
+    jobs = []
+    for number, entry in entries:
         where = f"{path}: jobs[{number}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: expected a mapping with keys {sorted(JOB_KEYS)}")
-            continue
-        problems += [f"{where}: unknown key '{k}' (expected {sorted(JOB_KEYS)})" for k in entry if k not in JOB_KEYS]
-        slug = str(entry.get("slug", ""))
-        if not SLUG.match(slug):
-            problems.append(f"{where}: slug {slug!r} must be lower-case letters, digits and dashes")
-        if slug in seen:
-            problems.append(f"{where}: slug {slug!r} is used twice")
-        seen.add(slug)
-        notebook = config.PROJECT_ROOT / str(
-            entry.get("notebook") or defaults.get("notebook") or "notebooks/casualty_report.ipynb"
-        )
+        notebook = config.PROJECT_ROOT / (entry.notebook or defaults.notebook)
+        parameters = entry.parameters
         if not notebook.is_file():
             problems.append(f"{where}: notebook {notebook} does not exist")
-        formats = tuple(entry.get("formats") or defaults.get("formats") or FORMATS)
-        problems += [f"{where}: format {f!r} is not one of {list(FORMATS)}" for f in formats if f not in FORMATS]
-        parameters = entry.get("parameters") or {}
-        if not isinstance(parameters, dict):
-            problems.append(f"{where}: parameters must be a mapping")
-            parameters = {}
-        if notebook.is_file():
+        else:
             try:  # the same check as `render`: relative paths in the jobs file are taken from the project root
                 parameters = checked_parameters(notebook, parameters, base=config.PROJECT_ROOT)
             except ParameterError as err:
                 problems += [f"{where}: {p}" for p in err.problems]
-        jobs.append(Job(slug, notebook, parameters, formats))
+        jobs.append(Job(entry.slug, notebook, parameters, tuple(entry.formats or defaults.formats)))
     if problems:
         raise ConfigError("\n".join(problems))
     return jobs
