@@ -80,7 +80,10 @@ def test_the_readme_command_blocks_run_as_written(tmp_path):
         assert done.returncode == 0, f"{body}\nexit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
         assert "Traceback" not in done.stderr
     # What the blocks promise: each import in its own folder under imported/, the reports they name.
-    assert sorted(p.name for p in (clone / "imported").iterdir()) == ["acled", "liste", "ucdp"]
+    assert sorted(p.name for p in (clone / "imported").iterdir()) == ["acled", "liste", "liste-paires", "ucdp"]
+    # The list kept in column pairs: the report gives the civilian toll its pairs and words say (issue 11).
+    page = (clone / "reports" / "liste-paires" / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"killed\s+<strong>at least 132\s+civilians</strong>", page), "civilian toll of the pairs"
     for slug in ("casualty-report", "ucdp-report"):
         assert (clone / "reports" / slug / "report.pdf").is_file()
     assert (tmp_path / "my-reports" / "my-report" / "report.html").is_file()
