@@ -107,7 +107,52 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
             continue
         rows.append(record)
         kept_lines.append(line)
-    rows, kept_lines, long_cells = _tidy_cells(rows, kept_lines, header)
+    last_line = body_lines[-1] if body_lines else lines[0]
+    return _as_raw_table(pd.DataFrame(rows, columns=header, dtype=object), kept_lines, table, last_line, problems)
+
+
+def text_table(text: pd.DataFrame, table: Table) -> tuple[RawTable | None, list[Problem]]:
+    """A table about to be written, as ``read_raw_table`` would read it back: ``text`` holds each cell as
+    written (see ``frame_as_text``); the lines are those of the file written without an index."""
+    header = [str(c).strip() for c in text.columns]
+    problems = _header_problems(table.path, 1, header, table)
+    if problems:
+        return None, problems
+    breaks = np.zeros(len(text), dtype=np.int64)
+    for column in text.columns:
+        breaks += text[column].str.count(r"\r\n|\r|\n").fillna(0).to_numpy(dtype=np.int64)
+    starts = 2 + np.arange(len(text), dtype=np.int64)
+    starts[1:] += np.cumsum(breaks)[:-1]
+    frame = text.set_axis(header, axis=1).astype(object).where(text.notna().to_numpy(), "")
+    return _as_raw_table(frame, starts.tolist(), table, int(starts[-1]) if len(starts) else 1, problems)
+
+
+def frame_as_text(frame: pd.DataFrame, date_format: str = "%Y-%m-%d") -> pd.DataFrame:
+    """Every cell as the text ``DataFrame.to_csv`` writes for it, column by column (missing stays missing):
+    numbers as Python prints them, dates in ``date_format``."""
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            text = values.dt.strftime(date_format)
+        elif pd.api.types.is_string_dtype(values) and pd.api.types.infer_dtype(values, skipna=True) in (
+            "string",
+            "empty",
+        ):
+            text = values
+        else:
+            text = values.astype(object).where(values.notna(), None)
+            text = text.map(str, na_action="ignore") if text.notna().any() else text
+        out[column] = text.astype(object).where(values.notna(), None)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _as_raw_table(
+    frame: pd.DataFrame, lines: list[int], table: Table, last_line: int, problems: list[Problem]
+) -> tuple[RawTable | None, list[Problem]]:
+    """Records of the right width, tidied and checked against the cell limit and the table's least rows."""
+    name = table.path
+    rows, kept_lines, long_cells = _tidy_cells(frame, lines)
     problems += [
         Problem(
             name,
@@ -120,26 +165,24 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
         for line, column, cell in long_cells
     ]
     if len(rows) < table.min_rows and not problems:
-        last = body_lines[-1] if body_lines else lines[0]
         return None, [
             Problem(
                 name,
-                last + 1,
+                last_line + 1,
                 None,
                 None,
                 f"at least {table.min_rows} record{'s' if table.min_rows > 1 else ''} below the header "
                 "(the file has only its header)",
             )
         ]
-    frame = rows
-    if not len(frame):
-        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
-    return RawTable(frame[list(table.columns)], kept_lines), problems
+    if not len(rows):
+        rows = pd.DataFrame({c: pd.Series([], dtype=object) for c in frame.columns})
+    return RawTable(rows[list(table.columns)], kept_lines), problems
 
 
-def _tidy_cells(records: list[list[str]], lines: list[int], header: list[str]):
+def _tidy_cells(frame: pd.DataFrame, lines: list[int]):
     """Whole columns at once: blank records dropped, empty cells made missing, oversized cells found."""
-    frame = pd.DataFrame(records, columns=header, dtype=object)
+    header = list(frame.columns)
     if not len(frame):
         return frame, lines, []
     empty = pd.DataFrame({i: frame.iloc[:, i].str.strip().eq("") for i in range(len(header))})

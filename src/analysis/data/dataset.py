@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import config
 from ..atomic import write_file
-from .csvio import read_raw_table
+from .csvio import RawTable, read_raw_table
 from .problems import DataValidationError, Problem
 from .reference import actor_index, region_index
 from .schema import LOAD_ORDER, TABLES
@@ -52,21 +52,39 @@ class Dataset:
 
 def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate every table; return the dataset (None if invalid) and all problems found."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return None, [Problem(str(data_dir), None, None, None, "a data directory with incidents.csv and reference/")]
+    raws: dict[str, RawTable | None] = {}
+    problems: list[Problem] = []
+    for name in LOAD_ORDER:
+        raws[name], read_problems = read_raw_table(data_dir, TABLES[name])
+        problems += read_problems
+    frames, problems = check_tables(raws, problems, today)
+    if frames is None:
+        return None, problems
+    # The reference tables are small: their name indexes are built again here rather than passed around.
+    frames["perpetrators"]["actor"] = actor_index(frames["actors"]).resolve_series(frames["perpetrators"]["actor"])
+    frames["incidents"]["admin1"] = region_index(frames["regions"]).resolve_series(frames["incidents"]["admin1"])
+    return Dataset(data_dir=data_dir, **frames), []
+
+
+def check_tables(
+    raws: dict[str, RawTable | None], problems: list[Problem] | None = None, today: dt.date | None = None
+) -> tuple[dict[str, pd.DataFrame] | None, list[Problem]]:
+    """Every rule ``validate`` applies, on tables as text (read from files, or about to be written by an
+    import): the typed tables when there is no problem, else None and every problem, sorted."""
     from .rules import check_rules
     from .validation import check_columns, parse_types
 
-    data_dir = Path(data_dir)
+    problems = list(problems or [])
     frames: dict[str, pd.DataFrame] = {}
     lines: dict[str, list[int]] = {}
-    problems: list[Problem] = []
-    if not data_dir.is_dir():
-        return None, [Problem(str(data_dir), None, None, None, "a data directory with incidents.csv and reference/")]
     for name in LOAD_ORDER:
-        table = TABLES[name]
-        raw, read_problems = read_raw_table(data_dir, table)
-        problems += read_problems
+        raw = raws.get(name)
         if raw is None:
             continue
+        table = TABLES[name]
         typed, type_problems, bad_cells = parse_types(raw, table)
         problems += type_problems
         problems += check_columns(typed, raw, table, bad_cells)
@@ -84,9 +102,7 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
     ]
     if problems:
         return None, sorted(problems, key=Problem.sort_key)
-    frames["perpetrators"]["actor"] = actors.resolve_series(frames["perpetrators"]["actor"])
-    frames["incidents"]["admin1"] = regions.resolve_series(frames["incidents"]["admin1"])
-    return Dataset(data_dir=data_dir, **frames), []
+    return frames, []
 
 
 def load_dataset(data_dir: str | Path) -> Dataset:
