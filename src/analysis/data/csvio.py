@@ -34,6 +34,8 @@ SIGNATURES = (
 OTHER_SEPARATORS = {";": "';'", "\t": "tabs", "|": "'|'"}
 # Control characters that never occur in text (tab, line feed and carriage return excluded).
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Text columns held in Arrow, whose string functions run in C.
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 # Read whole cells up to well past the limit, so that a long cell is reported with its column.
 _FIELD_LIMIT = max(MAX_CELL_CHARACTERS * 4, 1 << 24)
 
@@ -123,27 +125,19 @@ def text_table(text: pd.DataFrame, table: Table) -> tuple[RawTable | None, list[
         breaks += text[column].str.count(r"\r\n|\r|\n").fillna(0).to_numpy(dtype=np.int64)
     starts = 2 + np.arange(len(text), dtype=np.int64)
     starts[1:] += np.cumsum(breaks)[:-1]
-    frame = text.set_axis(header, axis=1).astype(object).where(text.notna().to_numpy(), "")
-    return _as_raw_table(frame, starts.tolist(), table, int(starts[-1]) if len(starts) else 1, problems)
+    return _as_raw_table(
+        text.set_axis(header, axis=1), starts.tolist(), table, int(starts[-1]) if len(starts) else 1, problems
+    )
 
 
 def frame_as_text(frame: pd.DataFrame, date_format: str = "%Y-%m-%d") -> pd.DataFrame:
-    """Every cell as the text ``DataFrame.to_csv`` writes for it, column by column (missing stays missing):
-    numbers as Python prints them, dates in ``date_format``."""
+    """Every cell as the text ``DataFrame.to_csv`` writes for it, column by column, in Arrow-backed text
+    columns (missing stays missing): numbers as Python prints them, dates in ``date_format``."""
     out = {}
     for column in frame.columns:
         values = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            text = values.dt.strftime(date_format)
-        elif pd.api.types.is_string_dtype(values) and pd.api.types.infer_dtype(values, skipna=True) in (
-            "string",
-            "empty",
-        ):
-            text = values
-        else:
-            text = values.astype(object).where(values.notna(), None)
-            text = text.map(str, na_action="ignore") if text.notna().any() else text
-        out[column] = text.astype(object).where(values.notna(), None)
+        text = values.dt.strftime(date_format) if pd.api.types.is_datetime64_any_dtype(values) else values
+        out[column] = text.astype(_TEXT)
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -185,15 +179,20 @@ def _tidy_cells(frame: pd.DataFrame, lines: list[int]):
     header = list(frame.columns)
     if not len(frame):
         return frame, lines, []
-    empty = pd.DataFrame({i: frame.iloc[:, i].str.strip().eq("") for i in range(len(header))})
+    empty = pd.DataFrame({i: _blank(frame.iloc[:, i]) for i in range(len(header))})
     keep = ~empty.all(axis=1).to_numpy()
     long_cells = []
     for i, column in enumerate(header):
         too_long = np.flatnonzero((frame.iloc[:, i].str.len() > MAX_CELL_CHARACTERS).to_numpy() & keep)
         long_cells += [(lines[r], column, frame.iat[r, i]) for r in too_long]
-    frame = frame.where(~empty.to_numpy(), None)[keep].reset_index(drop=True)
+    frame = frame[keep].astype(object).where(~empty.to_numpy()[keep], None).reset_index(drop=True)
     kept_lines = [line for line, k in zip(lines, keep, strict=True) if k]
     return frame, kept_lines, sorted(long_cells, key=lambda c: c[0])
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Missing, or only white space (a missing cell of a table in memory is written empty)."""
+    return values.isna() | values.str.strip().eq("").fillna(True)
 
 
 @contextmanager
