@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .problems import Problem
+from .rawtext import TEXT, blank, field_limit, oversized_cells, read_records, record_lines, utf16_encoding
 from .schema import MAX_CELL_CHARACTERS, Table
 
 RESAVE = "save it again as CSV UTF-8, comma-separated"
@@ -34,10 +33,6 @@ SIGNATURES = (
 OTHER_SEPARATORS = {";": "';'", "\t": "tabs", "|": "'|'"}
 # Control characters that never occur in text (tab, line feed and carriage return excluded).
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: Text columns held in Arrow, whose string functions run in C.
-_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
-# Read whole cells up to well past the limit, so that a long cell is reported with its column.
-_FIELD_LIMIT = max(MAX_CELL_CHARACTERS * 4, 1 << 24)
 
 
 @dataclass
@@ -120,11 +115,7 @@ def text_table(text: pd.DataFrame, table: Table) -> tuple[RawTable | None, list[
     problems = _header_problems(table.path, 1, header, table)
     if problems:
         return None, problems
-    breaks = np.zeros(len(text), dtype=np.int64)
-    for column in text.columns:
-        breaks += text[column].str.count(r"\r\n|\r|\n").fillna(0).to_numpy(dtype=np.int64)
-    starts = 2 + np.arange(len(text), dtype=np.int64)
-    starts[1:] += np.cumsum(breaks)[:-1]
+    starts = record_lines(text)
     return _as_raw_table(
         text.set_axis(header, axis=1), starts.tolist(), table, int(starts[-1]) if len(starts) else 1, problems
     )
@@ -137,7 +128,7 @@ def frame_as_text(frame: pd.DataFrame, date_format: str = "%Y-%m-%d") -> pd.Data
     for column in frame.columns:
         values = frame[column]
         text = values.dt.strftime(date_format) if pd.api.types.is_datetime64_any_dtype(values) else values
-        out[column] = text.astype(_TEXT)
+        out[column] = text.astype(TEXT)
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -176,56 +167,29 @@ def _as_raw_table(
 
 def _tidy_cells(frame: pd.DataFrame, lines: list[int]):
     """Whole columns at once: blank records dropped, empty cells made missing, oversized cells found."""
-    header = list(frame.columns)
     if not len(frame):
         return frame, lines, []
-    empty = pd.DataFrame({i: _blank(frame.iloc[:, i]) for i in range(len(header))})
+    empty = pd.DataFrame({i: blank(frame.iloc[:, i]) for i in range(frame.shape[1])})
     keep = ~empty.all(axis=1).to_numpy()
-    long_cells = []
-    for i, column in enumerate(header):
-        too_long = np.flatnonzero((frame.iloc[:, i].str.len() > MAX_CELL_CHARACTERS).to_numpy() & keep)
-        long_cells += [(lines[r], column, frame.iat[r, i]) for r in too_long]
+    long_cells = [(lines[row], column, frame.at[row, column]) for row, column, _ in oversized_cells(frame, keep)]
     frame = frame[keep].astype(object).where(~empty.to_numpy()[keep], None).reset_index(drop=True)
     kept_lines = [line for line, k in zip(lines, keep, strict=True) if k]
     return frame, kept_lines, sorted(long_cells, key=lambda c: c[0])
 
 
-def _blank(values: pd.Series) -> pd.Series:
-    """Missing, or only white space (a missing cell of a table in memory is written empty)."""
-    return values.isna() | values.str.strip().eq("").fillna(True)
-
-
-@contextmanager
-def _field_limit(limit: int):
-    previous = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
 def _parse(name: str, text: str) -> tuple[list[list[str]], list[int], Problem | None]:
     """Every record and the physical line it starts on, or the problem that stopped the reading."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    start = 1
-    with _field_limit(_FIELD_LIMIT):
-        try:
-            for record in reader:
-                records.append(record)
-                lines.append(start)
-                start = reader.line_num + 1
-        except csv.Error as err:
-            header = [h.strip() for h in records[0]] if records else []
-            return records, lines, _csv_error(name, text, start, header, str(err))
-    return records, lines, None
+    found = read_records(text)
+    if found.error is None:
+        return found.records, found.lines, None
+    header = [h.strip() for h in found.records[0]] if found.records else []
+    return found.records, found.lines, _csv_error(name, text, found.error_line, header, found.error)
 
 
 def _csv_error(name: str, text: str, start: int, header: list[str], message: str) -> Problem:
     """Say what a csv.Error means, naming the column where the record went wrong when it can."""
     rest = text.splitlines(keepends=True)[start - 1 :]
-    with _field_limit(_FIELD_LIMIT):
+    with field_limit():
         try:
             partial = next(csv.reader(io.StringIO("".join(rest), newline="")), [])
         except csv.Error:
@@ -256,7 +220,7 @@ def _csv_error(name: str, text: str, start: int, header: list[str], message: str
 def _not_text(name: str, raw: bytes) -> Problem | None:
     """A problem when the bytes are UTF-16 text or binary data rather than UTF-8 text."""
     head = raw[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(head):
+    if utf16_encoding(head[:2048]):
         return Problem(
             name,
             1,
@@ -273,15 +237,6 @@ def _not_text(name: str, raw: bytes) -> Problem | None:
         line = raw[: first.start()].count(b"\n") + 1 if first else 1
         return Problem(name, line, None, None, f"a CSV text file; this looks like binary data, not text: {RESAVE}")
     return None
-
-
-def _looks_like_utf16(head: bytes) -> bool:
-    """UTF-16 without a byte-order mark: in Latin-script text every other byte is zero."""
-    sample = head[:2048]
-    if len(sample) < 4:
-        return False
-    even, odd = sample[0::2], sample[1::2]
-    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4
 
 
 def _not_utf8(name: str, raw: bytes, err: UnicodeDecodeError) -> Problem:

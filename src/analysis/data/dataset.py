@@ -27,7 +27,7 @@ from .schema import LOAD_ORDER, TABLES
 
 #: The modules whose code decides what a validated dataset contains: a change to any of them
 #: invalidates the cache.
-_LOADING_CODE = ("csvio", "dataset", "names", "problems", "reference", "rules", "schema", "validation")
+_LOADING_CODE = ("csvio", "dataset", "names", "problems", "rawtext", "reference", "rules", "schema", "validation")
 _CACHE_KEPT = 16
 
 
