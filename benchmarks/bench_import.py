@@ -49,7 +49,9 @@ def in_fresh_process(what: str, path: Path, out: Path) -> dict:
     code = f"import json,sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench_import as b; "
     code += f"print(json.dumps(b.measure({what!r}, {str(path)!r}, {str(out)!r})))"
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{what} of {path} failed:\n{done.stderr[-3000:]}")
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     return measured | {"process_seconds": time.perf_counter() - start}
 

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import pickle
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,12 +56,8 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         return None, [Problem(str(data_dir), None, None, None, "a data directory with incidents.csv and reference/")]
-    raws: dict[str, RawTable | None] = {}
-    problems: list[Problem] = []
-    for name in LOAD_ORDER:
-        raws[name], read_problems = read_raw_table(data_dir, TABLES[name])
-        problems += read_problems
-    frames, problems = check_tables(raws, problems, today)
+    read = ((name, *read_raw_table(data_dir, TABLES[name])) for name in LOAD_ORDER)
+    frames, problems = check_tables(read, today)
     if frames is None:
         return None, problems
     # The reference tables are small: their name indexes are built again here rather than passed around.
@@ -70,18 +67,20 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
 
 
 def check_tables(
-    raws: dict[str, RawTable | None], problems: list[Problem] | None = None, today: dt.date | None = None
+    tables: Iterable[tuple[str, RawTable | None, list[Problem]]], today: dt.date | None = None
 ) -> tuple[dict[str, pd.DataFrame] | None, list[Problem]]:
     """Every rule ``validate`` applies, on tables as text (read from files, or about to be written by an
-    import): the typed tables when there is no problem, else None and every problem, sorted."""
+    import), given as (name, table or None when it could not be read, problems found reading it). Each
+    table's text is let go once its columns are checked. Returns the typed tables when there is no
+    problem, else None and every problem, sorted."""
     from .rules import check_rules
     from .validation import check_columns, parse_types
 
-    problems = list(problems or [])
+    problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     lines: dict[str, list[int]] = {}
-    for name in LOAD_ORDER:
-        raw = raws.get(name)
+    for name, raw, read_problems in tables:
+        problems += read_problems
         if raw is None:
             continue
         table = TABLES[name]
@@ -90,6 +89,7 @@ def check_tables(
         problems += check_columns(typed, raw, table, bad_cells)
         frames[name] = typed
         lines[name] = raw.lines
+        del raw
     if len(frames) < len(LOAD_ORDER):
         # A table that could not be read at all would make every rule that uses it fire.
         return None, sorted(problems, key=Problem.sort_key)

@@ -218,11 +218,7 @@ def tables_as_text(result: ImportResult, reference: dict[str, pd.DataFrame]) -> 
 
 def problems_in_memory(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     """What ``validate`` would find in the written directory, found in memory before anything is written."""
-    raws, problems = {}, []
-    for name, text in tables.items():
-        raws[name], read_problems = text_table(text, TABLES[name])
-        problems += read_problems
-    return check_tables(raws, problems)[1]
+    return check_tables((name, *text_table(text, TABLES[name])) for name, text in tables.items())[1]
 
 
 def write_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
