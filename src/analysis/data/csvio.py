@@ -172,7 +172,11 @@ def _tidy_cells(frame: pd.DataFrame, lines: list[int]):
     empty = pd.DataFrame({i: blank(frame.iloc[:, i]) for i in range(frame.shape[1])})
     keep = ~empty.all(axis=1).to_numpy()
     long_cells = [(lines[row], column, frame.at[row, column]) for row, column, _ in oversized_cells(frame, keep)]
-    frame = frame[keep].astype(object).where(~empty.to_numpy()[keep], None).reset_index(drop=True)
+    filled = ~empty.to_numpy()[keep]
+    if (frame.dtypes == TEXT).all():  # text an import is about to write: kept in Arrow, missing as NaN
+        frame = frame[keep].where(filled).reset_index(drop=True)
+    else:
+        frame = frame[keep].astype(object).where(filled, None).reset_index(drop=True)
     kept_lines = [line for line, k in zip(lines, keep, strict=True) if k]
     return frame, kept_lines, sorted(long_cells, key=lambda c: c[0])
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.rawtext import oversized_cells, read_records, record_lines, tidy_text, utf16_encoding
+from ..data.rawtext import oversized_cells, read_records, record_lines, tidy_arrow_text, tidy_text, utf16_encoding
 from ..data.schema import MAX_CELL_CHARACTERS
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -178,7 +178,8 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
     if invalid:
         # Only the slow reader knows the line of each bad record; malformed files are small in practice.
         return _read_with_csv_module(path, encoding, delimiter, trailing=trailing)
-    frame = tidy_text(table.to_pandas())
+    frame = tidy_arrow_text(table)
+    del table
     if trailing and frame[_TRAILING].notna().any():
         return _read_with_csv_module(path, encoding, delimiter, trailing=trailing)
     frame = frame.drop(columns=[_TRAILING], errors="ignore")
