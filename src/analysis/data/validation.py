@@ -59,10 +59,12 @@ def _type_expectation(fld: Field) -> str:
 def _parse_column(values: pd.Series, fld: Field) -> tuple[pd.Series, list[int]]:
     """Whole-column parsing (tables may have millions of rows); ``bad`` lists the rows that failed."""
     present = values.notna().to_numpy()
-    # Text an import is about to write stays in Arrow (missing is NaN); text read from a file is Python's.
+    # Text an import is about to write is in Arrow (missing is NaN); text read from a file is Python's. Typed
+    # text is Python's either way: the cross-table rules look values up in other tables, which pandas does
+    # element by element for Arrow text.
     in_arrow = values.dtype == TEXT
     if fld.dtype == "string":
-        return (values if in_arrow else values.astype(object)), []
+        return values.astype(object).where(present, None), []
     text = (values if in_arrow else values.astype(object).where(present, None)).str.strip()
     if fld.dtype == "int":
         ok = ~present | text.str.fullmatch(_INT.pattern.strip("^$")).fillna(False).to_numpy(dtype=bool)
