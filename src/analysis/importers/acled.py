@@ -165,11 +165,11 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
         out[column] = frame[column]
     out["published"] = pd.to_datetime(pd.to_numeric(frame["timestamp"], errors="coerce"), unit="s", errors="coerce")
     type_key = out["event_type"].fillna("") + "|" + out["sub_event_type"].fillna("")
-    rules = type_key.map({f"{a}|{b}": rule for (a, b), rule in ACLED_EVENT_TYPES.items()})
-    rules = rules.where(rules.notna(), ACLED_UNLISTED_EVENT_TYPE)
-    out["our_type"] = rules.map(lambda rule: rule.event_type)
-    out["victim_rule"] = rules.map(lambda rule: rule.victim_status)
-    out["in_scope"] = rules.map(lambda rule: rule.in_scope).astype(bool)
+    # Each field of the rule looked up once per (event type, sub-event type), never per row.
+    for column, field in (("our_type", "event_type"), ("victim_rule", "victim_status"), ("in_scope", "in_scope")):
+        values = {f"{a}|{b}": getattr(rule, field) for (a, b), rule in ACLED_EVENT_TYPES.items()}
+        out[column] = type_key.map(values).fillna(getattr(ACLED_UNLISTED_EVENT_TYPE, field))
+    out["in_scope"] = out["in_scope"].astype(bool)
 
     inside = inside_mali(out["latitude"], out["longitude"])
     swapped = swapped_coordinates(out["latitude"], out["longitude"])
