@@ -260,3 +260,20 @@ def test_synthetic_export_gets_grades_from_its_notes(tmp_path):
     assert {"alleged", "acknowledged", "contested", "single_source"} <= set(counts.index)
     graded_rows = perpetrators[perpetrators["attribution"] != "single_source"]
     assert graded_rows["attribution_basis"].str.contains('ACLED notes: "').all()
+
+
+def test_only_notes_that_may_hold_a_deciding_word_are_read_and_none_is_missed():
+    from analysis.data.attribution import _may_hold_a_trigger, load_rules
+
+    notes = pd.Series(
+        [
+            "Nothing decides here.",
+            "JNIM DENIED any role.",
+            # A non-breaking space between the two words of a trigger: Python's \s matches it, so must the filter.
+            "It is unclear\u00a0whether JNIM fighters were involved.",
+            "Fighters clashed.",
+        ],
+        dtype="str",
+    )
+    assert _may_hold_a_trigger(notes, load_rules()).tolist() == [False, True, True, False]
+    assert note_matches(notes)[["row", "rule"]].values.tolist() == [[1, "denied"], [2, "unclear whether"]]

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .schema import ACTOR_FAMILIES, ATTRIBUTION_GRADES
 
@@ -102,13 +104,36 @@ def _mentioned_families(subjects: pd.Series) -> pd.Series:
     return masks["specific"].where(masks["specific"] != 0, masks["generic"])
 
 
+#: Python's white space (str.isspace) in RE2: ASCII, Unicode separators, and the few control characters.
+_RE2_SPACE = r"[\s\p{Z}\x0b\x1c-\x1f\x85]"
+
+
+def _may_hold_a_trigger(notes: pd.Series, rules: tuple[AttributionRule, ...]) -> np.ndarray:
+    """Where a note may hold a rule's deciding word: one pass in Arrow (RE2) over every note, so that only
+    those are split into sentences and matched with Python's regular expressions. The RE2 pattern finds
+    more than the triggers (no word boundaries, any case), never fewer; a trigger it cannot translate
+    faithfully turns the filter off."""
+    translated = []
+    for rule in rules:
+        pattern = rule.trigger.pattern.replace(r"\b", "")
+        if "[" in pattern or re.search(r"\\[^s]|\(\?<|\(\?=|\(\?!", pattern):
+            return np.ones(len(notes), dtype=bool)
+        translated.append("(?:" + pattern.replace(r"\s", _RE2_SPACE) + ")")
+    try:
+        found = pc.match_substring_regex(pa.array(notes.array), "|".join(translated), ignore_case=True)
+    except pa.ArrowInvalid:
+        return np.ones(len(notes), dtype=bool)
+    return found.to_numpy(zero_copy_only=False)
+
+
 def note_matches(notes: pd.Series) -> pd.DataFrame:
     """Every rule's matches in the notes: one row per match with the note's index (``row``), the rule,
     its grade, precedence, the words and the families its subject names; negated matches dropped."""
     rules = load_rules()
     # Sentences that hold a deciding word, found in one pass; the rules then run on these few short
     # sentences only (a rule's words never cross a sentence).
-    text = notes.dropna().astype("str").str.replace(r"\s+", " ", regex=True)
+    notes = notes.dropna().astype("str")
+    text = notes[_may_hold_a_trigger(notes, rules)].str.replace(r"\s+", " ", regex=True)
     sentences = text.str.split(_SENTENCE_END).explode()
     any_trigger = re.compile("|".join(f"(?:{rule.trigger.pattern})" for rule in rules))
     lowered = sentences.str.lower()

@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .problems import Problem
+from .rawtext import TEXT, blank, field_limit, oversized_cells, read_records, record_lines, utf16_encoding
 from .schema import MAX_CELL_CHARACTERS, Table
 
 RESAVE = "save it again as CSV UTF-8, comma-separated"
@@ -34,8 +33,6 @@ SIGNATURES = (
 OTHER_SEPARATORS = {";": "';'", "\t": "tabs", "|": "'|'"}
 # Control characters that never occur in text (tab, line feed and carriage return excluded).
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Read whole cells up to well past the limit, so that a long cell is reported with its column.
-_FIELD_LIMIT = max(MAX_CELL_CHARACTERS * 4, 1 << 24)
 
 
 @dataclass
@@ -107,7 +104,40 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
             continue
         rows.append(record)
         kept_lines.append(line)
-    rows, kept_lines, long_cells = _tidy_cells(rows, kept_lines, header)
+    last_line = body_lines[-1] if body_lines else lines[0]
+    return _as_raw_table(pd.DataFrame(rows, columns=header, dtype=object), kept_lines, table, last_line, problems)
+
+
+def text_table(text: pd.DataFrame, table: Table) -> tuple[RawTable | None, list[Problem]]:
+    """A table about to be written, as ``read_raw_table`` would read it back: ``text`` holds each cell as
+    written (see ``frame_as_text``); the lines are those of the file written without an index."""
+    header = [str(c).strip() for c in text.columns]
+    problems = _header_problems(table.path, 1, header, table)
+    if problems:
+        return None, problems
+    starts = record_lines(text)
+    return _as_raw_table(
+        text.set_axis(header, axis=1), starts.tolist(), table, int(starts[-1]) if len(starts) else 1, problems
+    )
+
+
+def frame_as_text(frame: pd.DataFrame, date_format: str = "%Y-%m-%d") -> pd.DataFrame:
+    """Every cell as the text ``DataFrame.to_csv`` writes for it, column by column, in Arrow-backed text
+    columns (missing stays missing): numbers as Python prints them, dates in ``date_format``."""
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        text = values.dt.strftime(date_format) if pd.api.types.is_datetime64_any_dtype(values) else values
+        out[column] = text.astype(TEXT)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _as_raw_table(
+    frame: pd.DataFrame, lines: list[int], table: Table, last_line: int, problems: list[Problem]
+) -> tuple[RawTable | None, list[Problem]]:
+    """Records of the right width, tidied and checked against the cell limit and the table's least rows."""
+    name = table.path
+    rows, kept_lines, long_cells = _tidy_cells(frame, lines)
     problems += [
         Problem(
             name,
@@ -120,70 +150,50 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
         for line, column, cell in long_cells
     ]
     if len(rows) < table.min_rows and not problems:
-        last = body_lines[-1] if body_lines else lines[0]
         return None, [
             Problem(
                 name,
-                last + 1,
+                last_line + 1,
                 None,
                 None,
                 f"at least {table.min_rows} record{'s' if table.min_rows > 1 else ''} below the header "
                 "(the file has only its header)",
             )
         ]
-    frame = rows
-    if not len(frame):
-        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
-    return RawTable(frame[list(table.columns)], kept_lines), problems
+    if not len(rows):
+        rows = pd.DataFrame({c: pd.Series([], dtype=object) for c in frame.columns})
+    return RawTable(rows[list(table.columns)], kept_lines), problems
 
 
-def _tidy_cells(records: list[list[str]], lines: list[int], header: list[str]):
+def _tidy_cells(frame: pd.DataFrame, lines: list[int]):
     """Whole columns at once: blank records dropped, empty cells made missing, oversized cells found."""
-    frame = pd.DataFrame(records, columns=header, dtype=object)
     if not len(frame):
         return frame, lines, []
-    empty = pd.DataFrame({i: frame.iloc[:, i].str.strip().eq("") for i in range(len(header))})
+    empty = pd.DataFrame({i: blank(frame.iloc[:, i]) for i in range(frame.shape[1])})
     keep = ~empty.all(axis=1).to_numpy()
-    long_cells = []
-    for i, column in enumerate(header):
-        too_long = np.flatnonzero((frame.iloc[:, i].str.len() > MAX_CELL_CHARACTERS).to_numpy() & keep)
-        long_cells += [(lines[r], column, frame.iat[r, i]) for r in too_long]
-    frame = frame.where(~empty.to_numpy(), None)[keep].reset_index(drop=True)
+    long_cells = [(lines[row], column, frame.at[row, column]) for row, column, _ in oversized_cells(frame, keep)]
+    filled = ~empty.to_numpy()[keep]
+    if (frame.dtypes == TEXT).all():  # text an import is about to write: kept in Arrow, missing as NaN
+        frame = frame[keep].where(filled).reset_index(drop=True)
+    else:
+        frame = frame[keep].astype(object).where(filled, None).reset_index(drop=True)
     kept_lines = [line for line, k in zip(lines, keep, strict=True) if k]
     return frame, kept_lines, sorted(long_cells, key=lambda c: c[0])
 
 
-@contextmanager
-def _field_limit(limit: int):
-    previous = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
 def _parse(name: str, text: str) -> tuple[list[list[str]], list[int], Problem | None]:
     """Every record and the physical line it starts on, or the problem that stopped the reading."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    start = 1
-    with _field_limit(_FIELD_LIMIT):
-        try:
-            for record in reader:
-                records.append(record)
-                lines.append(start)
-                start = reader.line_num + 1
-        except csv.Error as err:
-            header = [h.strip() for h in records[0]] if records else []
-            return records, lines, _csv_error(name, text, start, header, str(err))
-    return records, lines, None
+    found = read_records(text)
+    if found.error is None:
+        return found.records, found.lines, None
+    header = [h.strip() for h in found.records[0]] if found.records else []
+    return found.records, found.lines, _csv_error(name, text, found.error_line, header, found.error)
 
 
 def _csv_error(name: str, text: str, start: int, header: list[str], message: str) -> Problem:
     """Say what a csv.Error means, naming the column where the record went wrong when it can."""
     rest = text.splitlines(keepends=True)[start - 1 :]
-    with _field_limit(_FIELD_LIMIT):
+    with field_limit():
         try:
             partial = next(csv.reader(io.StringIO("".join(rest), newline="")), [])
         except csv.Error:
@@ -214,7 +224,7 @@ def _csv_error(name: str, text: str, start: int, header: list[str], message: str
 def _not_text(name: str, raw: bytes) -> Problem | None:
     """A problem when the bytes are UTF-16 text or binary data rather than UTF-8 text."""
     head = raw[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(head):
+    if utf16_encoding(head[:2048]):
         return Problem(
             name,
             1,
@@ -231,15 +241,6 @@ def _not_text(name: str, raw: bytes) -> Problem | None:
         line = raw[: first.start()].count(b"\n") + 1 if first else 1
         return Problem(name, line, None, None, f"a CSV text file; this looks like binary data, not text: {RESAVE}")
     return None
-
-
-def _looks_like_utf16(head: bytes) -> bool:
-    """UTF-16 without a byte-order mark: in Latin-script text every other byte is zero."""
-    sample = head[:2048]
-    if len(sample) < 4:
-        return False
-    even, odd = sample[0::2], sample[1::2]
-    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4
 
 
 def _not_utf8(name: str, raw: bytes, err: UnicodeDecodeError) -> Problem:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import pickle
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,14 +21,14 @@ import pandas as pd
 
 from .. import config
 from ..atomic import write_file
-from .csvio import read_raw_table
+from .csvio import RawTable, read_raw_table
 from .problems import DataValidationError, Problem
 from .reference import actor_index, region_index
 from .schema import LOAD_ORDER, TABLES
 
 #: The modules whose code decides what a validated dataset contains: a change to any of them
 #: invalidates the cache.
-_LOADING_CODE = ("csvio", "dataset", "names", "problems", "reference", "rules", "schema", "validation")
+_LOADING_CODE = ("csvio", "dataset", "names", "problems", "rawtext", "reference", "rules", "schema", "validation")
 _CACHE_KEPT = 16
 
 
@@ -52,26 +53,43 @@ class Dataset:
 
 def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate every table; return the dataset (None if invalid) and all problems found."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return None, [Problem(str(data_dir), None, None, None, "a data directory with incidents.csv and reference/")]
+    read = ((name, *read_raw_table(data_dir, TABLES[name])) for name in LOAD_ORDER)
+    frames, problems = check_tables(read, today)
+    if frames is None:
+        return None, problems
+    # The reference tables are small: their name indexes are built again here rather than passed around.
+    frames["perpetrators"]["actor"] = actor_index(frames["actors"]).resolve_series(frames["perpetrators"]["actor"])
+    frames["incidents"]["admin1"] = region_index(frames["regions"]).resolve_series(frames["incidents"]["admin1"])
+    return Dataset(data_dir=data_dir, **frames), []
+
+
+def check_tables(
+    tables: Iterable[tuple[str, RawTable | None, list[Problem]]], today: dt.date | None = None
+) -> tuple[dict[str, pd.DataFrame] | None, list[Problem]]:
+    """Every rule ``validate`` applies, on tables as text (read from files, or about to be written by an
+    import), given as (name, table or None when it could not be read, problems found reading it). Each
+    table's text is let go once its columns are checked. Returns the typed tables when there is no
+    problem, else None and every problem, sorted."""
     from .rules import check_rules
     from .validation import check_columns, parse_types
 
-    data_dir = Path(data_dir)
+    problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     lines: dict[str, list[int]] = {}
-    problems: list[Problem] = []
-    if not data_dir.is_dir():
-        return None, [Problem(str(data_dir), None, None, None, "a data directory with incidents.csv and reference/")]
-    for name in LOAD_ORDER:
-        table = TABLES[name]
-        raw, read_problems = read_raw_table(data_dir, table)
+    for name, raw, read_problems in tables:
         problems += read_problems
         if raw is None:
             continue
+        table = TABLES[name]
         typed, type_problems, bad_cells = parse_types(raw, table)
         problems += type_problems
         problems += check_columns(typed, raw, table, bad_cells)
         frames[name] = typed
         lines[name] = raw.lines
+        del raw
     if len(frames) < len(LOAD_ORDER):
         # A table that could not be read at all would make every rule that uses it fire.
         return None, sorted(problems, key=Problem.sort_key)
@@ -84,9 +102,7 @@ def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[D
     ]
     if problems:
         return None, sorted(problems, key=Problem.sort_key)
-    frames["perpetrators"]["actor"] = actors.resolve_series(frames["perpetrators"]["actor"])
-    frames["incidents"]["admin1"] = regions.resolve_series(frames["incidents"]["admin1"])
-    return Dataset(data_dir=data_dir, **frames), []
+    return frames, []
 
 
 def load_dataset(data_dir: str | Path) -> Dataset:

@@ -17,6 +17,7 @@ from pandera.errors import SchemaErrors
 
 from .csvio import RawTable
 from .problems import Problem
+from .rawtext import TEXT
 from .schema import DTYPES, FIELDS, TABLES, Field, Table
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -58,9 +59,13 @@ def _type_expectation(fld: Field) -> str:
 def _parse_column(values: pd.Series, fld: Field) -> tuple[pd.Series, list[int]]:
     """Whole-column parsing (tables may have millions of rows); ``bad`` lists the rows that failed."""
     present = values.notna().to_numpy()
+    # Text an import is about to write is in Arrow (missing is NaN); text read from a file is Python's. Typed
+    # text is Python's either way: the cross-table rules look values up in other tables, which pandas does
+    # element by element for Arrow text.
+    in_arrow = values.dtype == TEXT
     if fld.dtype == "string":
-        return values.astype(object), []
-    text = values.astype(object).where(present, None).str.strip()
+        return values.astype(object).where(present, None), []
+    text = (values if in_arrow else values.astype(object).where(present, None)).str.strip()
     if fld.dtype == "int":
         ok = ~present | text.str.fullmatch(_INT.pattern.strip("^$")).fillna(False).to_numpy(dtype=bool)
         numbers = pd.to_numeric(text.where(ok, None), errors="coerce")
@@ -124,6 +129,7 @@ def check_columns(typed: pd.DataFrame, raw: RawTable, table: Table, bad_cells: s
             continue  # already reported as a type problem
         line = raw.lines[row] if row is not None else None
         value = raw.frame.at[row, column] if row is not None and column in raw.frame.columns else None
+        value = None if value is not None and pd.isna(value) else value
         if "uniqueness" in check:
             if row in reported_keys:
                 continue

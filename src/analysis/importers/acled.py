@@ -113,8 +113,11 @@ def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | 
     first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
     rows["deaths"] = rows["fatalities"].fillna(0).where(first_of_event, 0)
     per_actor = "actor2" not in columns
-    events, merged, rejected = _merge_per_actor(rows) if per_actor else _dedupe_per_event(rows)
-    result = _build(events, raw.records, path, resolver, dataset, shape, per_actor, today)
+    if per_actor:
+        events, merged, rejected, actor_rows = _merge_per_actor(rows)
+    else:
+        (events, merged, rejected), actor_rows = _dedupe_per_event(rows), None
+    result = _build(events, raw.records, path, resolver, dataset, shape, actor_rows, today)
     ledger = RejectLedger()
     ledger.add(rejected["line"], rejected["event_id"], rejected["reason"], rejected["deaths"])
     ledger.add_unreadable(raw.unreadable)
@@ -162,11 +165,11 @@ def _parse_rows(frame: pd.DataFrame, raw: RawFile, today: dt.date) -> pd.DataFra
         out[column] = frame[column]
     out["published"] = pd.to_datetime(pd.to_numeric(frame["timestamp"], errors="coerce"), unit="s", errors="coerce")
     type_key = out["event_type"].fillna("") + "|" + out["sub_event_type"].fillna("")
-    rules = type_key.map({f"{a}|{b}": rule for (a, b), rule in ACLED_EVENT_TYPES.items()})
-    rules = rules.where(rules.notna(), ACLED_UNLISTED_EVENT_TYPE)
-    out["our_type"] = rules.map(lambda rule: rule.event_type)
-    out["victim_rule"] = rules.map(lambda rule: rule.victim_status)
-    out["in_scope"] = rules.map(lambda rule: rule.in_scope).astype(bool)
+    # Each field of the rule looked up once per (event type, sub-event type), never per row.
+    for column, field in (("our_type", "event_type"), ("victim_rule", "victim_status"), ("in_scope", "in_scope")):
+        values = {f"{a}|{b}": getattr(rule, field) for (a, b), rule in ACLED_EVENT_TYPES.items()}
+        out[column] = type_key.map(values).fillna(getattr(ACLED_UNLISTED_EVENT_TYPE, field))
+    out["in_scope"] = out["in_scope"].astype(bool)
 
     inside = inside_mali(out["latitude"], out["longitude"])
     swapped = swapped_coordinates(out["latitude"], out["longitude"])
@@ -230,9 +233,11 @@ def _dedupe_per_event(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFra
 _EVENT_LEVEL = ["date", "time_precision", "event_type", "sub_event_type", "fatalities", "location", "admin1"]
 
 
-def _merge_per_actor(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+def _merge_per_actor(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame, pd.DataFrame]:
     """Rows sharing an event_id_cnty become one event: its actors are the non-civilian rows' actor1,
-    and a civilians' row marks civilians as the target. Rows that disagree on the event are rejected."""
+    and a civilians' row marks civilians as the target. Rows that disagree on the event are rejected.
+    Returns the events, the rows merged, the rejected rows and the actor rows in file order (``row``: the
+    position of their event; actor, assoc, inter)."""
     rows = rows.copy()
     has_id = rows["event_id"].notna()
     bad_in_event = rows[has_id & rows["reason"].notna()]["event_id"].unique()
@@ -253,14 +258,20 @@ def _merge_per_actor(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFram
     first = ok.drop_duplicates("event_id", keep="first").set_index("event_id", drop=False)
     events = first.copy()
     events["civilians_present"] = civilians.reindex(events.index).fillna(False).to_numpy()
-    # The actor rows in file order; the first is the primary actor, the others the other side.
-    events["actor_rows"] = actors.groupby("event_id", sort=False).apply(
-        lambda g: list(zip(g["actor1"], g["assoc_actor_1"], g["inter1"], strict=True)), include_groups=False
-    )
     events = events.reset_index(drop=True)
+    # The actor rows in file order; the first of an event is its primary actor, the others the other side.
+    position = pd.Series(events.index, index=events["event_id"])
+    actor_rows = pd.DataFrame(
+        {
+            "row": actors["event_id"].map(position).to_numpy(),
+            "actor": actors["actor1"].to_numpy(),
+            "assoc": actors["assoc_actor_1"].to_numpy(),
+            "inter": actors["inter1"].to_numpy(),
+        }
+    )
     merged = len(ok) - len(events)
     rejected = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason", "deaths"]]
-    return events, merged, rejected
+    return events, merged, rejected, actor_rows
 
 
 def _build(
@@ -270,7 +281,7 @@ def _build(
     resolver: Resolver,
     dataset: str,
     shape: str,
-    per_actor: bool,
+    actor_rows: pd.DataFrame | None,
     today: dt.date,
 ) -> ImportResult:
     ids = "acled-" + events["event_id"]
@@ -306,7 +317,7 @@ def _build(
             "verification_note": _unmatched_region_notes(events["admin1"], region),
         }
     )
-    perpetrators = _perpetrators(events, ids, resolver, per_actor)
+    perpetrators = _perpetrators(events, ids, resolver, actor_rows)
     perpetrators = grade_from_notes(perpetrators, events["notes"].set_axis(ids), resolver.family_of())
     casualties = _casualties(events, ids, battle, civilian_target)
     sources = pd.DataFrame(
@@ -388,15 +399,17 @@ def _split_actors(values: pd.Series) -> pd.Series:
     return names[names != ""]
 
 
-def _perpetrators(events: pd.DataFrame, ids: pd.Series, resolver: Resolver, per_actor: bool) -> pd.DataFrame:
+def _perpetrators(
+    events: pd.DataFrame, ids: pd.Series, resolver: Resolver, actor_rows: pd.DataFrame | None
+) -> pd.DataFrame:
     parts = []  # rank orders an event's rows so that a primary role wins over a later mention
 
     def add(index, names, inter, role, rank):
         parts.append(pd.DataFrame({"row": index, "name": names, "inter": inter, "role": role, "rank": rank}))
 
-    if per_actor:
-        listed = events["actor_rows"].map(lambda v: v if isinstance(v, list) else []).explode().dropna()
-        flat = pd.DataFrame(listed.tolist(), columns=["actor", "assoc", "inter"], index=listed.index)
+    if actor_rows is not None:
+        # Event by event, each event's rows in file order: the order in which new actors are first met.
+        flat = actor_rows.set_index("row").rename_axis(None).sort_index(kind="stable")
         flat["position"] = flat.groupby(level=0).cumcount()
         first = flat["position"].eq(0)
         add(flat.index, flat["actor"], flat["inter"], np.where(first, "primary", "opponent"), np.where(first, 0, 2))

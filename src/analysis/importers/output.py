@@ -19,9 +19,11 @@ import pandas as pd
 
 from .. import config
 from ..atomic import replace_directory
-from ..data.dataset import check_dataset
+from ..data.csvio import frame_as_text, text_table
+from ..data.dataset import check_tables
 from ..data.families import classify_keys, compact_key, matching_key
 from ..data.names import split_aliases
+from ..data.problems import Problem
 from ..data.reference import NameIndex, actor_index, region_index
 from ..data.schema import TABLES
 from .diff import import_diff
@@ -181,11 +183,12 @@ def publish(result: ImportResult, out_dir: str | Path, reference_dir: Path | Non
     staging = out_dir.parent / f".{out_dir.name}.importing-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     try:
-        _write(result, staging, reference_tables(reference_dir), earlier=out_dir)
-        _, problems = check_dataset(staging)
+        tables = tables_as_text(result, reference_tables(reference_dir))
+        problems = problems_in_memory(tables)
         if problems:
             listed = "\n".join(f"  {p}" for p in problems[:20])
             raise ImportBug(f"the imported tables do not validate ({len(problems)} problem(s)):\n{listed}")
+        _write(result, tables, staging, earlier=out_dir)
         replace_directory(staging, out_dir)
     finally:
         if staging.exists():
@@ -206,19 +209,32 @@ def _check_target(out_dir: Path) -> None:
         )
 
 
-def _write(
-    result: ImportResult, directory: Path, reference: dict[str, pd.DataFrame], earlier: Path | None = None
-) -> None:
-    (directory / "reference").mkdir()
-    for name in ("incidents", "perpetrators", "casualties", "sources"):
-        frame = conform(getattr(result, name), name)
-        frame.to_csv(directory / TABLES[name].path, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+def tables_as_text(result: ImportResult, reference: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every table of the output directory, each cell as the text its CSV file holds."""
+    tables = {
+        name: conform(getattr(result, name), name) for name in ("incidents", "perpetrators", "casualties", "sources")
+    }
     actors = reference["actors"]
     if len(result.new_actors):
         actors = pd.concat([actors, conform(result.new_actors, "actors")], ignore_index=True)
-    actors.to_csv(directory / TABLES["actors"].path, index=False, lineterminator="\n")
-    for name in ("regions", "key_dates"):
-        reference[name].to_csv(directory / TABLES[name].path, index=False, lineterminator="\n")
+    tables.update(actors=actors, regions=reference["regions"], key_dates=reference["key_dates"])
+    return {name: frame_as_text(frame) for name, frame in tables.items()}
+
+
+def problems_in_memory(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """What ``validate`` would find in the written directory, found in memory before anything is written."""
+    return check_tables((name, *text_table(text, TABLES[name])) for name, text in tables.items())[1]
+
+
+def write_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
+    """The tables as text (``tables_as_text``) into a data directory."""
+    (directory / "reference").mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        text.to_csv(directory / TABLES[name].path, index=False, lineterminator="\n")
+
+
+def _write(result: ImportResult, tables: dict[str, pd.DataFrame], directory: Path, earlier: Path | None = None) -> None:
+    write_tables(tables, directory)
     result.rejects.reindex(columns=REJECT_COLUMNS).to_csv(directory / REJECTS_CSV, index=False, lineterminator="\n")
     if earlier is not None and (earlier / REPORT_JSON).is_file():  # a re-import: what it added, removed, revised
         earlier_file = json.loads((earlier / REPORT_JSON).read_text(encoding="utf-8")).get("source_file", "")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..data.rawtext import oversized_cells, read_records, record_lines, tidy_arrow_text, tidy_text, utf16_encoding
 from ..data.schema import MAX_CELL_CHARACTERS
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -100,17 +100,12 @@ def _rows_end_with_delimiter(head: bytes, encoding: str, delimiter: str, width: 
 
 
 def detect_encoding(path: Path, head: bytes) -> str:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+    utf16 = utf16_encoding(head)
+    if utf16:
+        return utf16
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if b"\x00" in head:
-        # UTF-16 without a BOM has a NUL beside every ASCII character; anything else is binary.
-        even, odd = head[0::2], head[1::2]
-        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-            return "utf-16-le"
-        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-            return "utf-16-be"
         raise InputFileError(
             f"{path}: expected a text table (CSV or tab-separated) or an .xlsx workbook; this looks like binary data"
         )
@@ -183,89 +178,66 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
     if invalid:
         # Only the slow reader knows the line of each bad record; malformed files are small in practice.
         return _read_with_csv_module(path, encoding, delimiter, trailing=trailing)
-    frame = _tidy_text(table.to_pandas())
+    frame = tidy_arrow_text(table)
+    del table
     if trailing and frame[_TRAILING].notna().any():
         return _read_with_csv_module(path, encoding, delimiter, trailing=trailing)
     frame = frame.drop(columns=[_TRAILING], errors="ignore")
-    return _without_oversized(RawFile(path, frame, _physical_lines(frame), encoding, delimiter))
+    return _without_oversized(RawFile(path, frame, record_lines(frame), encoding, delimiter))
 
 
 def _without_oversized(raw: RawFile) -> RawFile:
     """The schema's cell limit holds for every import: a record with a longer cell is not read, and says why."""
-    too_long = pd.Series(False, index=raw.frame.index)
-    for column in raw.frame.columns:
-        lengths = raw.frame[column].str.len()
-        for row in raw.frame.index[(lengths > MAX_CELL_CHARACTERS).to_numpy() & ~too_long.to_numpy()]:
-            raw.unreadable.append(
-                (
-                    int(raw.lines[row]),
-                    f"field too long: column '{column}' holds {int(lengths[row]):,} characters "
-                    f"(the limit is {MAX_CELL_CHARACTERS:,})",
-                )
+    too_long = np.zeros(len(raw.frame), dtype=bool)
+    for row, column, length in oversized_cells(raw.frame):
+        if too_long[row]:
+            continue
+        raw.unreadable.append(
+            (
+                int(raw.lines[row]),
+                f"field too long: column '{column}' holds {length:,} characters (the limit is {MAX_CELL_CHARACTERS:,})",
             )
-            too_long[row] = True
+        )
+        too_long[row] = True
     if too_long.any():
-        keep = ~too_long.to_numpy()
-        raw.frame = raw.frame[keep].reset_index(drop=True)
-        raw.lines = raw.lines[keep]
+        raw.frame = raw.frame[~too_long].reset_index(drop=True)
+        raw.lines = raw.lines[~too_long]
     return raw
-
-
-def _tidy_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every column text, stripped, with empty cells missing (an empty column stays a text column)."""
-    for column in frame.columns:
-        text = frame[column].astype("str").str.strip()
-        frame[column] = text.where(text != "", None).astype("str")
-    return frame
-
-
-def _physical_lines(frame: pd.DataFrame) -> np.ndarray:
-    """The line each record starts on: the header is line 1; quoted newlines push later records down."""
-    if not len(frame):
-        return np.zeros(0, dtype=np.int64)
-    extra = np.zeros(len(frame), dtype=np.int64)
-    for column in frame.columns:
-        counts = frame[column].str.count("\n")
-        extra += counts.fillna(0).to_numpy(dtype=np.int64)
-    starts = 2 + np.arange(len(frame), dtype=np.int64)
-    starts[1:] += np.cumsum(extra)[:-1]
-    return starts
 
 
 def _read_with_csv_module(
     path: Path, encoding: str, delimiter: str, reason: str | None = None, trailing: bool = False
 ) -> RawFile:
     text = path.read_bytes().decode(encoding, errors="replace").lstrip("\ufeff")
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    found = read_records(text, delimiter)
     records: list[list[str]] = []
     lines: list[int] = []
     unreadable: list[tuple[int | None, str]] = []
-    start = 1
     header: list[str] | None = None
-    try:
-        for record in reader:
-            if header is None:
-                header = [h.strip() for h in record]
-                if trailing and len(header) > 1 and not header[-1]:
-                    header.pop()
-            elif not any(cell.strip() for cell in record):
-                pass
-            elif trailing and len(record) == len(header) + 1 and not record[-1].strip():
-                records.append([cell.strip() or None for cell in record[:-1]])
-                lines.append(start)
-            elif len(record) != len(header):
-                unreadable.append(
-                    (start, f"unreadable record: expected {len(header)} fields as in the header, found {len(record)}")
-                )
-            else:
-                records.append([cell.strip() or None for cell in record])
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as err:
+    for record, start in zip(found.records, found.lines, strict=True):
+        if header is None:
+            header = [h.strip() for h in record]
+            if trailing and len(header) > 1 and not header[-1]:
+                header.pop()
+        elif not any(cell.strip() for cell in record):
+            pass
+        elif trailing and len(record) == len(header) + 1 and not record[-1].strip():
+            records.append([cell.strip() or None for cell in record[:-1]])
+            lines.append(start)
+        elif len(record) != len(header):
+            unreadable.append(
+                (start, f"unreadable record: expected {len(header)} fields as in the header, found {len(record)}")
+            )
+        else:
+            records.append([cell.strip() or None for cell in record])
+            lines.append(start)
+    if found.error is not None:
         # An unterminated quote swallows the rest of the file: everything from here is unreadable.
         unreadable.append(
-            (start, f"unreadable record: expected well-formed CSV from here on ({err}; an unterminated quote?)")
+            (
+                found.error_line,
+                f"unreadable record: expected well-formed CSV from here on ({found.error}; an unterminated quote?)",
+            )
         )
     if header is None:
         raise InputFileError(f"{path}: expected a header row; {reason or 'none was found'}")
@@ -288,7 +260,7 @@ def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawFile:
     body = raw.iloc[1:, : len(header)]
     text = body.apply(lambda col: col.map(_cell_text)).astype("str")
     text.columns = header
-    text = _tidy_text(text)
+    text = tidy_text(text)
     rows = body.index.to_numpy(dtype=np.int64) + 1  # the sheet row, as Excel numbers it
     return _without_oversized(RawFile(path, text.reset_index(drop=True), rows, "xlsx", ""))
 

@@ -236,7 +236,7 @@ def _parse(frame: pd.DataFrame, raw: RawFile) -> tuple[pd.DataFrame, dict[str, s
     formats = {}
     for column in ("date_start", "date_end"):
         out[column], formats[column] = parse_date_column(raw, frame[column], column)
-    out["country"] = frame["country"].map(lambda c: COUNTRIES.get(normalise_name(c)) if isinstance(c, str) else None)
+    out["country"] = _per_unique(frame["country"], lambda c: COUNTRIES.get(normalise_name(c)))
     for column in ("latitude", "longitude"):
         out[column] = pd.to_numeric(frame[column], errors="coerce")
     return out, formats
