@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from pathlib import Path
 
 from .. import config
@@ -38,6 +39,28 @@ class WarmKernel:
         self.manager = None
         self.client = None
         self.sockets = None
+        self._starting: threading.Thread | None = None
+        self._at_baseline = False
+        self._ending = False
+
+    def start_in_background(self) -> None:
+        """Start and warm the kernel on a thread, while the caller goes on with its own work (a single render
+        imports papermill, nbconvert and WeasyPrint meanwhile); ``execute`` and ``shutdown`` wait for it. A
+        kernel that fails to start here is started again by ``execute``, which then raises the error."""
+        self._starting = threading.Thread(target=self._start_or_leave, name="mali-kernel-start", daemon=True)
+        self._starting.start()
+
+    def _start_or_leave(self) -> None:
+        try:
+            self.start()
+        except Exception:  # noqa: BLE001 - execute starts a kernel again in the caller's thread and raises there
+            self.shutdown()
+
+    def _started(self) -> None:
+        """Wait for a start begun by ``start_in_background``."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
 
     def start(self) -> None:
         from jupyter_client.manager import KernelManager
@@ -55,15 +78,32 @@ class WarmKernel:
             raise
         self.client.allow_stdin = False
         self._run(IN_KERNEL.format("warm_up"))
+        self._at_baseline = True  # just warmed: the first job needs no restore
 
-    def shutdown(self) -> None:
+    def ask_to_end(self) -> None:
+        """Ask the kernel to end (as papermill ends a kernel it started), without waiting: ``shutdown`` later
+        finds it gone. A kernel killed at once may print "KeyboardInterrupt caught in kernel"."""
+        if self.manager is not None and self.manager.has_kernel:
+            self.manager.request_shutdown()
+            self._ending = True
+
+    def shutdown(self, now: bool = True) -> None:
+        """Stop the kernel: at once (``now``), by asking it to end and waiting, or by waiting for the end
+        ``ask_to_end`` asked for."""
+        if self._starting is not threading.current_thread():
+            self._started()
         if self.client is not None:
             self.client.stop_channels()
         if self.manager is not None and self.manager.has_kernel:
-            self.manager.shutdown_kernel(now=True)
+            if self._ending:
+                self.manager.finish_shutdown()
+                self.manager.cleanup_resources()
+            else:
+                self.manager.shutdown_kernel(now=now)
         if self.sockets is not None:
             self.sockets.cleanup()
         self.manager = self.client = self.sockets = None
+        self._at_baseline = self._ending = False
 
     def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
         """Execute ``notebook`` with ``parameters`` into ``output`` as ``render.execute`` does, in this kernel."""
@@ -75,15 +115,24 @@ class WarmKernel:
             raise
 
     def _ready(self) -> None:
-        """The running kernel put back to its baseline, or a new kernel (at its baseline) if it cannot be."""
-        if self.manager is not None and self.manager.is_alive():
-            try:
-                self._run(IN_KERNEL.format("restore"))
-                return
-            except (KernelSetupError, TimeoutError):
-                pass  # a kernel that cannot be put back is replaced, never reused as it is
-        self.shutdown()
-        self.start()
+        """The running kernel put back to its baseline (a kernel just warmed is at it already), or a new kernel
+        (at its baseline) if it cannot be. The job about to run leaves the kernel off its baseline."""
+        self._started()
+        if not self._put_back():
+            self.shutdown()
+            self.start()
+        self._at_baseline = False
+
+    def _put_back(self) -> bool:
+        if self.manager is None or not self.manager.is_alive():
+            return False
+        if self._at_baseline:
+            return True
+        try:
+            self._run(IN_KERNEL.format("restore"))
+        except (KernelSetupError, TimeoutError):
+            return False  # a kernel that cannot be put back is replaced, never reused as it is
+        return True
 
     def _run(self, code: str) -> None:
         """Run set-up code silently; a failure is the kernel's, not a job's."""
