@@ -68,10 +68,7 @@ def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.D
 
     Computed once per dataset and selection (every table and chart of a report starts from it); each
     caller gets its own copy."""
-    key = ("incident_facts", selection)
-    if key not in dataset.derived:
-        dataset.derived[key] = _incident_facts(dataset, selection)
-    return dataset.derived[key].copy()
+    return dataset.once(("incident_facts", selection), lambda: _incident_facts(dataset, selection))
 
 
 def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
@@ -190,10 +187,10 @@ def incident_figures(dataset: Dataset, harm="killed", victim_status="civilian", 
     """Per incident: effective min/best/max for one harm, status and group, and whether any figure exists.
 
     Computed once per dataset and arguments; each caller gets its own copy."""
-    key = ("incident_figures", harm, victim_status, victim_group)
-    if key not in dataset.derived:
-        dataset.derived[key] = _incident_figures(dataset, harm, victim_status, victim_group)
-    return dataset.derived[key].copy()
+    return dataset.once(
+        ("incident_figures", harm, victim_status, victim_group),
+        lambda: _incident_figures(dataset, harm, victim_status, victim_group),
+    )
 
 
 def _incident_figures(dataset: Dataset, harm: str, victim_status: str, victim_group: str) -> pd.DataFrame:
@@ -231,10 +228,10 @@ def aggregate(
         raise InvalidParameter(f"cannot group by {unknown}; valid keys: {', '.join(KEYS)}")
     # A report asks for the same sums from several tables, charts and the export: computed once per
     # dataset and arguments, and each caller gets its own copy.
-    key = ("aggregate", by, selection, harm, victim_status, victim_group, fill)
-    if key not in dataset.derived:
-        dataset.derived[key] = _aggregate(dataset, by, selection, harm, victim_status, victim_group, fill)
-    return dataset.derived[key].copy()
+    return dataset.once(
+        ("aggregate", by, selection, harm, victim_status, victim_group, fill),
+        lambda: _aggregate(dataset, by, selection, harm, victim_status, victim_group, fill),
+    )
 
 
 def _aggregate(
@@ -281,19 +278,23 @@ def _harm_rows(
 ) -> pd.DataFrame:
     """The selected events with their figures for one harm, status and group, and their period: what every
     breakdown of that harm starts from (computed once per dataset and arguments; each caller gets a copy)."""
-    key = ("harm_rows", selection, harm, victim_status, victim_group)
-    if key not in dataset.derived:
-        facts = incident_facts(dataset, selection)
-        figures = incident_figures(dataset, harm, victim_status, victim_group)
-        rows = facts.merge(figures, on="incident_id", how="inner")
-        rows["period"] = (
-            period_labels(rows["start_date"], selection.period, dataset.key_dates)
-            if len(rows)
-            else pd.Series(dtype=str)
-        )
-        rows["without_figure"] = ~rows["has_figure"].astype(bool)
-        dataset.derived[key] = rows
-    return dataset.derived[key].copy()
+    return dataset.once(
+        ("harm_rows", selection, harm, victim_status, victim_group),
+        lambda: _new_harm_rows(dataset, selection, harm, victim_status, victim_group),
+    )
+
+
+def _new_harm_rows(
+    dataset: Dataset, selection: Selection, harm: str, victim_status: str, victim_group: str
+) -> pd.DataFrame:
+    facts = incident_facts(dataset, selection)
+    figures = incident_figures(dataset, harm, victim_status, victim_group)
+    rows = facts.merge(figures, on="incident_id", how="inner")
+    rows["period"] = (
+        period_labels(rows["start_date"], selection.period, dataset.key_dates) if len(rows) else pd.Series(dtype=str)
+    )
+    rows["without_figure"] = ~rows["has_figure"].astype(bool)
+    return rows
 
 
 def is_additive(selection: Selection) -> bool:

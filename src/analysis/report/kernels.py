@@ -25,6 +25,7 @@ START_TIMEOUT = 60
 SETUP_TIMEOUT = 120
 #: Calls a ``kernel_state`` function in the kernel without binding a name in the notebook's namespace.
 IN_KERNEL = "__import__('analysis.report.kernel_state').report.kernel_state.{}()"
+WARM_WITH = "__import__('analysis.report.kernel_state').report.kernel_state.warm_up({!r})"
 
 
 class KernelSetupError(RuntimeError):
@@ -34,8 +35,10 @@ class KernelSetupError(RuntimeError):
 class WarmKernel:
     """A running kernel with the report's modules imported, reset before each notebook it executes."""
 
-    def __init__(self, cwd: Path = config.PROJECT_ROOT):
+    def __init__(self, cwd: Path = config.PROJECT_ROOT, imports: tuple | None = None):
+        """``imports``: what to import while warming (``notebook_imports``); by default the warm modules."""
         self.cwd = Path(cwd)
+        self.imports = imports
         self.manager = None
         self.client = None
         self.sockets = None
@@ -53,7 +56,7 @@ class WarmKernel:
     def _start_or_leave(self) -> None:
         try:
             self.start()
-        except Exception:  # noqa: BLE001 - execute starts a kernel again in the caller's thread and raises there
+        except Exception:  # execute starts a kernel again in the caller's thread and raises there
             self.shutdown()
 
     def _started(self) -> None:
@@ -77,7 +80,7 @@ class WarmKernel:
             self.shutdown()
             raise
         self.client.allow_stdin = False
-        self._run(IN_KERNEL.format("warm_up"))
+        self._run(IN_KERNEL.format("warm_up") if self.imports is None else WARM_WITH.format(self.imports))
         self._at_baseline = True  # just warmed: the first job needs no restore
 
     def ask_to_end(self) -> None:
@@ -142,6 +145,31 @@ class WarmKernel:
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise KernelSetupError(f"warm kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+def notebook_imports(notebook: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The absolute imports at the top level of the notebook's code cells, as (module, names) pairs: what a
+    single render's kernel imports while it starts, so that it imports no more than the notebook itself."""
+    import ast
+
+    import nbformat
+
+    found: dict[str, list[str]] = {}
+    for cell in nbformat.read(str(notebook), as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics and the like: the kernel meets them as the notebook runs
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    found.setdefault(alias.name, [])
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = found.setdefault(node.module, [])
+                names += [alias.name for alias in node.names if alias.name != "*" and alias.name not in names]
+    return tuple((module, tuple(names)) for module, names in found.items())
 
 
 _worker_kernel: WarmKernel | None = None

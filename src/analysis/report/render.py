@@ -280,12 +280,13 @@ def render(
     try:
         started = time.perf_counter()
         if kernel is None:
-            # The checks have passed. A kernel of this render's own starts now and imports pandas, matplotlib
-            # and the package (in its own process, on another core) while this process imports papermill,
-            # nbconvert and WeasyPrint, instead of one after the other; render-all passes its warm kernel.
-            from .kernels import WarmKernel
+            # The checks have passed. A kernel of this render's own starts now and imports what the notebook
+            # imports (for the report: pandas, matplotlib and the package), in its own process, on another core,
+            # while this process imports papermill, nbconvert and WeasyPrint, instead of one after the other.
+            # render-all passes its warm kernel instead.
+            from .kernels import WarmKernel, notebook_imports
 
-            kernel = own_kernel = WarmKernel()
+            kernel = own_kernel = WarmKernel(imports=notebook_imports(notebook))
             own_kernel.start_in_background()
             _import_converters(formats)
         executed = staging / "report.ipynb"
