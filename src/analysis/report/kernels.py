@@ -35,10 +35,13 @@ class KernelSetupError(RuntimeError):
 class WarmKernel:
     """A running kernel with the report's modules imported, reset before each notebook it executes."""
 
-    def __init__(self, cwd: Path = config.PROJECT_ROOT, imports: tuple | None = None):
-        """``imports``: what to import while warming (``notebook_imports``); by default the warm modules."""
+    def __init__(self, cwd: Path = config.PROJECT_ROOT, imports: tuple | None = None, graceful: bool = False):
+        """``imports``: what to import while warming (``notebook_imports``); by default the warm modules.
+        ``graceful``: after a failed job, ask the kernel to end rather than kill it (a single render's kernel,
+        ended as papermill ends the kernels it starts; killed, it may print "KeyboardInterrupt caught")."""
         self.cwd = Path(cwd)
         self.imports = imports
+        self.graceful = graceful
         self.manager = None
         self.client = None
         self.sockets = None
@@ -89,6 +92,9 @@ class WarmKernel:
         if self.manager is not None and self.manager.has_kernel:
             self.manager.request_shutdown()
             self._ending = True
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
 
     def shutdown(self, now: bool = True) -> None:
         """Stop the kernel: at once (``now``), by asking it to end and waiting, or by waiting for the end
@@ -114,7 +120,7 @@ class WarmKernel:
         try:
             execute(notebook, output, parameters, engine_name=ENGINE, warm_kernel=self)
         except BaseException:
-            self.shutdown()  # whatever a failed cell left half-done goes with its kernel
+            self.shutdown(now=not self.graceful)  # whatever a failed cell left half-done goes with its kernel
             raise
 
     def _ready(self) -> None:

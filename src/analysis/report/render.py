@@ -286,7 +286,7 @@ def render(
             # render-all passes its warm kernel instead.
             from .kernels import WarmKernel, notebook_imports
 
-            kernel = own_kernel = WarmKernel(imports=notebook_imports(notebook))
+            kernel = own_kernel = WarmKernel(imports=notebook_imports(notebook), graceful=True)
             own_kernel.start_in_background()
             _import_converters(formats)
         executed = staging / "report.ipynb"
