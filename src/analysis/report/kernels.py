@@ -7,6 +7,10 @@ state by ``kernel_state.restore`` before every job, so that no job sees another'
 settings. Papermill still injects the parameters and executes the notebook (through the ``mali-warm``
 engine below, which hands it the running kernel), so the executed notebook is the one a single render
 writes. A job that fails, or a kernel that died or cannot be put back, gets a new kernel.
+
+A single render runs its notebook the same way, in a ``WarmKernel`` of its own that warms with what the
+notebook imports (``notebook_imports``) and starts on a thread (``start_in_background``) once the checks
+have passed, so that the kernel's start and imports overlap the command's own imports.
 """
 
 from __future__ import annotations
