@@ -240,3 +240,15 @@ def test_coverage_counts_the_same_killings_as_the_headline():
         killings["events reporting civilians killed"] == h.incidents_with_killings == 6
     )  # the Anefis battle killed combatants
     assert killings["of which with no figure"] == h.incidents_without_figure == 1
+
+
+def test_a_frame_computed_once_is_handed_out_as_a_copy(small):
+    # aggregate() is computed once per dataset and arguments (Dataset.once): changing what one caller got
+    # must not change what the next one gets.
+    first = aggregate(small, ("actor",), make_selection(small))
+    expected = first.copy()
+    first.loc[:, "count_best"] = -1
+    first.attrs["additive"] = "changed"
+    again = aggregate(small, ("actor",), make_selection(small))
+    pd.testing.assert_frame_equal(again, expected)
+    assert again.attrs["additive"] is True

@@ -15,6 +15,7 @@ from analysis.measure.compare import open_comparison
 from analysis.measure.parameters import InvalidParameter, as_list, iso_date
 from analysis.report import render as render_module
 from analysis.report.batch import ConfigError, load_jobs
+from analysis.report.kernels import WarmKernel
 from analysis.report.notebook import open_report
 from analysis.report.precheck import ParameterError, checked_parameters, declared_parameters
 from analysis.report.render import render
@@ -33,6 +34,9 @@ def no_kernel(monkeypatch):
         raise AssertionError("a kernel was started")
 
     monkeypatch.setattr(render_module, "execute", execute)
+    # A single render starts its kernel through kernels.WarmKernel (on a thread, once the checks have passed).
+    monkeypatch.setattr(WarmKernel, "start", execute)
+    monkeypatch.setattr(WarmKernel, "start_in_background", execute)
 
 
 def problems_of(notebook, parameters, base=None) -> list[str]:

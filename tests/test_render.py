@@ -167,3 +167,44 @@ def test_empty_selection_renders_a_no_incidents_report(tmp_path):
         out_dir=tmp_path, parameters={"start_date": "2030-01-01", "end_date": "2030-12-31"}, formats=("html",)
     )
     assert "No incidents match this selection" in result.files["html"].read_text(encoding="utf-8")
+
+
+def test_a_missing_import_fails_in_the_notebooks_cell_not_while_the_kernel_starts(tmp_path):
+    # A single render's kernel imports what the notebook imports while it starts (kernels.notebook_imports);
+    # an import that fails there is left for the notebook's own cell, which names it as the analyst sees it.
+    cells = [
+        nbformat.v4.new_code_cell("x: int = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import json\nfrom no_such_module_here import thing"),
+    ]
+    kernel = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    notebook = tmp_path / "imports.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernel}), notebook)
+    with pytest.raises(RenderError, match=r"failed in cell 2 of imports.ipynb .*ModuleNotFoundError: No module named"):
+        render(notebook, out_dir=tmp_path, slug="r", formats=("html",))
+
+
+def test_notebook_imports_are_the_top_level_imports_of_its_code_cells(tmp_path):
+    from analysis.report.kernels import notebook_imports
+
+    cells = [
+        nbformat.v4.new_code_cell("import os, json as j\nfrom analysis.report import esc, md\nfrom . import local"),
+        nbformat.v4.new_markdown_cell("import not_code"),
+        nbformat.v4.new_code_cell("from analysis.report import tables, esc\nif True:\n    import inside_a_block"),
+        nbformat.v4.new_code_cell("%time import after_a_magic"),  # not Python: the kernel meets it as it runs
+        nbformat.v4.new_code_cell("from IPython.display import display"),
+    ]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    assert notebook_imports(path) == (
+        ("os", ()),
+        ("json", ()),
+        ("analysis.report", ("esc", "md", "tables")),
+        ("IPython.display", ("display",)),
+    )
+
+
+def test_the_checks_before_the_kernel_do_not_import_matplotlib():
+    # analysis.report loads its notebook API (and with it matplotlib and the figures) on first use only.
+    code = "import sys, analysis.report.precheck, analysis.report.render; print('matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(config.PROJECT_ROOT))
+    assert done.stdout.strip() == "False", done.stderr

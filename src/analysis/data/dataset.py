@@ -50,6 +50,14 @@ class Dataset:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in LOAD_ORDER}
 
+    def once(self, key: tuple, compute) -> pd.DataFrame:
+        """``compute()``'s frame, computed once per dataset and ``key`` (a report asks for the same frames from
+        several tables, charts and the export; the tables never change after loading). Each caller gets its
+        own copy, so none can change what the next one receives."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key].copy()
+
 
 def check_dataset(data_dir: str | Path, today: dt.date | None = None) -> tuple[Dataset | None, list[Problem]]:
     """Read and validate every table; return the dataset (None if invalid) and all problems found."""

@@ -68,10 +68,7 @@ def incident_facts(dataset: Dataset, selection: Selection = Selection()) -> pd.D
 
     Computed once per dataset and selection (every table and chart of a report starts from it); each
     caller gets its own copy."""
-    key = ("incident_facts", selection)
-    if key not in dataset.derived:
-        dataset.derived[key] = _incident_facts(dataset, selection)
-    return dataset.derived[key].copy()
+    return dataset.once(("incident_facts", selection), lambda: _incident_facts(dataset, selection))
 
 
 def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
@@ -187,7 +184,16 @@ def all_periods(
 
 
 def incident_figures(dataset: Dataset, harm="killed", victim_status="civilian", victim_group="all") -> pd.DataFrame:
-    """Per incident: effective min/best/max for one harm, status and group, and whether any figure exists."""
+    """Per incident: effective min/best/max for one harm, status and group, and whether any figure exists.
+
+    Computed once per dataset and arguments; each caller gets its own copy."""
+    return dataset.once(
+        ("incident_figures", harm, victim_status, victim_group),
+        lambda: _incident_figures(dataset, harm, victim_status, victim_group),
+    )
+
+
+def _incident_figures(dataset: Dataset, harm: str, victim_status: str, victim_group: str) -> pd.DataFrame:
     c = dataset.casualties
     rows = c[(c["harm"] == harm) & (c["victim_status"] == victim_status) & (c["victim_group"] == victim_group)]
     figures = pd.DataFrame({"incident_id": rows["incident_id"]})
@@ -220,17 +226,28 @@ def aggregate(
     unknown = [k for k in by if k not in KEYS]
     if unknown:
         raise InvalidParameter(f"cannot group by {unknown}; valid keys: {', '.join(KEYS)}")
-    facts = incident_facts(dataset, selection)
-    figures = incident_figures(dataset, harm, victim_status, victim_group)
-    rows = facts.merge(figures, on="incident_id", how="inner")
-    rows["period"] = (
-        period_labels(rows["start_date"], selection.period, dataset.key_dates) if len(rows) else pd.Series(dtype=str)
+    # A report asks for the same sums from several tables, charts and the export: computed once per
+    # dataset and arguments, and each caller gets its own copy.
+    return dataset.once(
+        ("aggregate", by, selection, harm, victim_status, victim_group, fill),
+        lambda: _aggregate(dataset, by, selection, harm, victim_status, victim_group, fill),
     )
+
+
+def _aggregate(
+    dataset: Dataset,
+    by: tuple[str, ...],
+    selection: Selection,
+    harm: str,
+    victim_status: str,
+    victim_group: str,
+    fill: bool,
+) -> pd.DataFrame:
+    rows = _harm_rows(dataset, selection, harm, victim_status, victim_group)
     if "actor" in by:
         # Only a breakdown by perpetrator may count an incident under several labels ("any");
         # totals by period or region count each incident once whatever the attribution policy.
         rows = _perpetrator_series(rows, dataset, selection)
-    rows["without_figure"] = ~rows["has_figure"].astype(bool)
 
     if by:
         groups = rows.groupby(list(by), dropna=False)
@@ -254,6 +271,30 @@ def aggregate(
         result[column] = result[column].fillna(0).astype("int64")
     result.attrs["additive"] = is_additive(selection) or "actor" not in by
     return result
+
+
+def _harm_rows(
+    dataset: Dataset, selection: Selection, harm: str, victim_status: str, victim_group: str
+) -> pd.DataFrame:
+    """The selected events with their figures for one harm, status and group, and their period: what every
+    breakdown of that harm starts from (computed once per dataset and arguments; each caller gets a copy)."""
+    return dataset.once(
+        ("harm_rows", selection, harm, victim_status, victim_group),
+        lambda: _new_harm_rows(dataset, selection, harm, victim_status, victim_group),
+    )
+
+
+def _new_harm_rows(
+    dataset: Dataset, selection: Selection, harm: str, victim_status: str, victim_group: str
+) -> pd.DataFrame:
+    facts = incident_facts(dataset, selection)
+    figures = incident_figures(dataset, harm, victim_status, victim_group)
+    rows = facts.merge(figures, on="incident_id", how="inner")
+    rows["period"] = (
+        period_labels(rows["start_date"], selection.period, dataset.key_dates) if len(rows) else pd.Series(dtype=str)
+    )
+    rows["without_figure"] = ~rows["has_figure"].astype(bool)
+    return rows
 
 
 def is_additive(selection: Selection) -> bool:

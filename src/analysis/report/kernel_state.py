@@ -26,7 +26,8 @@ WARM_MODULES = (
     "pyarrow",
     "matplotlib.pyplot",
     "IPython.display",
-    "analysis.report",
+    "analysis.report.notebook",
+    "analysis.report.changes",
     "analysis.report.annex",
     "analysis.report.comparison",
     "analysis.report.export",
@@ -36,15 +37,18 @@ WARM_MODULES = (
 _baseline: dict | None = None
 
 
-def warm_up() -> None:
-    """Import the warm modules and record the state every job will start from."""
+def warm_up(imports: tuple[tuple[str, tuple[str, ...]], ...] | None = None) -> None:
+    """Import the warm modules, or ``imports`` (a single render's: what its notebook imports, as pairs of a
+    module and the names taken from it), and record the state every job will start from."""
     global _baseline
-    for name in WARM_MODULES:
-        importlib.import_module(name)
-    import matplotlib as mpl
-
+    if imports is None:
+        for name in WARM_MODULES:
+            importlib.import_module(name)
+    for module, names in imports or ():
+        _import_quietly(module, names)
+    mpl = sys.modules.get("matplotlib")
     _baseline = {
-        "rc": mpl.rcParams.copy(),
+        "rc": mpl.rcParams.copy() if mpl is not None else None,
         "warnings": list(warnings.filters),
         "logging": (logging.root.level, list(logging.root.handlers)),
         "environ": dict(os.environ),
@@ -53,10 +57,22 @@ def warm_up() -> None:
     }
 
 
+def _import_quietly(module: str, names: tuple[str, ...]) -> None:
+    """``from module import names`` without binding anything; what fails to import is left for the notebook's
+    own cell to report."""
+    try:
+        loaded = importlib.import_module(module)
+        for name in names:
+            if not hasattr(loaded, name):  # a submodule, as the import statement would load it
+                importlib.import_module(f"{module}.{name}")
+    except Exception:  # the notebook's cell raises it where the analyst sees it
+        pass
+
+
 def restore() -> None:
     """Put the kernel back to the state ``warm_up`` recorded."""
-    if _baseline is None:
-        raise RuntimeError("kernel_state.restore() before warm_up()")
+    if _baseline is None or _baseline["rc"] is None:
+        raise RuntimeError("kernel_state.restore() before warm_up() with the warm modules")
     import matplotlib as mpl
     import matplotlib.pyplot as plt
     import numpy as np

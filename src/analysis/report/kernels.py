@@ -7,12 +7,17 @@ state by ``kernel_state.restore`` before every job, so that no job sees another'
 settings. Papermill still injects the parameters and executes the notebook (through the ``mali-warm``
 engine below, which hands it the running kernel), so the executed notebook is the one a single render
 writes. A job that fails, or a kernel that died or cannot be put back, gets a new kernel.
+
+A single render runs its notebook the same way, in a ``WarmKernel`` of its own that warms with what the
+notebook imports (``notebook_imports``) and starts on a thread (``start_in_background``) once the checks
+have passed, so that the kernel's start and imports overlap the command's own imports.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from pathlib import Path
 
 from .. import config
@@ -24,6 +29,7 @@ START_TIMEOUT = 60
 SETUP_TIMEOUT = 120
 #: Calls a ``kernel_state`` function in the kernel without binding a name in the notebook's namespace.
 IN_KERNEL = "__import__('analysis.report.kernel_state').report.kernel_state.{}()"
+WARM_WITH = "__import__('analysis.report.kernel_state').report.kernel_state.warm_up({!r})"
 
 
 class KernelSetupError(RuntimeError):
@@ -33,11 +39,38 @@ class KernelSetupError(RuntimeError):
 class WarmKernel:
     """A running kernel with the report's modules imported, reset before each notebook it executes."""
 
-    def __init__(self, cwd: Path = config.PROJECT_ROOT):
+    def __init__(self, cwd: Path = config.PROJECT_ROOT, imports: tuple | None = None, graceful: bool = False):
+        """``imports``: what to import while warming (``notebook_imports``); by default the warm modules.
+        ``graceful``: after a failed job, ask the kernel to end rather than kill it (a single render's kernel,
+        ended as papermill ends the kernels it starts; killed, it may print "KeyboardInterrupt caught")."""
         self.cwd = Path(cwd)
+        self.imports = imports
+        self.graceful = graceful
         self.manager = None
         self.client = None
         self.sockets = None
+        self._starting: threading.Thread | None = None
+        self._at_baseline = False
+        self._ending = False
+
+    def start_in_background(self) -> None:
+        """Start and warm the kernel on a thread, while the caller goes on with its own work (a single render
+        imports papermill, nbconvert and WeasyPrint meanwhile); ``execute`` and ``shutdown`` wait for it. A
+        kernel that fails to start here is started again by ``execute``, which then raises the error."""
+        self._starting = threading.Thread(target=self._start_or_leave, name="mali-kernel-start", daemon=True)
+        self._starting.start()
+
+    def _start_or_leave(self) -> None:
+        try:
+            self.start()
+        except Exception:  # execute starts a kernel again in the caller's thread and raises there
+            self.shutdown()
+
+    def _started(self) -> None:
+        """Wait for a start begun by ``start_in_background``."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
 
     def start(self) -> None:
         from jupyter_client.manager import KernelManager
@@ -54,16 +87,36 @@ class WarmKernel:
             self.shutdown()
             raise
         self.client.allow_stdin = False
-        self._run(IN_KERNEL.format("warm_up"))
+        self._run(IN_KERNEL.format("warm_up") if self.imports is None else WARM_WITH.format(self.imports))
+        self._at_baseline = True  # just warmed: the first job needs no restore
 
-    def shutdown(self) -> None:
+    def ask_to_end(self) -> None:
+        """Ask the kernel to end (as papermill ends a kernel it started), without waiting: ``shutdown`` later
+        finds it gone. A kernel killed at once may print "KeyboardInterrupt caught in kernel"."""
+        if self.manager is not None and self.manager.has_kernel:
+            self.manager.request_shutdown()
+            self._ending = True
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+
+    def shutdown(self, now: bool = True) -> None:
+        """Stop the kernel: at once (``now``), by asking it to end and waiting, or by waiting for the end
+        ``ask_to_end`` asked for."""
+        if self._starting is not threading.current_thread():
+            self._started()
         if self.client is not None:
             self.client.stop_channels()
         if self.manager is not None and self.manager.has_kernel:
-            self.manager.shutdown_kernel(now=True)
+            if self._ending:
+                self.manager.finish_shutdown()
+                self.manager.cleanup_resources()
+            else:
+                self.manager.shutdown_kernel(now=now)
         if self.sockets is not None:
             self.sockets.cleanup()
         self.manager = self.client = self.sockets = None
+        self._at_baseline = self._ending = False
 
     def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
         """Execute ``notebook`` with ``parameters`` into ``output`` as ``render.execute`` does, in this kernel."""
@@ -71,19 +124,28 @@ class WarmKernel:
         try:
             execute(notebook, output, parameters, engine_name=ENGINE, warm_kernel=self)
         except BaseException:
-            self.shutdown()  # whatever a failed cell left half-done goes with its kernel
+            self.shutdown(now=not self.graceful)  # whatever a failed cell left half-done goes with its kernel
             raise
 
     def _ready(self) -> None:
-        """The running kernel put back to its baseline, or a new kernel (at its baseline) if it cannot be."""
-        if self.manager is not None and self.manager.is_alive():
-            try:
-                self._run(IN_KERNEL.format("restore"))
-                return
-            except (KernelSetupError, TimeoutError):
-                pass  # a kernel that cannot be put back is replaced, never reused as it is
-        self.shutdown()
-        self.start()
+        """The running kernel put back to its baseline (a kernel just warmed is at it already), or a new kernel
+        (at its baseline) if it cannot be. The job about to run leaves the kernel off its baseline."""
+        self._started()
+        if not self._put_back():
+            self.shutdown()
+            self.start()
+        self._at_baseline = False
+
+    def _put_back(self) -> bool:
+        if self.manager is None or not self.manager.is_alive():
+            return False
+        if self._at_baseline:
+            return True
+        try:
+            self._run(IN_KERNEL.format("restore"))
+        except (KernelSetupError, TimeoutError):
+            return False  # a kernel that cannot be put back is replaced, never reused as it is
+        return True
 
     def _run(self, code: str) -> None:
         """Run set-up code silently; a failure is the kernel's, not a job's."""
@@ -93,6 +155,31 @@ class WarmKernel:
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise KernelSetupError(f"warm kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+def notebook_imports(notebook: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The absolute imports at the top level of the notebook's code cells, as (module, names) pairs: what a
+    single render's kernel imports while it starts, so that it imports no more than the notebook itself."""
+    import ast
+
+    import nbformat
+
+    found: dict[str, list[str]] = {}
+    for cell in nbformat.read(str(notebook), as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics and the like: the kernel meets them as the notebook runs
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    found.setdefault(alias.name, [])
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = found.setdefault(node.module, [])
+                names += [alias.name for alias in node.names if alias.name != "*" and alias.name not in names]
+    return tuple((module, tuple(names)) for module, names in found.items())
 
 
 _worker_kernel: WarmKernel | None = None

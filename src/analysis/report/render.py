@@ -162,6 +162,16 @@ def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
             raise CellFailed(*analyst_cell(output, err), err.ename, err.evalue) from None
 
 
+def _import_converters(formats) -> None:
+    """Import papermill and what makes the HTML and the PDF: done while a render's own kernel starts."""
+    import papermill  # noqa: F401
+
+    if "html" in formats or "pdf" in formats:
+        import nbconvert  # noqa: F401
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
+
+
 def kernel_config(folder: Path):
     """The kernel talks to us over IPC (Unix sockets in ``folder``, a private temporary folder) rather than
     TCP: no port on the machine that another local user could connect to or listen on, and so no
@@ -266,8 +276,19 @@ def render(
     staging = out_dir / BUILDS / f"{slug}-{stamp}-{os.getpid()}"
     staging.mkdir(parents=True)
     seconds: dict[str, float] = {}
+    own_kernel = None
     try:
         started = time.perf_counter()
+        if kernel is None:
+            # The checks have passed. A kernel of this render's own starts now and imports what the notebook
+            # imports (for the report: pandas, matplotlib and the package), in its own process, on another core,
+            # while this process imports papermill, nbconvert and WeasyPrint, instead of one after the other.
+            # render-all passes its warm kernel instead.
+            from .kernels import WarmKernel, notebook_imports
+
+            kernel = own_kernel = WarmKernel(imports=notebook_imports(notebook), graceful=True)
+            own_kernel.start_in_background()
+            _import_converters(formats)
         executed = staging / "report.ipynb"
         run_parameters = dict(parameters)
         if TABLES_PARAMETER in declared_parameters(notebook):
@@ -278,7 +299,9 @@ def render(
             run_parameters[BUILD_PARAMETER] = str(staging)
             run_parameters[PREVIOUS_PARAMETER] = str(history.latest_snapshot(out_dir, slug) or "")
         try:
-            (kernel.execute if kernel else execute)(notebook, executed, run_parameters)
+            kernel.execute(notebook, executed, run_parameters)
+            if own_kernel is not None:
+                own_kernel.ask_to_end()  # it ends while the HTML and the PDF are made
         except CellFailed as failure:
             kept = _keep_failed(out_dir, slug, stamp, executed)
             raise RenderError(
@@ -334,6 +357,9 @@ def render(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if own_kernel is not None:
+            own_kernel.shutdown(now=False)
     target = out_dir / slug
     return RenderResult(slug, target, {k: target / v.name for k, v in files.items()}, seconds)
 

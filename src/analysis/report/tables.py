@@ -191,7 +191,14 @@ DEADLIEST_SUMMARY_CHARACTERS = 280
 
 def deadliest_incidents(dataset: Dataset, selection: Selection, count: int = 15) -> pd.DataFrame:
     """The ``count`` incidents with the highest best estimate of civilians killed, with what the
-    sources say happened (for ACLED events, their notes), shortened at a word boundary."""
+    sources say happened (for ACLED events, their notes), shortened at a word boundary. Built once per
+    dataset and arguments (the report and its spreadsheet export both show it)."""
+    return dataset.once(
+        ("deadliest_incidents", selection, count), lambda: _deadliest_incidents(dataset, selection, count)
+    )
+
+
+def _deadliest_incidents(dataset: Dataset, selection: Selection, count: int) -> pd.DataFrame:
     facts = incident_facts(dataset, selection)
     rows = facts.merge(incident_figures(dataset), on="incident_id", how="inner")
     rows = rows[rows["count_best"].fillna(0) > 0]
@@ -319,7 +326,12 @@ def other_harms_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
 
 
 def period_totals(dataset: Dataset, selection: Selection) -> pd.DataFrame:
-    """NGO period totals overlapping the selected dates, one row per figure, in the source's words."""
+    """NGO period totals overlapping the selected dates, one row per figure, in the source's words. Built
+    once per dataset and selection (the headline, the report and its export all use it)."""
+    return dataset.once(("period_totals", selection), lambda: _period_totals(dataset, selection))
+
+
+def _period_totals(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     inc = dataset.incidents[dataset.incidents["record_type"] == "period_total"]
     if selection.start is not None:
         inc = inc[inc["end_date"] >= selection.start]
