@@ -197,7 +197,7 @@ def test_aggregation_properties(tables, period):
     selection = make_selection(ds, period=period, attribution="any")
     perps = ds.perpetrators[ds.perpetrators["role"].isin(PERPETRATOR_ROLES)]
     involved = expected.merge(perps[["incident_id", "actor"]], on="incident_id", how="left")
-    involved["actor"] = involved["actor"].fillna("Perpetrator unknown")
+    involved["actor"] = involved["actor"].astype(object).fillna("Perpetrator unknown")  # all-missing: float
     plain = involved.groupby("actor")[COUNTS].sum()
     by_actor = aggregate(ds, ("actor",), selection)
     assert by_actor.attrs["additive"] is False
