@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analysis.importers.diff import import_diff
 from analysis.importers.run import run_import
 
 from conftest import run_cli
@@ -45,6 +44,5 @@ def test_reimport_reports_added_removed_and_revised_events(tmp_path):
 
 def test_the_same_file_again_changes_nothing(tmp_path):
     run_import("acled", FIXTURES / "per_event_2023.csv", tmp_path / "a")
-    run_import("acled", FIXTURES / "per_event_2023.csv", tmp_path / "b")
-    diff = import_diff(tmp_path / "a", tmp_path / "b", "per_event_2023.csv")
+    diff = run_import("acled", FIXTURES / "per_event_2023.csv", tmp_path / "a").import_diff
     assert diff.added.empty and diff.removed.empty and diff.revised.empty

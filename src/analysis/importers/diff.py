@@ -1,7 +1,7 @@
 """What a re-import changed: events added, removed and revised, by id, against the earlier import in the same
 output directory, so that an event the source withdrew is visible in the import report, not silently gone.
 
-Both imports are compared as the CSV text they wrote (so a value compares equal exactly when it would be
+Both imports are compared as the CSV text they write (so a value compares equal exactly when it would be
 written the same): incidents field by field after a merge on ``incident_id``; casualties, perpetrators and
 sources row by row (an incident whose rows differ, in any order, is revised in that table).
 """
@@ -85,9 +85,11 @@ def _revised_text(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def import_diff(earlier: Path, current: Path, earlier_file: str) -> ImportDiff:
-    """Compare the tables of two import outputs (directories of CSV files)."""
-    old_tables, new_tables = _read(earlier), _read(current)
+def import_diff(earlier: Path, current: dict[str, pd.DataFrame], earlier_file: str) -> ImportDiff:
+    """Compare the earlier import's output directory with the tables about to be written, each cell as the
+    text its CSV file holds (``output.tables_as_text``): nothing just written is read back."""
+    old_tables = _read(earlier)
+    new_tables = {name: _comparable(name, current[name].fillna("").astype("str")) for name in PARTS}
     old, new = _per_incident(old_tables), _per_incident(new_tables)
     added = new.loc[new.index.difference(old.index)]
     removed = old.loc[old.index.difference(new.index)]
@@ -121,11 +123,14 @@ def import_diff(earlier: Path, current: Path, earlier_file: str) -> ImportDiff:
 
 def _read(directory: Path) -> dict[str, pd.DataFrame]:
     """The output's tables as the text it wrote, without the columns that are not compared."""
-    tables = {}
-    for name in PARTS:
-        frame = pd.read_csv(Path(directory) / TABLES[name].path, dtype=str, keep_default_na=False)
-        tables[name] = frame.drop(columns=list(NOT_COMPARED.get(name, ())), errors="ignore")
-    return tables
+    return {
+        name: _comparable(name, pd.read_csv(Path(directory) / TABLES[name].path, dtype=str, keep_default_na=False))
+        for name in PARTS
+    }
+
+
+def _comparable(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=list(NOT_COMPARED.get(name, ())), errors="ignore")
 
 
 def _changed_incidents(old: pd.DataFrame, new: pd.DataFrame) -> pd.Index:

@@ -238,7 +238,7 @@ def _write(result: ImportResult, tables: dict[str, pd.DataFrame], directory: Pat
     result.rejects.reindex(columns=REJECT_COLUMNS).to_csv(directory / REJECTS_CSV, index=False, lineterminator="\n")
     if earlier is not None and (earlier / REPORT_JSON).is_file():  # a re-import: what it added, removed, revised
         earlier_file = json.loads((earlier / REPORT_JSON).read_text(encoding="utf-8")).get("source_file", "")
-        result.import_diff = import_diff(earlier, directory, Path(earlier_file).name)
+        result.import_diff = import_diff(earlier, tables, Path(earlier_file).name)
     (directory / REPORT_TXT).write_text("\n".join(result.report_lines()) + "\n", encoding="utf-8")
     (directory / REPORT_JSON).write_text(result.report_json() + "\n", encoding="utf-8")
 
