@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.importers.checks import RowRejected
+from analysis.importers.count_grammar import parse_count
 from analysis.importers.mapping import load_mapping
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
-from analysis.importers.table import RowRejected, parse_count
 
 from conftest import run_cli
 

@@ -24,7 +24,6 @@ from ..data.names import normalise_name
 from ..data.schema import FIELDS
 from . import table_columns as columnwise
 from .checks import RejectLedger, RowRejected
-from .count_grammar import parse_count
 from .mapping import FieldSpec, Mapping, load_mapping
 from .output import Resolver
 from .reading import InputFileError, read_table_file
@@ -33,7 +32,7 @@ from .table_fields import FieldColumns, parse_date, perpetrator_names
 
 _DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")
 
-__all__ = ["RowRejected", "import_table", "parse_count", "perpetrator_names"]
+__all__ = ["import_table", "perpetrator_names"]
 
 
 def import_table(

@@ -28,8 +28,7 @@ START_TIMEOUT = 60
 #: Seconds allowed for the warm-up imports and for putting the kernel back between jobs.
 SETUP_TIMEOUT = 120
 #: Calls a ``kernel_state`` function in the kernel without binding a name in the notebook's namespace.
-IN_KERNEL = "__import__('analysis.report.kernel_state').report.kernel_state.{}()"
-WARM_WITH = "__import__('analysis.report.kernel_state').report.kernel_state.warm_up({!r})"
+IN_KERNEL = "__import__('analysis.report.kernel_state').report.kernel_state.{}({})"
 
 
 class KernelSetupError(RuntimeError):
@@ -87,7 +86,7 @@ class WarmKernel:
             self.shutdown()
             raise
         self.client.allow_stdin = False
-        self._run(IN_KERNEL.format("warm_up") if self.imports is None else WARM_WITH.format(self.imports))
+        self._run(IN_KERNEL.format("warm_up", repr(self.imports)))
         self._at_baseline = True  # just warmed: the first job needs no restore
 
     def ask_to_end(self) -> None:
@@ -142,7 +141,7 @@ class WarmKernel:
         if self._at_baseline:
             return True
         try:
-            self._run(IN_KERNEL.format("restore"))
+            self._run(IN_KERNEL.format("restore", ""))
         except (KernelSetupError, TimeoutError):
             return False  # a kernel that cannot be put back is replaced, never reused as it is
         return True

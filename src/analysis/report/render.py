@@ -290,12 +290,13 @@ def render(
             own_kernel.start_in_background()
             _import_converters(formats)
         executed = staging / "report.ipynb"
-        run_parameters = dict(parameters)
-        if TABLES_PARAMETER in declared_parameters(notebook):
-            run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
-        if BUILD_PARAMETER in declared_parameters(notebook):
-            from . import history
+        from . import history  # here, not at the top: commands that only check parameters skip pandas
 
+        run_parameters = dict(parameters)
+        declared = declared_parameters(notebook)
+        if TABLES_PARAMETER in declared:
+            run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
+        if BUILD_PARAMETER in declared:
             run_parameters[BUILD_PARAMETER] = str(staging)
             run_parameters[PREVIOUS_PARAMETER] = str(history.latest_snapshot(out_dir, slug) or "")
         try:
@@ -351,8 +352,6 @@ def render(
         files.update({kind: path for kind, path in kept.items() if path.is_file()})
         _publish(out_dir, slug, staging)
         if "snapshot" in files:  # kept apart too: the next publish removes this build's folder
-            from . import history
-
             history.keep_snapshot(out_dir, slug, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
