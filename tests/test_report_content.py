@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from analysis import load_dataset
+from analysis import config, load_dataset
 from analysis.measure.aggregate import (
     InvalidParameter,
     aggregate,
@@ -397,3 +397,9 @@ def test_region_table_says_a_killing_without_figure_was_reported_instead_of_prin
     # Ségou's only incident (the wedding drone strike of 16 February 2024) has no figure.
     assert table.loc["Ségou", "civilians killed"] == "reported, no figure"
     assert table.loc["Koulikoro", "civilians killed"] == "25"
+
+
+def test_page_one_mentions_ngo_period_totals_only_when_there_are_some(families):
+    assert "totals reported by NGOs" not in headline_markdown(_report(families))  # none: not "A further 0 totals"
+    curated = headline_markdown(_report(load_dataset(config.DATA_DIR)))
+    assert "A further 4 totals reported by NGOs for whole periods are shown in their own table" in curated

@@ -199,8 +199,13 @@ def headline_markdown(r: Report) -> str:
         f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents:,}** incidents recorded here "
         f"killed **at least {h.killed_min:,} civilians** (best estimate **{h.killed_best:,}**; {highest}), "
         f"in {h.incidents_with_killings:,} incidents with killings, {h.incidents_without_figure:,} of which give no figure. "
-        f"They involve **{h.actors:,} armed actors** in **{h.regions} regions**. "
-        f"A further {h.period_totals} totals reported by NGOs for whole periods are shown in their own table and never added to these counts."
+        f"They involve **{h.actors:,} armed actors** in **{h.regions} regions**."
+        + (
+            f" A further {h.period_totals} totals reported by NGOs for whole periods are shown in their own table and "
+            "never added to these counts."
+            if h.period_totals
+            else ""
+        )
     )
 
 
