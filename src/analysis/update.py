@@ -147,13 +147,13 @@ def update_source(source: Source, http: Http, environ, progress: bool) -> Source
         return result
     diff = imported.import_diff
     if diff is None:
-        result.imported = f"{imported.rows_written:,} events (first import)"
+        result.imported = f"{imported.rows_written:,} incidents (first import)"
         result.data_changed = True
     else:
-        result.imported = f"+{len(diff.added):,} -{len(diff.removed):,} ~{len(diff.revised):,} events"
+        result.imported = f"+{len(diff.added):,} -{len(diff.removed):,} ~{len(diff.revised):,} incidents"
         result.data_changed = bool(len(diff.added) or len(diff.removed) or len(diff.revised))
         result.lines += diff.lines()
-    result.lines.append(f"imported into {import_to}: {imported.rows_written:,} events")
+    result.lines.append(f"imported into {import_to}: {imported.rows_written:,} incidents")
     return result
 
 
