@@ -124,3 +124,11 @@ def test_the_shipped_sources_file_is_valid_and_names_jobs_of_its_reports_file():
 def test_fake_apis_is_a_local_server():
     with FakeApis() as apis:
         assert apis.url.startswith("http://127.0.0.1:")
+
+
+def test_the_readme_lists_the_sources_file_keys_from_the_model():
+    from analysis.fetch.sources_model import reference_lines
+
+    text = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    listed = text.split("<!-- sources-reference:start -->\n")[1].split("<!-- sources-reference:end -->")[0]
+    assert listed.strip().splitlines() == reference_lines()
