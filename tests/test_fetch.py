@@ -109,7 +109,7 @@ def test_a_first_fetch_gets_every_row_over_several_pages_in_the_export_layout(tm
     state = json.loads((tmp_path / "out" / STATE_FILE).read_text())["files"]["acled_mali.csv"]
     stamps = [int(r["timestamp"]) for r in server.acled_rows.values()]
     assert state["rows"] == 3000 and state["max_timestamp"] == max(stamps) and state["last_update"] == 1
-    assert state["query"] == {"country": "Mali"} and state["history"] == []
+    assert state["query"] == {"country": "Mali", "start": None, "end": None} and state["history"] == []
     written = (tmp_path / "out" / STATE_FILE).read_text()
     token = next(iter(server.tokens))
     assert PASSWORD not in written and token not in written
@@ -352,3 +352,15 @@ def test_credentials_are_read_from_acledrs_variable_names():
 
 if os.name == "nt":  # pragma: no cover
     pytestmark = pytest.mark.skip("file modes")
+
+
+def test_dates_are_asked_as_a_between_range_and_an_open_end_is_today(tmp_path, env, server):
+    serve_acled(server, acled_api_rows(800, seed=12))
+    outcome = fetch(tmp_path / "a", env, start=dt.date(2020, 1, 1), end=dt.date(2022, 12, 31))
+    (asked,) = server.requests_to("/api/acled/read")
+    assert (asked["event_date"], asked["event_date_where"]) == (["2020-01-01|2022-12-31"], ["BETWEEN"])
+    expected = [r for r in server.acled_rows.values() if "2020-01-01" <= r["event_date"] <= "2022-12-31"]
+    assert 0 < outcome.rows == len(expected) < 800
+    server.log.clear()
+    fetch(tmp_path / "b", env, start=dt.date(2020, 1, 1))
+    assert server.requests_to("/api/acled/read")[0]["event_date"] == [f"2020-01-01|{dt.date.today().isoformat()}"]

@@ -54,6 +54,8 @@ _HEADER = (
 )
 COLUMNS = _HEADER.split(",")
 ID = "event_id_cnty"
+#: Before ACLED's first events (1997): the start of an open-started date range.
+FIRST_DAY = "1997-01-01"
 #: How many event ids of each kind of change are printed (fetch.json keeps them all).
 LISTED = 10
 
@@ -290,14 +292,20 @@ class FetchOutcome:
 
 
 def query_of(country: str, start: dt.date | None, end: dt.date | None) -> dict:
-    query = {"country": country}
-    if start and end:
-        query |= {"event_date": f"{start.isoformat()}|{end.isoformat()}", "event_date_where": "BETWEEN"}
-    elif start:
-        query |= {"event_date": start.isoformat(), "event_date_where": ">="}
-    elif end:
-        query |= {"event_date": end.isoformat(), "event_date_where": "<="}
-    return query
+    """What was asked for, as the analyst said it: a later fetch is incremental only for the same query."""
+    return {"country": country, "start": start.isoformat() if start else None, "end": end.isoformat() if end else None}
+
+
+def request_params(query: dict, today: dt.date) -> dict:
+    """The query as ACLED's filters: dates always as ``event_date_where=BETWEEN`` (the one comparison ACLED
+    documents for ranges, as acledR sends it), an open end being today and an open start ACLED's first year."""
+    params = {"_format": "json", "country": query["country"]}
+    if query["start"] or query["end"]:
+        params |= {
+            "event_date": f"{query['start'] or FIRST_DAY}|{query['end'] or today.isoformat()}",
+            "event_date_where": "BETWEEN",
+        }
+    return params
 
 
 def fetch_acled(
@@ -343,7 +351,7 @@ def fetch_acled(
     http = http or Http()
     try:
         session = AcledSession(http, base, creds, environ)
-        params = {"_format": "json", **query}
+        params = request_params(query, dt.date.today())
         if incremental:
             params |= {"timestamp": str(since), "timestamp_where": ">"}
         with tqdm(desc=f"ACLED {country}", unit=" rows", disable=not progress) as bar:
