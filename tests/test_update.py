@@ -132,3 +132,18 @@ def test_the_readme_lists_the_sources_file_keys_from_the_model():
     text = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     listed = text.split("<!-- sources-reference:start -->\n")[1].split("<!-- sources-reference:end -->")[0]
     assert listed.strip().splitlines() == reference_lines()
+
+
+def test_a_download_newer_than_its_import_is_imported_again(tmp_path):
+    import os
+
+    from analysis.update import _imported_after
+
+    download, report = tmp_path / "acled_mali.csv", tmp_path / "import_report.json"
+    download.write_text("x")
+    assert not _imported_after(report, download)  # never imported
+    report.write_text("{}")
+    os.utime(download, ns=(report.stat().st_mtime_ns + 10**9,) * 2)  # the import of it failed after it was written
+    assert not _imported_after(report, download)
+    os.utime(report, ns=(download.stat().st_mtime_ns + 10**9,) * 2)
+    assert _imported_after(report, download)

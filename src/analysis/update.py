@@ -118,6 +118,12 @@ def _fetch_words(outcome) -> str:
     return changes.counts()
 
 
+def _imported_after(report: Path, download: Path) -> bool:
+    """Whether the import was made from this download (after it was written): a download whose import failed
+    is imported again on the next run even when nothing new was fetched."""
+    return report.is_file() and report.stat().st_mtime_ns >= download.stat().st_mtime_ns
+
+
 def update_source(source: Source, http: Http, environ, progress: bool) -> SourceOutcome:
     from .importers.output import REPORT_JSON, ImportBug
     from .importers.reading import InputFileError
@@ -138,8 +144,8 @@ def update_source(source: Source, http: Http, environ, progress: bool) -> Source
     result.lines += outcome.lines()
     result.fetched = _fetch_words(outcome)
     import_to = _path(source.import_to)
-    if not outcome.changed and (import_to / REPORT_JSON).is_file():
-        return result  # nothing new: the import and its reports stand
+    if not outcome.changed and _imported_after(import_to / REPORT_JSON, outcome.file):
+        return result  # nothing new, and the import is of this download: it and its reports stand
     try:
         imported = run_import(source.api, outcome.file, import_to)
     except (InputFileError, ImportBug) as err:
@@ -212,8 +218,14 @@ def run_update(
             summary.sources.append(outcome)
             for line in outcome.lines:
                 say(line)
+    # the jobs whose data changed, and any that never rendered (a first render that failed is tried again)
+    out_dir = _path(sources.reports_out)
     to_render = {
-        slug for s, o in zip(sources.sources, summary.sources, strict=True) if o.data_changed for slug in s.reports
+        slug
+        for s, o in zip(sources.sources, summary.sources, strict=True)
+        if not o.error and _path(s.import_to).is_dir()
+        for slug in s.reports
+        if o.data_changed or not (out_dir / slug).exists()
     }
     if to_render:
         jobs, problems = _jobs(jobs_path, to_render)
@@ -222,7 +234,7 @@ def run_update(
         if jobs:
             from .report.batch import render_all
 
-            rendered = render_all(jobs, _path(sources.reports_out), workers=workers, progress=not quiet)
+            rendered = render_all(jobs, out_dir, workers=workers, progress=not quiet)
             summary.rendered, summary.skipped = rendered.rendered, rendered.skipped
             summary.failed |= rendered.failed
             summary.changed_reports = rendered.changed
