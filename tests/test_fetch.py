@@ -364,3 +364,8 @@ def test_dates_are_asked_as_a_between_range_and_an_open_end_is_today(tmp_path, e
     server.log.clear()
     fetch(tmp_path / "b", env, start=dt.date(2020, 1, 1))
     assert server.requests_to("/api/acled/read")[0]["event_date"] == [f"2020-01-01|{dt.date.today().isoformat()}"]
+
+
+def test_a_stable_version_asked_as_candidate_is_refused(tmp_path, env):
+    with pytest.raises(ValueError, match=r"25\.1 is a stable GED release"):
+        ucdp.fetch_ucdp(tmp_path, "Mali", "25.1", candidate=True, environ=env, progress=False)

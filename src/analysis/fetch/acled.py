@@ -101,7 +101,8 @@ def refused_message() -> str:
 
 
 class AcledSession:
-    """Bearer-token requests to ACLED's API; the token is cached between runs (``state.write_token``)."""
+    """Bearer-token requests to ACLED's API; the token is cached between runs (``state.write_token``), per base
+    URL and email, and used while it is valid: the password is sent only when no token can be renewed."""
 
     def __init__(self, http: Http, base_url: str, creds: Credentials, environ=os.environ, clock=time.time):
         self.http, self.base, self.creds, self.clock = http, base_url.rstrip("/"), creds, clock
@@ -139,7 +140,7 @@ class AcledSession:
             )
         if token is None:
             form = {"grant_type": "password", "username": self.creds.email, "password": self.creds.password}
-            token = self._grant({**form, "scope": "authenticated"}, "password")
+            token = self._grant(form, "password")
         if token is None:
             raise CredentialsError(refused_message())
         self.token = token

@@ -181,6 +181,8 @@ def fetch_ucdp(
     if not token:
         raise CredentialsError(f"UCDP access token missing: set {TOKEN_VAR} (UCDP gives tokens on request)")
     if version is not None:
+        if candidate and version.count(".") != 2:
+            raise ValueError(f"version {version} is a stable GED release; Candidate releases are YY.0.M (e.g. 25.0.11)")
         candidate = candidate or version.count(".") == 2  # YY.0.M is a Candidate release
     base = (environ.get(URL_VAR) or DEFAULT_URL).rstrip("/")
     params = {"Country": country_code(country)}
