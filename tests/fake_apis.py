@@ -42,7 +42,9 @@ class FakeApis(ThreadingHTTPServer):
         self.acled_rows: dict[str, dict] = {}  # event_id_cnty -> row (values as JSON strings)
         self.deleted: list[dict] = []  # {event_id_cnty, deleted_timestamp}
         self.last_update = 1
+        self.max_limit = 5000  # ACLED's cap on rows per page
         self.ucdp_versions: dict[str, list[dict]] = {}
+        self.ucdp_last_page: int | None = None  # a fault: NextPageUrl empty after this page
         self.tokens: set[str] = set()
         self.refresh_tokens: set[str] = set()
         self.faults: list[Fault] = []
@@ -156,12 +158,12 @@ class _Handler(BaseHTTPRequestHandler):
                 if since:
                     where = _one(query, "deleted_timestamp_where", "=")
                     rows = [r for r in rows if _compare(int(r["deleted_timestamp"]), where, int(since))]
-        limit, page = int(_one(query, "limit", "5000")), int(_one(query, "page", "1"))
+        limit = min(int(_one(query, "limit", "5000")), self.server.max_limit)
+        page = int(_one(query, "page", "1"))
         data = rows[(page - 1) * limit : page * limit]
-        body = {
-            "status": 200, "success": True, "last_update": self.server.last_update, "count": len(data),
-            "messages": [], "data": data, "filename": "acled-export",
-        }  # fmt: skip
+        body = {"status": 200, "success": True, "last_update": self.server.last_update, "messages": [], "data": data}
+        if _one(query, "with_total") == "true":  # count and total_count only when asked (ACLED, 2025)
+            body |= {"count": len(data), "total_count": len(rows)}
         self._send(200, body)
 
     def _acled_rows(self, query: dict) -> list[dict]:
@@ -192,7 +194,8 @@ class _Handler(BaseHTTPRequestHandler):
         pages = max(1, -(-len(rows) // size))
 
         def link(number: int) -> str:
-            if not 0 <= number < pages:
+            last = pages if self.server.ucdp_last_page is None else self.server.ucdp_last_page + 1
+            if not 0 <= number < last:
                 return ""
             kept = {k: v[0] for k, v in query.items() if k not in ("page", "pagesize")}
             return f"{self.server.url}/api/gedevents/{version}?{urlencode({**kept, 'pagesize': size, 'page': number})}"

@@ -369,3 +369,20 @@ def test_dates_are_asked_as_a_between_range_and_an_open_end_is_today(tmp_path, e
 def test_a_stable_version_asked_as_candidate_is_refused(tmp_path, env):
     with pytest.raises(ValueError, match=r"25\.1 is a stable GED release"):
         ucdp.fetch_ucdp(tmp_path, "Mali", "25.1", candidate=True, environ=env, progress=False)
+
+
+def test_a_server_that_caps_the_page_size_below_ours_is_caught_by_its_total(tmp_path, env, server):
+    serve_acled(server, acled_api_rows(900, seed=13))
+    server.max_limit = 400  # asked 500 a page, given 400: the first page looks like the last
+    with pytest.raises(FetchError, match="ACLED said 900 rows match, 400 arrived"):
+        fetch(tmp_path / "out", env)
+    assert not (tmp_path / "out" / "acled_mali.csv").exists()
+    assert server.requests_to("/api/acled/read")[0]["with_total"] == ["true"]
+
+
+def test_ucdp_pages_that_end_before_total_count_are_refused(tmp_path, env, server):
+    server.ucdp_versions["26.1"] = ucdp_api_rows(2500, seed=6)
+    server.ucdp_last_page = 1
+    with pytest.raises(FetchError, match="TotalCount is 2,500 but 2,000 events arrived"):
+        ucdp.fetch_ucdp(tmp_path, "Mali", "26.1", http=fast(), environ=env, progress=False)
+    assert not list(tmp_path.glob("*.csv"))

@@ -13,8 +13,9 @@ in 2025) and in ACLED's own R package acledR (``acled_auth``, ``acled_api``, ``a
 - Events: ``GET {base}/api/acled/read?_format=json`` with filters ``country``, ``event_date`` +
   ``event_date_where`` (``BETWEEN`` with ``start|end``), ``timestamp`` + ``timestamp_where`` (``>``), and
   paging by ``limit`` and ``page`` (from 1): the last page is the first one with fewer rows than ``limit``.
-  The JSON envelope carries ``status``, ``success``, ``last_update``, ``count`` (no longer sent by default,
-  so never relied on), ``messages`` and ``data`` (a list of events, their values as JSON strings).
+  The JSON envelope carries ``status``, ``success``, ``last_update``, ``messages`` and ``data`` (a list of
+  events, their values as JSON strings); ``count`` and ``total_count`` only when asked ``with_total=true``
+  (ACLED's 2025 change), which the first page asks so that a short download is caught.
 - Revisions: a revised event keeps its ``event_id_cnty`` and gets a new ``timestamp``; so asking for
   ``timestamp > the largest one seen`` returns every event added or revised since (acledR's ``acled_update``).
 - Deletions: ``GET {base}/api/deleted/read?_format=json`` with ``deleted_timestamp`` +
@@ -175,12 +176,17 @@ class AcledSession:
 
 
 def read_all_pages(session: AcledSession, path: str, params: dict, limit: int, what: str, bar=None):
-    """Every row of a paged query and the first page's envelope (without its data)."""
+    """Every row of a paged query and the first page's envelope (without its data).
+
+    The first page is asked ``with_total=true``: ACLED then says how many rows match (``total_count``), and a
+    download that ends with another number (a server that caps ``limit`` below ours would end after its first
+    page, which looks like a last page) is refused rather than written short."""
     rows: list[dict] = []
     envelope: dict = {}
     first_of_previous = None
     for page in range(1, MAX_PAGES + 1):
-        body = session.get(path, {**params, "limit": limit, "page": page}, f"{what}, page {page}")
+        asked = {**params, "limit": limit, "page": page} | ({"with_total": "true"} if page == 1 else {})
+        body = session.get(path, asked, f"{what}, page {page}")
         data = body.get("data") or []
         if page == 1:
             envelope = {k: v for k, v in body.items() if k != "data"}
@@ -191,6 +197,12 @@ def read_all_pages(session: AcledSession, path: str, params: dict, limit: int, w
         if bar is not None:
             bar.update(len(data))
         if len(data) < limit:
+            total = str(envelope.get("total_count", "")).strip()
+            if total.isdigit() and int(total) != len(rows):
+                raise FetchError(
+                    f"{what}: ACLED said {int(total):,} rows match, {len(rows):,} arrived over {page} page(s) of "
+                    f"up to {limit:,}; nothing was replaced (a smaller page size may help: the server may cap it)"
+                )
             return rows, envelope
     raise FetchError(f"{what}: more than {MAX_PAGES} pages of {limit} rows; stopped")
 

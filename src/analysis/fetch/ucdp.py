@@ -6,7 +6,7 @@ What this relies on in UCDP's API documentation (ucdp.uu.se/apidocs) and UCDP's 
 - ``GET {base}/api/gedevents/<version>?pagesize=<n>&page=<p>``: ``pagesize`` up to 1000, ``page`` from 0; the
   answer is JSON with ``TotalCount``, ``TotalPages``, ``PreviousPageUrl``, ``NextPageUrl`` (empty on the last
   page) and ``Result`` (the events, with the columns of the GED CSV). Following ``NextPageUrl`` until it is
-  empty reads every page.
+  empty reads every page; the events that arrived must number ``TotalCount``.
 - Filters: ``Country`` takes Gleditsch and Ward country codes (Mali 432), ``StartDate``/``EndDate`` YYYY-MM-DD.
 - Versions: the stable GED is ``YY.1`` (once a year); the monthly Candidate releases are ``YY.0.M``
   (e.g. 25.0.11 for November 2025). They are different datasets: they go to different files.
@@ -136,6 +136,7 @@ class UcdpClient:
         """Every event of ``version`` (None when UCDP does not have that version)."""
         url, query = f"{self.base}/api/gedevents/{version}", {**params, "pagesize": PAGE_SIZE, "page": 0}
         rows: list[dict] = []
+        total = None
         for page in range(MAX_PAGES):
             response = self.get(url, query, f"UCDP gedevents {version}, page {page}")
             if response.status_code != 200:
@@ -149,6 +150,8 @@ class UcdpClient:
                 raise FetchError(f"UCDP gedevents {version}, page {page}: no 'Result' in the answer") from None
             if page == 0 and not isinstance(result, list):
                 return None
+            if page == 0:
+                total = body.get("TotalCount")
             rows += result or []
             if bar is not None:
                 if page == 0 and body.get("TotalCount") is not None:
@@ -156,6 +159,11 @@ class UcdpClient:
                 bar.update(len(result or []))
             url, query = body.get("NextPageUrl") or "", None
             if not url:
+                if isinstance(total, int) and total != len(rows):
+                    raise FetchError(
+                        f"UCDP gedevents {version}: TotalCount is {total:,} but {len(rows):,} events arrived over "
+                        f"{page + 1} page(s); nothing was replaced"
+                    )
                 return rows, page + 1
         raise FetchError(f"UCDP gedevents {version}: more than {MAX_PAGES} pages; stopped")
 
