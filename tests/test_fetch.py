@@ -386,3 +386,12 @@ def test_ucdp_pages_that_end_before_total_count_are_refused(tmp_path, env, serve
     with pytest.raises(FetchError, match="TotalCount is 2,500 but 2,000 events arrived"):
         ucdp.fetch_ucdp(tmp_path, "Mali", "26.1", http=fast(), environ=env, progress=False)
     assert not list(tmp_path.glob("*.csv"))
+
+
+def test_a_half_written_file_left_by_a_killed_run_is_removed_by_the_next(tmp_path, env, server):
+    serve_acled(server, acled_api_rows(20, seed=14))
+    (tmp_path / "out").mkdir()
+    leftover = tmp_path / "out" / "tmpab12cd.fetch-partial"
+    leftover.write_text("event_id_cnty,event_date\nMLI1,")
+    fetch(tmp_path / "out", env)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["acled_mali.csv", "fetch.json"]

@@ -38,7 +38,17 @@ from pathlib import Path
 import pandas as pd
 
 from .http import CredentialsError, FetchError, Http
-from .state import cache_dir, now_text, read_rows, read_state, read_token, record_fetch, write_rows, write_token
+from .state import (
+    cache_dir,
+    now_text,
+    read_rows,
+    read_state,
+    read_token,
+    record_fetch,
+    remove_leftovers,
+    write_rows,
+    write_token,
+)
 
 DEFAULT_URL = "https://acleddata.com"
 EMAIL_VAR, PASSWORD_VAR, URL_VAR = "ACLED_API_EMAIL", "ACLED_API_PASSWORD", "ACLED_API_URL"
@@ -377,6 +387,7 @@ def fetch_acled(
         if own_http:
             http.close()
 
+    remove_leftovers(out_dir)  # a killed run's half-written file, never read
     fresh, extra, missing = as_export_text(rows)
     notes = []
     if extra:

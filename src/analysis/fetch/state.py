@@ -24,6 +24,13 @@ from ..atomic import write_file
 
 STATE_FILE = "fetch.json"
 APP = "mali-civilian-harm"
+#: The suffix of a file being written (``atomic.write_file``); one left by a killed run is removed by the next.
+PARTIAL = ".fetch-partial"
+
+
+def remove_leftovers(folder: Path) -> None:
+    for leftover in Path(folder).glob(f"*{PARTIAL}"):
+        leftover.unlink(missing_ok=True)
 
 
 def now_text() -> str:
@@ -52,7 +59,7 @@ def record_fetch(folder: Path, file_name: str, record: dict) -> dict:
         history.append(previous)
     state["files"][file_name] = {**record, "history": history}
     text = json.dumps(state, indent=2, ensure_ascii=False) + "\n"
-    write_file(Path(folder) / STATE_FILE, lambda f: f.write(text.encode("utf-8")))
+    write_file(Path(folder) / STATE_FILE, lambda f: f.write(text.encode("utf-8")), suffix=PARTIAL)
     return state["files"][file_name]
 
 
@@ -77,7 +84,7 @@ def write_rows(path: Path, frame: pd.DataFrame, columns: list[str]) -> None:
         if back is None or list(back.columns) != list(columns) or len(back) != len(frame):
             raise RuntimeError(f"{path}: the written file did not read back as written; the old file is kept")
 
-    write_file(path, write, check=check)
+    write_file(path, write, check=check, suffix=PARTIAL)
 
 
 def cache_dir(environ=os.environ) -> Path:

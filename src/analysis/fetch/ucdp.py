@@ -28,7 +28,7 @@ import pandas as pd
 
 from .acled import Changes
 from .http import CredentialsError, FetchError, Http
-from .state import now_text, read_rows, record_fetch, write_rows
+from .state import now_text, read_rows, record_fetch, remove_leftovers, write_rows
 
 DEFAULT_URL = "https://ucdpapi.pcr.uu.se"
 TOKEN_VAR, URL_VAR = "UCDP_API_TOKEN", "UCDP_API_URL"
@@ -217,6 +217,7 @@ def fetch_ucdp(
         raise FetchError(f"UCDP has none of the versions tried ({', '.join(tried)}); give one with --version")
     rows, pages = found
     out_dir = Path(out_dir)
+    remove_leftovers(out_dir)  # a killed run's half-written file, never read
     name = file_name(country, candidate)
     target = out_dir / name
     fresh = as_csv_text(rows).drop_duplicates("id", keep="last")
