@@ -147,3 +147,16 @@ def test_a_download_newer_than_its_import_is_imported_again(tmp_path):
     assert not _imported_after(report, download)
     os.utime(report, ns=(download.stat().st_mtime_ns + 10**9,) * 2)
     assert _imported_after(report, download)
+
+
+def test_an_update_while_another_runs_does_nothing_and_exits_1(tmp_path, monkeypatch, capsys):
+    import fcntl
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    sources = tmp_path / "sources.yml"
+    sources.write_text(f"sources:\n  - {{name: a, api: acled, download_to: {tmp_path}/d, import_to: {tmp_path}/i}}\n")
+    with (tmp_path / "update.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert cli.main(["update", "--sources", str(sources), "--quiet"]) == 1
+    assert "another update is running" in capsys.readouterr().out
+    assert not (tmp_path / "d").exists()

@@ -11,6 +11,8 @@ else 0.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sys
 from dataclasses import dataclass, field
@@ -69,6 +71,23 @@ class UpdateSummary:
                 f"; {len(self.changed_reports)} differ from their previous build (python -m analysis changes SLUG)"
             )
         return "update: " + "; ".join(parts) + "; " + reports
+
+
+@contextlib.contextmanager
+def _one_at_a_time(path: Path):
+    """An exclusive lock for the run (flock, released when the process ends, even killed): yields whether this
+    run holds it, so that a nightly run that overlaps the previous one does nothing instead of racing it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _path(text: str) -> Path:
@@ -212,6 +231,17 @@ def run_update(
         summary.exit_code = EXIT_BAD_INPUT
         summary.sources.append(SourceOutcome("config", error="\n".join(problems), exit_code=EXIT_BAD_INPUT))
         return summary
+    lock = config.CACHE_DIR / "update.lock"
+    with _one_at_a_time(lock) as alone:
+        if not alone:
+            message = f"another update is running (it holds {lock}); nothing was done"
+            summary.sources.append(SourceOutcome("update", error=message, exit_code=EXIT_FAILURE))
+            summary.exit_code = EXIT_FAILURE
+            return summary
+        return _fetch_import_render(sources, jobs_path, summary, environ, policy, quiet, workers, say)
+
+
+def _fetch_import_render(sources, jobs_path, summary, environ, policy, quiet, workers, say) -> UpdateSummary:
     with Http(policy) as http:
         for source in sources.sources:
             outcome = update_source(source, http, environ, progress=not quiet)
