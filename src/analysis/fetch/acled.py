@@ -429,7 +429,7 @@ def fetch_acled(
         "columns_not_kept": extra,
         "changes": {"added": changes.added, "revised": changes.revised, "removed": changes.removed}
         if incremental
-        else {"added": len(changes.added), "revised": changes.revised, "removed": changes.removed},
+        else {"added_count": len(changes.added), "revised": changes.revised, "removed": changes.removed},
     }
     record_fetch(out_dir, name, record)
     return FetchOutcome(target, record["mode"], len(merged), len(fresh), changes, why_full, since, max_ts, notes)
