@@ -680,7 +680,7 @@ def table_fields(table_name: str) -> list[Field]:
 
 def data_dictionary_markdown() -> str:
     """The data dictionary, generated from the declarations above."""
-    lines = ["# Data dictionary", "", "Generated from `src/analysis/schema.py` by `python -m analysis docs`.", ""]
+    lines = ["# Data dictionary", "", "Generated from `src/analysis/data/schema.py` by `python -m analysis docs`.", ""]
     for table in TABLES.values():
         lines += [f"## `{table.path}`", "", table.description, ""]
         lines.append(f"Primary key: {', '.join(f'`{c}`' for c in table.primary_key)}.")
