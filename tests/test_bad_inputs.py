@@ -2,7 +2,7 @@
 naming file, line, column and what was expected; never a traceback, a hang, or a file left behind.
 
 The cases run in this process through the command line's ``main`` (what ``python -m analysis`` calls), with
-its output captured: 32 interpreter start-ups cost a minute. One case also runs as a real process, so that
+its output captured: 31 interpreter start-ups cost a minute. One case also runs as a real process, so that
 the exit code and the streams an analyst sees are still checked end to end."""
 
 from __future__ import annotations
