@@ -27,6 +27,7 @@ COLUMNS = [
     "location_name",
     "admin1",
     "admin2",
+    "dataset",
     "perpetrator_group",
     "family_group",
     "grade",
@@ -43,9 +44,9 @@ COLUMNS = [
 
 def episode_table(
     dataset: Dataset,
-    selection: Selection = Selection(),
+    selection: Selection = Selection(),  # noqa: B008  (frozen: a shared default is safe)
     harm: str = "killed",
-    victim_status: str = "civilian",  # noqa: B008
+    victim_status: str = "civilian",
 ) -> pd.DataFrame:
     """One row per episode or standalone incident among the selected events (computed once per dataset and
     arguments; each caller gets a copy)."""
@@ -89,6 +90,7 @@ def _episode_table(dataset: Dataset, selection: Selection, harm: str, victim_sta
         location_name=("location_name", "first"),
         admin1=("admin1", "first"),
         admin2=("admin2", "first"),
+        dataset=("dataset", "first"),
         perpetrator_group=("perpetrator_group", "first"),
         family_group=("family_group", "first"),
         grade_rank=("grade_rank", "min"),
