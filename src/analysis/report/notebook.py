@@ -335,6 +335,7 @@ def methodology_markdown(r: Report) -> str:
         + f"Grades: {grades}.",
         _grouping_text(r),
         "**Period totals** reported by NGOs are kept apart and never added to incident counts: they overlap the incidents and each other.",
+        *_episodes_text(r),
         "**Dates and places.** Incidents are placed in a period by their first possible day; the incident list gives each date's "
         "and place's precision. Incidents whose region the sources do not establish are shown as “Region not established”. "
         "Newer (2016, 2023) regions are drawn inside the older region that contains them when only older boundaries are available.",
@@ -353,6 +354,21 @@ def methodology_markdown(r: Report) -> str:
             "because ACLED does not say who the dead were."
         )
     return "\n\n".join(text)
+
+
+def _episodes_text(r: Report) -> list[str]:
+    """The episode rule in words (from its declaration, data/episode_rules.py), when the data has episodes."""
+    from ..data.episode_rules import RULE
+
+    inc = r.dataset.incidents
+    episodes = int((inc["record_type"] == "episode").sum())
+    if not episodes:
+        return []
+    members = int(inc["parent_incident_id"].isin(inc.loc[inc["record_type"] == "episode", "incident_id"]).sum())
+    return [
+        f"**Episodes.** {RULE.explanation()} In these data, {members:,} records form {episodes:,} episode"
+        f"{'s' if episodes != 1 else ''}."
+    ]
 
 
 def _grouping_text(r: Report) -> str:
