@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import pytest
+import synthetic
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.episodes import group_episodes, reported_ranges, split_declared
@@ -15,8 +16,6 @@ from analysis.measure.aggregate import Selection, aggregate, incident_facts
 from analysis.measure.episodes import episode_table
 from analysis.report import annex, tables
 from analysis.report.notebook import deadliest_episodes_markdown, methodology_markdown, open_report
-
-import synthetic
 
 MOURA_NOTE = (
     "Between 27 and 31 March 2022, soldiers killed between 150-600 civilians in Moura. "
@@ -49,7 +48,13 @@ def frames(records: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
         }
     )
     perpetrators = pd.DataFrame(
-        {"incident_id": ids, "actor": actors, "role": "primary", "attribution": "single_source", "attribution_basis": "b"}
+        {
+            "incident_id": ids,
+            "actor": actors,
+            "role": "primary",
+            "attribution": "single_source",
+            "attribution_basis": "b",
+        }
     )
     casualties = pd.DataFrame(
         {
@@ -236,7 +241,9 @@ def test_recount_grouping_changes_no_total(imported, tmp_path, monkeypatch):
     inc, cas = pd.read_csv(out / "incidents.csv"), pd.read_csv(out / "casualties.csv")
     events = inc.loc[inc["record_type"] == "event", "incident_id"]
     civilian = cas[(cas["harm"] == "killed") & (cas["victim_status"] == "civilian") & (cas["victim_group"] == "all")]
-    assert int(total["count_best"].iloc[0]) == int(civilian.loc[civilian["incident_id"].isin(events), "count_best"].sum())
+    assert int(total["count_best"].iloc[0]) == int(
+        civilian.loc[civilian["incident_id"].isin(events), "count_best"].sum()
+    )
     assert int(total["count_max"].iloc[0]) == int(total["count_best"].iloc[0])
     facts = incident_facts(dataset)
     moura = facts[facts["external_id"].isin(["MLI996453", "MLI996454", "MLI996455"])]
@@ -248,7 +255,13 @@ def test_one_row_per_attack_with_summed_figures_and_the_notes_range(imported):
     _, out, _ = imported
     table = episode_table(load_dataset(out)).set_index("episode_id")
     moura = table.loc["episode-acled-MLI996453"]
-    assert (moura["records"], moura["count_min"], moura["count_best"], moura["reported_min"], moura["reported_max"]) == (
+    assert (
+        moura["records"],
+        moura["count_min"],
+        moura["count_best"],
+        moura["reported_min"],
+        moura["reported_max"],
+    ) == (
         3,
         388,
         388,
