@@ -169,6 +169,35 @@ def test_same_place_consecutive_days_same_perpetrators_group_without_a_note():
     assert summary.by_same_place == 1
 
 
+def test_same_place_grouping_needs_named_perpetrators_a_precise_place_and_the_same_sides():
+    incidents, perpetrators, casualties, sources = frames(
+        [
+            ("u1", "2023-02-01", "Gao", "Gao", "Unidentified armed group", "Gunmen killed 2.", 2),
+            ("u2", "2023-02-02", "Gao", "Gao", "Unidentified armed group", "Gunmen killed 3.", 3),
+            ("r1", "2023-03-01", "", "Mopti", "JNIM", "JNIM killed 2 in the region.", 2),
+            ("r2", "2023-03-02", "", "Mopti", "JNIM", "JNIM killed 4 in the region.", 4),
+            ("b1", "2023-04-01", "San", "San", "FAMa", "Clash.", 1),
+            ("b2", "2023-04-02", "San", "San", "FAMa", "Clash.", 1),
+        ]
+    )
+    incidents.loc[incidents["incident_id"].isin(["r1", "r2"]), "location_precision"] = "admin1"
+    opponents = pd.DataFrame(
+        {
+            "incident_id": ["b1", "b2"],
+            "actor": ["JNIM", "Islamic State Sahel"],
+            "role": "opponent",
+            "attribution": "single_source",
+            "attribution_basis": "b",
+        }
+    )
+    grouped, _, _, summary = group_episodes(incidents, pd.concat([perpetrators, opponents]), casualties, sources)
+    assert summary.episodes == 0
+    # The same two battles against the same group are one.
+    opponents["actor"] = "JNIM"
+    grouped, _, _, summary = group_episodes(incidents, pd.concat([perpetrators, opponents]), casualties, sources)
+    assert parents(grouped)["b2"] == "episode-b1" and summary.episodes == 1
+
+
 @pytest.mark.parametrize(
     ("note", "expected"),
     [
@@ -305,6 +334,7 @@ def test_rendered_html_and_pdf_list_the_massacre_once_with_its_range(rendered):
     assert "388 in 3 records; the notes say 150–600" in html
     assert html.count("records MLI996453, MLI996454, MLI996455") == 1  # the deadliest list, once
     pdf = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(rendered.files["pdf"]).pages))
+    pdf = re.sub(r"([–-]) ", r"\1", pdf)  # table cells break lines after dashes
     # The deadliest list and the annex each show the episode once, with its range.
     assert pdf.count("the notes say 150–600") == 2, pdf.count("the notes say")
     assert pdf.count("MLI996454") == 2

@@ -114,6 +114,11 @@ class EpisodeRule:
     #: violence, each dated to the day: neighbouring villages on the same day stay apart.
     same_place_requires_day_precision: bool = True
     same_place_requires_same_event_type: bool = True
+    #: ... a place known this precisely (a region-level point is no place), with the same actors on every
+    #: side (two battles of one army against two groups are two battles) ...
+    same_place_precisions: tuple[str, ...] = ("exact", "near")
+    #: ... and named perpetrators: attacks by unidentified gunmen at one place are not known to be one attack.
+    unidentified_actor_pattern: str = r"unidentified|unknown|non identifi|inconnu"
     #: With a note declaring a split, records group across the places of one cercle (admin2; the place
     #: when no cercle is recorded), whatever their kind and date precision.
     split_note_groups_within_cercle: bool = True
@@ -128,8 +133,9 @@ class EpisodeRule:
         split_words = "; ".join(f"“{example}”" for _, _, example in SPLIT_NOTE_PATTERNS)
         return (
             "Records of one attack are grouped into one **episode** when they have the same perpetrators "
-            f"(the same primary and joint actors) and {gap}, and either (a) the same named place, the same kind "
-            "of violence and a date known to the day, or (b) notes saying that the fatalities are split "
+            f"(the same primary and joint actors) and {gap}, and either (a) the same named place (known to the "
+            "village or nearby), the same kind of violence, the same actors on every side, named perpetrators (not "
+            "an unidentified group) and a date known to the day, or (b) notes saying that the fatalities are split "
             f"between records ({split_words}), in which case the records may be at different places of one cercle "
             f"and up to {self.max_gap_days_split_note} days apart. "
             "Records of different perpetrators are never grouped. An episode is listed once (its days, its "
