@@ -10,12 +10,15 @@ import pytest
 import synthetic
 
 from analysis.data.dataset import load_dataset
+from analysis.data.problems import DataValidationError
 from analysis.importers.episodes import group_episodes, reported_ranges, split_declared
 from analysis.importers.run import run_import
 from analysis.measure.aggregate import Selection, aggregate, incident_facts
 from analysis.measure.episodes import episode_table
 from analysis.report import annex, tables
 from analysis.report.notebook import deadliest_episodes_markdown, methodology_markdown, open_report
+
+from conftest import minimal_tables, write_tables
 
 MOURA_NOTE = (
     "Between 27 and 31 March 2022, soldiers killed between 150-600 civilians in Moura. "
@@ -229,6 +232,27 @@ def test_split_declarations_and_the_number_of_records_they_name():
     )
     assert split.tolist() == [True, True, True, False, False]
     assert declared.tolist()[:3] == [3, pytest.approx(float("nan"), nan_ok=True), 3]
+
+
+def with_episode(episode_parent: str = "") -> dict[str, list[dict]]:
+    """The minimal dataset with its event made the one record of an episode."""
+    tables_in = minimal_tables()
+    event = tables_in["incidents"][0]
+    episode = {**event, "incident_id": "ep-1", "record_type": "episode", "parent_incident_id": episode_parent}
+    event["parent_incident_id"] = "ep-1"
+    tables_in["incidents"].append(episode)
+    tables_in["sources"].append({**tables_in["sources"][0], "incident_id": "ep-1"})
+    return tables_in
+
+
+def test_an_event_may_belong_to_an_episode_but_an_episode_to_nothing(tmp_path):
+    dataset = load_dataset(write_tables(tmp_path / "ok", with_episode()))
+    assert dataset.incidents.set_index("incident_id").loc["t-1", "parent_incident_id"] == "ep-1"
+    assert incident_facts(dataset)["episode_id"].tolist() == ["ep-1"]
+    with pytest.raises(DataValidationError) as error:
+        load_dataset(write_tables(tmp_path / "bad", with_episode(episode_parent="t-1")))
+    assert "only events can be part of a period total or an episode" in str(error.value)
+    assert "the id of a period_total or episode record" in str(error.value)
 
 
 # -- on an imported export -------------------------------------------------------------------------------------
