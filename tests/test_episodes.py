@@ -357,6 +357,9 @@ def test_rendered_html_and_pdf_list_the_massacre_once_with_its_range(rendered):
     html = re.sub(r"\s+", " ", rendered.files["html"].read_text(encoding="utf-8"))
     assert "388 in 3 records; the notes say 150–600" in html
     assert html.count("records MLI996453, MLI996454, MLI996455") == 1  # the deadliest list, once
+    # incidents.html keeps one row per record, each naming its episode and the range of the whole attack.
+    page = rendered.files["annex"].read_text(encoding="utf-8")
+    assert page.count("one of 3 records of episode-acled-MLI996453; the notes say 150–600 for the whole attack") == 3
     pdf = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(rendered.files["pdf"]).pages))
     pdf = re.sub(r"([–-]) ", r"\1", pdf)  # table cells break lines after dashes
     # The deadliest list and the annex each show the episode once, with its range.

@@ -237,8 +237,17 @@ def annex_json(incidents: pd.DataFrame, title: str, note: str = "") -> str:
     if "episode" in incidents:
         # A record of an episode says so in its "what happened" (shown, and found by the search).
         member = incidents["episode"].ne("")
+        episode = incidents.loc[member, "episode"]
+        records = episode.map(episode.value_counts()).astype(str)
+        noted = incidents.loc[member, "episode range in the notes"]
         frame.loc[member, "what happened"] = (
-            frame.loc[member, "what happened"] + " [one record of episode " + incidents.loc[member, "episode"] + "]"
+            frame.loc[member, "what happened"]
+            + " [one of "
+            + records
+            + " records of "
+            + episode
+            + noted.where(noted.eq(""), "; the notes say " + noted + " for the whole attack")
+            + "]"
         )
     frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d")  # typed even when empty
     meta = {
