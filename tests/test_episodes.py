@@ -304,6 +304,23 @@ def test_recount_grouping_changes_no_total(imported, tmp_path, monkeypatch):
     assert (facts["record_type"] == "event").all()
 
 
+def test_no_consumer_takes_an_episode_for_an_event_or_a_period_total(imported):
+    from analysis.measure.changes import incident_snapshot
+    from analysis.measure.coverage import coverage
+
+    _, out, _ = imported
+    dataset = load_dataset(out)
+    events = int((dataset.incidents["record_type"] == "event").sum())
+    assert (dataset.incidents["record_type"] == "episode").sum() == 1
+    row = coverage({"acled": dataset}).iloc[0]
+    assert (row["events"], row["period_totals"]) == (events, 0)
+    assert tables.period_totals(dataset, Selection()).empty
+    snapshot, sources = incident_snapshot(dataset, Selection())
+    assert len(snapshot) == events and not snapshot["incident_id"].str.startswith("episode-").any()
+    assert not sources["incident_id"].str.startswith("episode-").any()
+    assert len(tables.incident_list(dataset, Selection())) == events
+
+
 def test_one_row_per_attack_with_summed_figures_and_the_notes_range(imported):
     _, out, _ = imported
     table = episode_table(load_dataset(out)).set_index("episode_id")
