@@ -228,7 +228,7 @@ def deadliest_episodes_markdown(r: Report, n: int = 3) -> str:
 
 
 #: How page 1 names a dataset whose records it cites; others by their own name.
-DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED", "curated": "this project's"}
+DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
 
 
 def _episode_sentence(row) -> str:
