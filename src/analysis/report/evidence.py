@@ -40,6 +40,10 @@ INCIDENT_COLUMNS = [
     "killed_min",
     "killed_best",
     "killed_max",
+    # the episode (one attack a dataset split over several records) the incident is a record of, and the
+    # range of civilians killed its notes state for the whole attack (shown, never added)
+    "episode",
+    "episode range in the notes",
 ]
 
 #: How each perpetrator role reads in the list, and the order in which roles are listed.
@@ -197,7 +201,26 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     out["grade"] = _text(facts["grade"])
     for column, source in (("killed_min", "count_min"), ("killed_best", "count_best"), ("killed_max", "count_max")):
         out[column] = killed[source].where(has_figure).astype("Int64")
+    episode = _text(facts["episode_id"])
+    out["episode"] = episode.where(episode.ne(ids.to_series(index=ids)), "")
+    out["episode range in the notes"] = _episode_ranges(dataset, out["episode"])
     return out[INCIDENT_COLUMNS].reset_index(drop=True)
+
+
+def _episode_ranges(dataset: Dataset, episodes: pd.Series) -> pd.Series:
+    """Per row, the range of civilians killed that its episode's notes state ('150–600'), else empty text."""
+    c = dataset.casualties
+    wanted = episodes[episodes.ne("")].unique()
+    rows = c[
+        c["incident_id"].isin(wanted)
+        & c["harm"].eq("killed")
+        & c["victim_status"].eq("civilian")
+        & c["victim_group"].eq("all")
+    ].drop_duplicates("incident_id")
+    low, high = _number_text(rows["count_min"]), _number_text(rows["count_max"])
+    text = low.where(high.isna() | rows["count_max"].isna(), low + "–" + high)
+    by_episode = pd.Series(text.to_numpy(), index=_text(rows["incident_id"]).to_numpy(), dtype=object)
+    return episodes.map(by_episode).astype(object).fillna("")
 
 
 def _rows_of(table: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
