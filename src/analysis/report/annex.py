@@ -66,30 +66,41 @@ def _by_deaths(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def pdf_selection(incidents: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+def pdf_selection(incidents: pd.DataFrame, listed: pd.Series | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The incidents the PDF lists, and how they were chosen: all of them when there are few, else
-    the deadliest and the deadliest contested ones (attribution denied by someone), deadliest first."""
+    the deadliest and the deadliest contested ones (attribution denied by someone), deadliest first.
+
+    ``listed``: ids the report already lists in full (its "Deadliest incidents" section); with many
+    incidents they are not listed a second time, the next deadliest take their place."""
     total = len(incidents)
     if total <= PDF_ALL_UP_TO:
-        return incidents, {"total": total, "shown": total, "deadliest": 0, "contested": 0}
+        return incidents, {"total": total, "shown": total, "deadliest": 0, "contested": 0, "listed": 0}
     ranked = _by_deaths(incidents)
-    deadliest = ranked.head(PDF_DEADLIEST)
+    already = ranked["id"].isin(listed) if listed is not None else pd.Series(False, index=ranked.index)
+    ranked, listed_count = ranked[~already], int(already.sum())
+    deadliest = ranked.head(max(PDF_DEADLIEST - listed_count, 0))
     contested = ranked[(ranked["grade"] == "contested") & ~ranked["id"].isin(deadliest["id"])].head(PDF_CONTESTED)
     shown = _by_deaths(pd.concat([deadliest, contested]))
-    counts = {"total": total, "shown": len(shown), "deadliest": len(deadliest), "contested": len(contested)}
+    counts = {
+        "total": total,
+        "shown": len(shown),
+        "deadliest": len(deadliest),
+        "contested": len(contested),
+        "listed": listed_count,
+    }
     counts["contested_total"] = int((incidents["grade"] == "contested").sum())
     return shown, counts
 
 
-def pdf_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
+def pdf_incidents(incidents: pd.DataFrame, listed: pd.Series | None = None) -> pd.DataFrame:
     """The incident table as the PDF shows it."""
-    shown, _ = pdf_selection(incidents)
+    shown, _ = pdf_selection(incidents, listed)
     return shown[PDF_COLUMNS].reset_index(drop=True)
 
 
-def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
+def incidents_note(incidents: pd.DataFrame, rendered: bool, listed: pd.Series | None = None) -> str:
     """What the PDF's incident list shows, what it leaves out and where the rest are (Markdown)."""
-    _, counts = pdf_selection(incidents)
+    _, counts = pdf_selection(incidents, listed)
     total = counts["total"]
     where = (
         f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by perpetrator family, region, year and "
@@ -116,9 +127,15 @@ def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
         contested = f" (all {counts['contested_total']:,} contested incidents are among them)"
     else:
         contested = " (no incident is contested)"
-    left_out = total - counts["shown"]
+    left_out = total - counts["shown"] - counts.get("listed", 0)
+    deadliest = f"**{counts['deadliest']:,} deadliest**"
+    if counts.get("listed"):
+        deadliest = (
+            f"**{counts['deadliest']:,} next deadliest** (after the {counts['listed']:,} listed under "
+            "“Deadliest incidents”)"
+        )
     return (
-        f"This list shows the **{counts['deadliest']:,} deadliest** of the **{total:,}** incidents counted above"
+        f"This list shows the {deadliest} of the **{total:,}** incidents counted above"
         f"{contested}, deadliest first. The other **{left_out:,}** are left out here; all {total:,} are in {where}."
     )
 

@@ -13,6 +13,7 @@ import pandas as pd
 from ..data.dataset import Dataset
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER, EVENT_TYPES
 from ..measure.aggregate import REGION_NOT_ESTABLISHED, Selection, incident_facts, incident_figures
+from .text import event_title_words
 from .text import words as code_words
 
 #: The columns of the incident list, in order: text for readers, then figures and codes for sorting,
@@ -173,7 +174,7 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     place = place.where(place.ne(""), "place not established")
     out["place"] = place + _text(facts["location_precision"]).map(PLACE_PRECISION_WORDS).fillna("")
     out["kind of violence"] = _words(facts["event_type"], KIND_WORDS)
-    out["what happened"] = _text(facts["title"])
+    out["what happened"] = event_title_words(_text(facts["title"]))  # generated titles as sentences
     out["summary"] = _text(facts["summary"])
 
     perpetrators = _perpetrators(dataset, ids)
