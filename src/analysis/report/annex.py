@@ -46,6 +46,7 @@ ANNEX_COLUMNS = {
     "year": "year",
     "place": "place",
     "region": "region",
+    "cercle": "cercle",
     "kind": "kind of violence",
     "title": "what happened",
     "summary": "summary",
@@ -103,7 +104,8 @@ def incidents_note(incidents: pd.DataFrame, rendered: bool, listed: pd.Series | 
     _, counts = pdf_selection(incidents, listed)
     total = counts["total"]
     where = (
-        f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by perpetrator family, region, year and "
+        f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by civilians killed, dates, kind of violence, "
+        "perpetrator family, region, cercle, year and "
         f"attribution grade, sorting by date or deaths) and in `tables/incidents.csv` for spreadsheets"
         if rendered
         else f"`{ANNEX_FILE}` beside the report and in `tables/incidents.csv` when the report is rendered "
@@ -155,7 +157,9 @@ def annex_note(report) -> str:
     )
     return (
         f"{len(incidents):,} incidents{span} ({scope}). Civilians killed: best estimate (lowest–highest figure); "
-        "“reported, no figure” where a source reports deaths without a number; “–” where none are reported."
+        "“reported, no figure” where a source reports deaths without a number; “–” where none are reported. "
+        "The list opens on the incidents in which civilians were killed: choose “any” under “Civilians killed” "
+        "for all of them."
     )
 
 

@@ -36,6 +36,7 @@ INCIDENT_COLUMNS = [
     "end_date",
     "year",
     "region",
+    "cercle",
     "family_codes",  # the families' codes (data.schema.ACTOR_FAMILIES), joined with "; "
     "grade",
     "killed_min",
@@ -194,6 +195,7 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     out["start_date"], out["end_date"] = start, end
     out["year"] = start.dt.year
     out["region"] = region.where(region.ne(""), REGION_NOT_ESTABLISHED)
+    out["cercle"] = _text(facts["admin2"])  # for the annex's cercle filter
     out["family_codes"] = perpetrators["family_codes"].reindex(ids).fillna(NO_PERPETRATOR_FAMILY)
     out["grade"] = _text(facts["grade"])
     for column, source in (("killed_min", "count_min"), ("killed_best", "count_best"), ("killed_max", "count_max")):
