@@ -162,19 +162,16 @@ STUB_SHARE = 0.1
 
 
 def _stub_periods(periods: list[str], partial: dict[str, str], span, period: str) -> list[str]:
-    """The end periods the data cover for less than STUB_SHARE of their days (never the only period)."""
+    """The first period, when the data cover less than STUB_SHARE of its days (never the only period).
+
+    Only the first: incidents are placed by their first possible day, so a date window (a week, a month)
+    reaches back before the file's first day; the last period's days are days the data really cover."""
     first, last = span
-    if len(periods) < 2 or first is None or last is None or period == "named":
+    if len(periods) < 2 or first is None or last is None or period == "named" or periods[0] not in partial:
         return []
-    stubs = []
-    for label in {periods[0], periods[-1]}:
-        if label not in partial:
-            continue
-        start, end = _period_bounds(label, period)
-        covered = (min(end, last) - max(start, first)).days + 1
-        if covered < STUB_SHARE * ((end - start).days + 1):
-            stubs.append(label)
-    return stubs
+    start, end = _period_bounds(periods[0], period)
+    covered = (min(end, last) - max(start, first)).days + 1
+    return [periods[0]] if covered < STUB_SHARE * ((end - start).days + 1) else []
 
 
 def _largest_series_text(totals: pd.Series, shown: int = 3) -> str:

@@ -283,14 +283,14 @@ def png(fig, alt: str = "") -> Image:
     """A figure as an embedded PNG (bare Figures are not shown by Jupyter; PNG keeps nbval stable).
 
     It is shown at its own size (96 CSS px per inch), so that printed it has style.DPI pixels per
-    inch, or more where the page is narrower than the figure. ``alt`` (else the figure's ``alt_text``,
+    inch (the width rounded down), or more where the page is narrower than the figure. ``alt`` (else the figure's ``alt_text``,
     which the figure functions set, else its title) becomes the image's alternative text."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=style.DPI, bbox_inches="tight", metadata={"Software": None})
     data = buffer.getvalue()
     pixels_wide = int.from_bytes(data[16:20], "big")  # the PNG header's width field
     alt = alt or getattr(fig, "alt_text", "") or _figure_title(fig)
-    return Image(data=data, format="png", width=round(pixels_wide * 96 / style.DPI), metadata={"alt": alt})
+    return Image(data=data, format="png", width=pixels_wide * 96 // style.DPI, metadata={"alt": alt})
 
 
 def _figure_title(fig) -> str:

@@ -132,17 +132,18 @@ def trend_markdown(r) -> str:
 
     def covered(year: int) -> str:
         days = t.partial.get(str(year))
-        return f" (data for {days.removeprefix('partial: ')} only)" if days else ""
+        return f"the data cover only {days.removeprefix('partial: ')}" if days else ""
 
-    text = (
-        f"**{t.year}** was the deadliest year{covered(t.year)}: **{t.killed:,}** civilians killed "
-        f"({esc(r.estimate)} estimate)"
-    )
+    text = f"**{t.year}** was the deadliest year: **{t.killed:,}** civilians killed ({esc(r.estimate)} estimate"
+    text += f"; {covered(t.year)})" if covered(t.year) else ")"
     if t.previous is not None:
+        before = f"{t.previous:,}" + (f"; {covered(t.year - 1)}" if covered(t.year - 1) else "")
         if t.previous == 0:
-            text += f", against none recorded in {t.year - 1}{covered(t.year - 1)}"
+            text += f", against none recorded in {t.year - 1}" + (
+                f" ({covered(t.year - 1)})" if covered(t.year - 1) else ""
+            )
         else:
-            text += f", {ratio_text(t.killed, t.previous)} in {t.year - 1}{covered(t.year - 1)} ({t.previous:,})"
+            text += f", {ratio_text(t.killed, t.previous)} in {t.year - 1} ({before})"
     return text + "."
 
 
