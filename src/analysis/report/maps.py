@@ -291,12 +291,27 @@ def _class_label(low: int, high: int) -> str:
     return f"{low:,}" if high - 1 == low else f"{low:,}–{high - 1:,}"
 
 
-def _name_hotspots(ax, points: pd.DataFrame, n: int = HOTSPOTS) -> None:
-    """The names of the ``n`` places with the most deaths, beside their circles."""
+#: A hotspot closer than this (in degrees) to a region's name is not named: the two labels would overlap.
+HOTSPOT_CLEARANCE = (1.6, 0.7)  # longitude, latitude: labels are wider than tall
+
+
+def _name_hotspots(ax, points: pd.DataFrame, region_labels: list[tuple[float, float]], n: int = HOTSPOTS) -> None:
+    """The names of the ``n`` places with the most deaths beside their circles, skipping those whose name
+    would be written over a region's label."""
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
-    for row in points.head(n).itertuples():
+    labels = np.array(region_labels or [(np.inf, np.inf)])
+    named = 0
+    for row in points.itertuples():
+        if named == n:
+            break
         if not isinstance(row.name, str) or not row.name:
             continue
+        near = (np.abs(labels[:, 0] - row.longitude) < HOTSPOT_CLEARANCE[0]) & (
+            np.abs(labels[:, 1] - row.latitude) < HOTSPOT_CLEARANCE[1]
+        )
+        if near.any():
+            continue
+        named += 1
         ax.annotate(
             f"{row.name} ({int(row.deaths):,})",
             (row.longitude, row.latitude),
@@ -383,7 +398,6 @@ def region_map(
                     linewidth=width,
                     zorder=3,
                 )
-            _name_hotspots(ax, points)
             sizes = sorted({_nice(biggest), _nice(biggest / 6), _nice(biggest / 30)})
             size_handles = [
                 Line2D(
@@ -407,6 +421,7 @@ def region_map(
     halo = [pe.withStroke(linewidth=2.4, foreground="white")]
     # Hatched regions carry their name only: the legend says what the hatching means.
     figure_texts = np.where(coloured, "\n" + totals["value"].map("{:,}".format), np.where(nothing, "", "\nno figure"))
+    region_labels = []  # where the region names are written: hotspot names keep clear of them
     for shape, row, figure_text in zip(shapes, totals.itertuples(), figure_texts, strict=True):
         name = row.region if isinstance(row.region, str) else row.feature
         if row.rolled_up:
@@ -431,6 +446,9 @@ def region_map(
             )
         else:
             ax.text(anchor.x, anchor.y, label, ha="center", va="center", fontsize=7, path_effects=halo, zorder=4)
+            region_labels.append((anchor.x, anchor.y))
+    if points is not None and len(points):
+        _name_hotspots(ax, points, region_labels)
 
     categories = []
     if nothing.any():
