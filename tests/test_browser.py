@@ -7,6 +7,7 @@ sorting and pages return exactly the rows that pandas finds in the same data.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from pathlib import Path
@@ -329,3 +330,44 @@ def test_annex_on_a_phone_and_a_desktop_search_filters_and_csv(browser, imported
     page.screenshot(path=str(tmp_path / f"annex-{width}-filtered.png"))
     assert errors == []
     page.close()
+
+
+TIMES = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times", 7: "seven times"}
+
+
+def test_page_one_reads_back_out_of_the_html_with_numbers_from_the_data(imported):
+    """The dataset line, the trend and the armed-actor count, read out of report.html and recomputed with
+    plain pandas from the imported tables (not with the report's code)."""
+    result, _, data_dir = imported
+    page = result.files["html"].read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
+    assert "Data: ACLED (each event's fatalities are the lowest figure reported" in text
+
+    incidents = pd.read_csv(data_dir / "incidents.csv", parse_dates=["start_date"])
+    events = incidents[incidents["record_type"] == "event"].set_index("incident_id")
+    casualties = pd.read_csv(data_dir / "casualties.csv")
+    killed = casualties[
+        (casualties["harm"] == "killed")
+        & (casualties["victim_status"] == "civilian")
+        & (casualties["victim_group"] == "all")
+        & casualties["incident_id"].isin(events.index)
+    ]
+    best = killed["count_best"].fillna(killed["count_min"]).fillna(0)
+    by_year = best.groupby(killed["incident_id"].map(events["start_date"].dt.year)).sum()
+    year = int(by_year.idxmax())
+    assert f"{year} was the deadliest year: {int(by_year[year]):,} civilians killed (best estimate" in text
+    if year - 1 >= events["start_date"].dt.year.min():
+        previous = int(by_year.get(year - 1, 0))
+        ratio = by_year[year] / previous
+        phrase = TIMES[round(ratio)] + " as many as" if ratio >= 1.95 else f"{round((ratio - 1) * 100)}% more than"
+        assert f"{phrase} in {year - 1} ({previous:,}" in text, text[:1500]
+
+    perpetrators = pd.read_csv(data_dir / "perpetrators.csv")
+    actors = pd.read_csv(data_dir / "reference" / "actors.csv")
+    involved = perpetrators[
+        perpetrators["role"].isin(["primary", "joint", "associated"]) & perpetrators["incident_id"].isin(events.index)
+    ].merge(actors[["actor", "family"]], on="actor", how="left")
+    armed = involved.loc[~involved["family"].isin(["other", "unidentified"]) & involved["family"].notna(), "actor"]
+    assert f"They involve {armed.nunique():,} armed forces and groups in" in text
+    everyone = involved["actor"].nunique()
+    assert armed.nunique() < everyone  # civilians, rioters and unidentified groups are not counted
