@@ -381,4 +381,6 @@ def test_rendered_html_and_pdf_list_the_massacre_once_with_its_range(rendered):
     pdf = re.sub(r"([–-]) ", r"\1", pdf)  # table cells break lines after dashes
     # The deadliest list and the annex each show the episode once, with its range.
     assert pdf.count("the notes say 150–600") == 2, pdf.count("the notes say")
-    assert pdf.count("MLI996454") == 2
+    # Page 1 names the records of the deadliest attack once; the deadliest list and the annex once each.
+    assert pdf.count("MLI996454") == 3
+    assert pdf.count("the sources put the toll between 150 and 600") == 1

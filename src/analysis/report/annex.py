@@ -46,6 +46,7 @@ ANNEX_COLUMNS = {
     "year": "year",
     "place": "place",
     "region": "region",
+    "cercle": "cercle",
     "kind": "kind of violence",
     "title": "what happened",
     "summary": "summary",
@@ -100,20 +101,32 @@ def by_episode(incidents: pd.DataFrame) -> pd.DataFrame:
     return collapsed.sort_values(["start_date", "id"], kind="stable").reset_index(drop=True)
 
 
-def pdf_selection(incidents: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+def pdf_selection(incidents: pd.DataFrame, listed: pd.Series | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The incidents the PDF lists, and how they were chosen: all of them when there are few, else
     the deadliest and the deadliest contested ones (attribution denied by someone), deadliest first.
-    The records of one episode are one row (``by_episode``)."""
+    The records of one episode are one row (``by_episode``).
+
+    ``listed``: ids the report already lists in full (its "Deadliest incidents" section); with many
+    incidents they are not listed a second time, the next deadliest take their place."""
     records = len(incidents)
     incidents = by_episode(incidents)
     total = len(incidents)
     if total <= PDF_ALL_UP_TO:
-        return incidents, {"total": total, "shown": total, "deadliest": 0, "contested": 0, "records": records}
+        counts = {"total": total, "shown": total, "deadliest": 0, "contested": 0, "listed": 0, "records": records}
+        return incidents, counts
     ranked = _by_deaths(incidents)
-    deadliest = ranked.head(PDF_DEADLIEST)
+    already = ranked["id"].isin(listed) if listed is not None else pd.Series(False, index=ranked.index)
+    ranked, listed_count = ranked[~already], int(already.sum())
+    deadliest = ranked.head(max(PDF_DEADLIEST - listed_count, 0))
     contested = ranked[(ranked["grade"] == "contested") & ~ranked["id"].isin(deadliest["id"])].head(PDF_CONTESTED)
     shown = _by_deaths(pd.concat([deadliest, contested]))
-    counts = {"total": total, "shown": len(shown), "deadliest": len(deadliest), "contested": len(contested)}
+    counts = {
+        "total": total,
+        "shown": len(shown),
+        "deadliest": len(deadliest),
+        "contested": len(contested),
+        "listed": listed_count,
+    }
     counts["contested_total"] = int((incidents["grade"] == "contested").sum())
     counts["records"] = records
     return shown, counts
@@ -130,18 +143,19 @@ def _episodes_phrase(counts: dict[str, int]) -> str:
     )
 
 
-def pdf_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
+def pdf_incidents(incidents: pd.DataFrame, listed: pd.Series | None = None) -> pd.DataFrame:
     """The incident table as the PDF shows it."""
-    shown, _ = pdf_selection(incidents)
+    shown, _ = pdf_selection(incidents, listed)
     return shown[PDF_COLUMNS].reset_index(drop=True)
 
 
-def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
+def incidents_note(incidents: pd.DataFrame, rendered: bool, listed: pd.Series | None = None) -> str:
     """What the PDF's incident list shows, what it leaves out and where the rest are (Markdown)."""
-    _, counts = pdf_selection(incidents)
+    _, counts = pdf_selection(incidents, listed)
     total = counts["total"]
     where = (
-        f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by perpetrator family, region, year and "
+        f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by civilians killed, dates, kind of violence, "
+        "perpetrator family, region, cercle, year and "
         f"attribution grade, sorting by date or deaths) and in `tables/incidents.csv` for spreadsheets"
         if rendered
         else f"`{ANNEX_FILE}` beside the report and in `tables/incidents.csv` when the report is rendered "
@@ -171,15 +185,21 @@ def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
         contested = f" (all {counts['contested_total']:,} contested incidents are among them)"
     else:
         contested = " (no incident is contested)"
-    left_out = total - counts["shown"]
+    left_out = total - counts["shown"] - counts.get("listed", 0)
+    deadliest = f"**{counts['deadliest']:,} deadliest**"
+    if counts.get("listed"):
+        deadliest = (
+            f"**{counts['deadliest']:,} next deadliest** (after the {counts['listed']:,} listed under "
+            "“Deadliest incidents”)"
+        )
     if episodes:
         return (
-            f"This list shows the **{counts['deadliest']:,} deadliest** of the **{total:,}** attacks{episodes}"
+            f"This list shows the {deadliest} of the **{total:,}** attacks{episodes}"
             f"{contested}, deadliest first. The other **{left_out:,}** are left out here; all "
             f"{counts['records']:,} incidents are in {where}."
         )
     return (
-        f"This list shows the **{counts['deadliest']:,} deadliest** of the **{total:,}** incidents counted above"
+        f"This list shows the {deadliest} of the **{total:,}** incidents counted above"
         f"{contested}, deadliest first. The other **{left_out:,}** are left out here; all {total:,} are in {where}."
     )
 
@@ -199,7 +219,9 @@ def annex_note(report) -> str:
     )
     return (
         f"{len(incidents):,} incidents{span} ({scope}). Civilians killed: best estimate (lowest–highest figure); "
-        "“reported, no figure” where a source reports deaths without a number; “–” where none are reported."
+        "“reported, no figure” where a source reports deaths without a number; “–” where none are reported. "
+        "The list opens on the incidents in which civilians were killed: choose “any” under “Civilians killed” "
+        "for all of them."
     )
 
 

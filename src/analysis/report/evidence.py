@@ -13,6 +13,7 @@ import pandas as pd
 from ..data.dataset import Dataset
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER, EVENT_TYPES
 from ..measure.aggregate import REGION_NOT_ESTABLISHED, Selection, incident_facts, incident_figures
+from .text import event_title_words
 from .text import words as code_words
 
 #: The columns of the incident list, in order: text for readers, then figures and codes for sorting,
@@ -35,6 +36,7 @@ INCIDENT_COLUMNS = [
     "end_date",
     "year",
     "region",
+    "cercle",
     "family_codes",  # the families' codes (data.schema.ACTOR_FAMILIES), joined with "; "
     "grade",
     "killed_min",
@@ -177,7 +179,7 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     place = place.where(place.ne(""), "place not established")
     out["place"] = place + _text(facts["location_precision"]).map(PLACE_PRECISION_WORDS).fillna("")
     out["kind of violence"] = _words(facts["event_type"], KIND_WORDS)
-    out["what happened"] = _text(facts["title"])
+    out["what happened"] = event_title_words(_text(facts["title"]))  # generated titles as sentences
     out["summary"] = _text(facts["summary"])
 
     perpetrators = _perpetrators(dataset, ids)
@@ -197,6 +199,7 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     out["start_date"], out["end_date"] = start, end
     out["year"] = start.dt.year
     out["region"] = region.where(region.ne(""), REGION_NOT_ESTABLISHED)
+    out["cercle"] = _text(facts["admin2"])  # for the annex's cercle filter
     out["family_codes"] = perpetrators["family_codes"].reindex(ids).fillna(NO_PERPETRATOR_FAMILY)
     out["grade"] = _text(facts["grade"])
     for column, source in (("killed_min", "count_min"), ("killed_best", "count_best"), ("killed_max", "count_max")):
