@@ -190,6 +190,8 @@ def assign_episodes(incidents: pd.DataFrame, perpetrators: pd.DataFrame, rule: E
     sep = "\x1e"
     base = dataset + sep + group + sep + admin1 + sep
     kind = _key_text(ev["event_type"]) if rule.same_place_requires_same_event_type else ""
+    if rule.same_place_requires_same_targeting and "is_civilian_targeting" in ev:
+        kind = kind + sep + _key_text(ev["is_civilian_targeting"])
     key = pd.Series(pd.NA, index=ev.index, dtype=object)
     key[by_note] = ("note" + sep + base + cercle)[by_note]
     key[by_place] = ("place" + sep + base + admin2 + sep + place + sep + kind + sep + every_actor)[by_place]
