@@ -1090,9 +1090,15 @@ def acled_export(n_events: int, shape: str = "2023", seed: int = 0) -> pd.DataFr
     """The events of ``acled_events(n_events, seed)`` in one of ACLED's export shapes (``SHAPES``)."""
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {sorted(SHAPES)}, not {shape!r}")
-    events = acled_events(n_events, seed)
+    return acled_export_from_events(acled_events(n_events, seed), shape)
+
+
+def acled_export_from_events(events: pd.DataFrame, shape: str = "2023") -> pd.DataFrame:
+    """Events in the 2023 per-event layout (``HEADER_2023`` columns, as text) in one of ACLED's export shapes."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {sorted(SHAPES)}, not {shape!r}")
     if shape == "2023":
-        return events
+        return events[HEADER_2023]
     frame = events.copy()
     frame["event_id_no_cnty"] = frame["event_id_cnty"].str[3:]
     frame["iso3"] = "MLI"
