@@ -60,11 +60,7 @@ def import_rows(tmp_path: Path, *changes: dict, shape: str = "2023") -> tuple[pd
     """Import events (BASE with each dict's changes, ids MLI7000, MLI7001 ...) and return perpetrators."""
     events = pd.DataFrame([{**BASE, "event_id_cnty": f"MLI{7000 + i}", **c} for i, c in enumerate(changes)])
     path = tmp_path / "acled.csv"
-    if shape == "2023":
-        frame = events[synthetic.HEADER_2023]
-    else:
-        frame = synthetic.acled_export_from_events(events, shape)
-    frame.to_csv(path, index=False)
+    synthetic.acled_export_from_events(events, shape).to_csv(path, index=False)
     out = tmp_path / "out"
     run_import("acled", path, out)
     perps = pd.read_csv(out / "perpetrators.csv", dtype=str, keep_default_na=False)

@@ -353,7 +353,7 @@ FIELDS: dict[str, Field] = {
             "actor_description",
             "string",
             "Identity or communal labels the source attaches to this actor (ACLED associated actors such as "
-            "\"Fulani Ethnic Group (Mali)\", \"Pastoralists (Mali)\", separated by \"; \"): who its members are, "
+            '"Fulani Ethnic Group (Mali)", "Pastoralists (Mali)", separated by "; "): who its members are, '
             "never a perpetrator or a family of their own; empty when none.",
         ),
         # casualties
