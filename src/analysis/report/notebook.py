@@ -250,12 +250,15 @@ def md(text: str) -> Markdown:
 def table(
     frame: pd.DataFrame, caption: str = "", index: bool = False, empty: str = "Nothing to show for this selection."
 ) -> HTML:
-    """An escaped HTML table (data text can never become markup)."""
+    """An escaped HTML table (data text can never become markup), with the sentence a table builder puts in
+    ``frame.attrs['note']`` (what the figures mean) under it."""
     if frame is None or frame.empty:
         return HTML(f"<p class='empty'>{esc(empty)}</p>")
     body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="")
     head = f"<p class='caption'>{esc(caption)}</p>" if caption else ""
-    return HTML(head + body)
+    note = frame.attrs.get("note", "")
+    foot = f"<p class='table-note'>{esc(note)}</p>" if note else ""
+    return HTML(head + body + foot)
 
 
 def methodology_markdown(r: Report) -> str:
