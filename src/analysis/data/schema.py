@@ -336,8 +336,8 @@ FIELDS: dict[str, Field] = {
             "string",
             "`primary`: the main perpetrator; `joint`: an armed force or group that acted together with the primary "
             "actor, or was named together with it by the source (ACLED's associated actors that are armed forces or "
-            "groups: data/associated_actor_rules.csv); `associated`: a supporting actor; `opponent`: the other side "
-            "of a battle, not a perpetrator of the harm counted.",
+            "groups: src/analysis/data/associated_actor_rules.csv); `associated`: a supporting actor; `opponent`: the "
+            "other side of a battle, not a perpetrator of the harm counted.",
             allowed=("primary", "joint", "associated", "opponent"),
         ),
         _f(

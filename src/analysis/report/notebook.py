@@ -301,7 +301,10 @@ def methodology_markdown(r: Report) -> str:
             "**ACLED's conventions.** Events from ACLED keep ACLED's rules: where reports disagree, ACLED records the lowest "
             "reported figure; a figure of 0 means no fatalities were reported (such an event counts as an event, never as an "
             "incident with killings); and deaths in battles between armed groups are not counted as civilian deaths, "
-            "because ACLED does not say who the dead were."
+            "because ACLED does not say who the dead were. An actor ACLED names as associated with the perpetrator "
+            "acted jointly with it when it is an armed force or group (Wagner Group beside the Malian army); an identity "
+            "label (an ethnic group, pastoralists, civilians) describes the perpetrator and is never counted as one "
+            "(the rules: src/analysis/data/associated_actor_rules.csv)."
         )
     return "\n\n".join(text)
 
@@ -316,7 +319,9 @@ def _grouping_text(r: Report) -> str:
             "**Perpetrator families.** Charts and tables group actors by family; an incident in which actors of two "
             "families took part counts under both together (for example “Malian state forces + Wagner Group / Africa "
             "Corps”), drawn in the first family's colour hatched in the second's. Actors that an import could not name "
-            f"are counted as unidentified. Families: {families}."
+            "are counted as unidentified. Page 1's last column gives, for each family, the civilians killed in every "
+            "incident it took part in, alone or jointly: an incident of two families counts for both there, so that "
+            f"column does not add up. Families: {families}."
         )
     if r.selection.group_by == "actor":
         return (
