@@ -227,3 +227,10 @@ def test_ucdp_government_of_mali_and_russia_is_one_joint_group(tmp_path):
     assert as_rows(perps.loc[["ucdp-900001"], ["actor", "role"]]) == [("FAMa", "primary"), ("Wagner Group", "joint")]
     facts = incident_facts(load_dataset(out)).set_index("incident_id")
     assert facts.loc["ucdp-900001", "family_group"] == "Malian state forces + Wagner Group / Africa Corps"
+
+
+def test_an_event_with_no_perpetrator_at_all_imports(tmp_path):
+    perps, _ = import_rows(
+        tmp_path, {"actor1": "Civilians (Mali)", "inter1": "7", "assoc_actor_1": "Pastoralists (Mali)", "actor2": ""}
+    )
+    assert perps.empty

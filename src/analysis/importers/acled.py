@@ -402,7 +402,8 @@ def _perpetrators(
     per-actor row the other side); its associated actors are split on ";" and classified by the declared
     rules (data/associated_actor_rules.csv): an armed force or group acts with it (``joint`` beside the
     primary, ``opponent`` beside the other side), an identity label goes into its ``actor_description``."""
-    lines = _actor_lines(events, actor_rows)
+    columns = ["incident_id", "actor", "role", "attribution", "attribution_basis", "actor_description"]
+    lines = _actor_lines(events, actor_rows).astype({"name": object, "assoc": object})
     # Civilians, protesters and rioters harmed are not perpetrators, nor are their associated labels;
     # rioters or protesters coded as actor1 (mob violence) stay the primary actor: they are who did it.
     inter = lines["inter"].astype("Int64")
@@ -410,6 +411,8 @@ def _perpetrators(
         lines["side"].eq("primary") & inter.ne(_CIVILIANS_INTER)
     )
     lines = lines[~victims.fillna(False).to_numpy()].reset_index(drop=True)
+    if lines.empty:
+        return pd.DataFrame(columns=columns)
     lines["line"] = lines.index
     lines["label"] = pd.Series(None, index=lines.index, dtype=object)
     # An identity label coded as an armed actor itself: an unnamed militia of that identity, the label kept.
