@@ -234,3 +234,21 @@ def test_an_event_with_no_perpetrator_at_all_imports(tmp_path):
         tmp_path, {"actor1": "Civilians (Mali)", "inter1": "7", "assoc_actor_1": "Pastoralists (Mali)", "actor2": ""}
     )
     assert perps.empty
+
+
+def test_the_incident_list_shows_the_identity_labels_of_an_actor(tmp_path):
+    from analysis.measure.aggregate import Selection
+    from analysis.report.evidence import incident_list
+
+    _, out = import_rows(
+        tmp_path,
+        {
+            "actor1": "JNIM: Group for Support of Islam and Muslims",
+            "inter1": "2",
+            "assoc_actor_1": "Fulani Ethnic Group (Mali); Pastoralists (Mali)",
+        },
+    )
+    listed = incident_list(load_dataset(out), Selection())
+    assert listed["perpetrators (attribution)"].tolist() == [
+        "JNIM (perpetrator, single source; described as Fulani Ethnic Group (Mali), Pastoralists (Mali))"
+    ]
