@@ -99,7 +99,7 @@ def test_fixture_is_latin1_semicolon():
 def test_french_latin1_fixture_gives_exact_tables(fixture_import):
     _, out = fixture_import
     assert table_text(out / "incidents.csv", columns_of(EXPECTED_INCIDENTS)) == EXPECTED_INCIDENTS
-    assert table_text(out / "perpetrators.csv") == EXPECTED_PERPETRATORS
+    assert table_text(out / "perpetrators.csv", columns_of(EXPECTED_PERPETRATORS)) == EXPECTED_PERPETRATORS
     assert table_text(out / "casualties.csv") == EXPECTED_CASUALTIES
     assert table_text(out / "sources.csv", columns_of(EXPECTED_SOURCES)) == EXPECTED_SOURCES
     assert table_text(out / "rejects.csv") == EXPECTED_REJECTS

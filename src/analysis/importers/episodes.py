@@ -94,7 +94,8 @@ def perpetrator_groups(incidents: pd.Series, perpetrators: pd.DataFrame, roles=_
     p = pd.DataFrame({"incident_id": _text(p["incident_id"]), "actor": _text(p["actor"]).astype(str)})
     p = p.drop_duplicates().sort_values(["incident_id", "actor"], kind="stable")
     joined = (p["actor"] + "\x1f").groupby(p["incident_id"].to_numpy(), sort=False).sum()
-    return _text(incidents).map(joined).fillna("")
+    # object first: with no perpetrator row at all the mapped column is float, and a text fill fails.
+    return _text(incidents).map(joined).astype(object).fillna("")
 
 
 def _matches(text: pd.Series, regex: str) -> pd.Series:

@@ -256,14 +256,17 @@ def md(text: str) -> Markdown:
 def table(
     frame: pd.DataFrame, caption: str = "", index: bool = False, empty: str = "Nothing to show for this selection."
 ) -> HTML:
-    """An escaped HTML table (data text can never become markup)."""
+    """An escaped HTML table (data text can never become markup), with the sentence a table builder puts in
+    ``frame.attrs['note']`` (what the figures mean) under it."""
     if frame is None or frame.empty:
         return HTML(f"<p class='empty'>{esc(empty)}</p>")
     # Whole numbers with thousands separators (1,365 beside 5,676, never 1365).
     whole = {c: "{:,}".format for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])}
     body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="", formatters=whole)
     head = f"<p class='caption'>{esc(caption)}</p>" if caption else ""
-    return HTML(head + body)
+    note = frame.attrs.get("note", "")
+    foot = f"<p class='table-note'>{esc(note)}</p>" if note else ""
+    return HTML(head + body + foot)
 
 
 def methodology_markdown(r: Report) -> str:
@@ -307,7 +310,10 @@ def methodology_markdown(r: Report) -> str:
             "**ACLED's conventions.** Events from ACLED keep ACLED's rules: where reports disagree, ACLED records the lowest "
             "reported figure; a figure of 0 means no fatalities were reported (such an event counts as an event, never as an "
             "incident with killings); and deaths in battles between armed groups are not counted as civilian deaths, "
-            "because ACLED does not say who the dead were."
+            "because ACLED does not say who the dead were. An actor ACLED names as associated with the perpetrator "
+            "acted jointly with it when it is an armed force or group (Wagner Group beside the Malian army); an identity "
+            "label (an ethnic group, pastoralists, civilians) describes the perpetrator and is never counted as one "
+            "(the rules: src/analysis/data/associated_actor_rules.csv)."
         )
     return "\n\n".join(text)
 
@@ -337,7 +343,9 @@ def _grouping_text(r: Report) -> str:
             "**Perpetrator families.** Charts and tables group actors by family; an incident in which actors of two "
             "families took part counts under both together (for example “Malian state forces + Wagner Group / Africa "
             "Corps”), drawn in the first family's colour hatched in the second's. Actors that an import could not name "
-            f"are counted as unidentified. Families: {families}."
+            "are counted as unidentified. Page 1's last column gives, for each family, the civilians killed in every "
+            "incident it took part in, alone or jointly: an incident of two families counts for both there, so that "
+            f"column does not add up. Families: {families}."
         )
     if r.selection.group_by == "actor":
         return (
