@@ -157,7 +157,7 @@ def truth_pair(background: int = 300, seed: int = 0) -> tuple[Dataset, Dataset, 
         if where >= 0.15:
             shift = pd.Timedelta(days=int(rng.integers(0, 2)))
             jitter = rng.normal(0, 0.02, 2)
-            other = max(0, int(round(killed * rng.uniform(0.8, 1.2))))
+            other = max(0, round(killed * rng.uniform(0.8, 1.2)))
             name = f"{place} town" if rng.random() < 0.5 else f"{place} area"
             ucdp.event(f"U-bg{k}", day + shift, name, admin2, "Mopti", lat + jitter[0], lon + jitter[1], [actor_b],
                        other)  # fmt: skip

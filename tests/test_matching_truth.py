@@ -3,10 +3,9 @@
 import dataclasses
 
 import pandas as pd
+from synthetic_pairs import MASSACRE_PAIRS, precision_recall, truth_pair
 
 from analysis.measure import matching
-
-from synthetic_pairs import MASSACRE_PAIRS, precision_recall, truth_pair
 
 
 def _match(background=300, **kw):
@@ -17,7 +16,7 @@ def _match(background=300, **kw):
 
 
 def test_precision_and_recall_against_truth():
-    m, found, truth = _match()
+    _, found, truth = _match()
     precision, recall = precision_recall(found, truth)
     massacre_found = {
         p for p in found if p[0] in {a for a, _ in MASSACRE_PAIRS} or p[1] in {b for _, b in MASSACRE_PAIRS}
