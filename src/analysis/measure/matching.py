@@ -53,7 +53,7 @@ PLACE_SCORES = {"same place name": 1.0, "distance": 0.9, "same cercle": 0.6, "sa
 #: Closeness given when one side has no figure, or no known perpetrator: neither for nor against.
 NEUTRAL = 0.5
 #: Pairs scoring less are never made, however few others there are.
-MIN_SCORE = 40
+MIN_SCORE = 50
 #: Components with more units than this on a side go to the sparse solver instead of a dense matrix.
 DENSE_LIMIT = 1500
 #: Families that say nothing about who did it: compatible with any family.
@@ -161,8 +161,8 @@ def match_units(ds: Dataset, selection: Selection = EVERYTHING, parents: dict | 
     units = pd.concat([_single_units(rows[~several]), _episode_units(rows[several])])
     units["family_group"] = units["mask"].map(_family_label)
     units["parent_region"] = units["admin1"].map(lambda r: parents.get(r, r) if isinstance(r, str) else None)
-    units["place_key"] = units["location_name"].map(place_key)
-    units["cercle_key"] = units["admin2"].map(place_key)
+    units["place_key"] = _place_keys(units["location_name"])
+    units["cercle_key"] = _place_keys(units["admin2"])
     units = units.reset_index().rename(columns={"unit_id": "incident_id"})
     return units.sort_values(["start_date", "incident_id"], kind="stable").reset_index(drop=True)
 
@@ -201,12 +201,20 @@ def _family_masks(groups: pd.Series) -> np.ndarray:
     """Each family group as bits (one per family; unknown and unidentified perpetrators have none)."""
     labels = groups.astype(object).fillna(UNKNOWN_PERPETRATOR).str.split(GROUP_SEPARATOR, regex=False).explode()
     bits = labels.map(FAMILY_BITS).fillna(0).astype(np.int64)
-    return bits.groupby(level=0).agg(np.bitwise_or.reduce).reindex(groups.index, fill_value=0).to_numpy()
+    # each family once per event, so that the sum of its bits is their union
+    bits = bits[~pd.Series(list(zip(bits.index, bits, strict=True)), index=bits.index).duplicated()]
+    return bits.groupby(level=0).sum().reindex(groups.index, fill_value=0).to_numpy()
 
 
 def _family_label(mask: int) -> str:
     names = [label for label, bit in FAMILY_BITS.items() if mask & bit]
     return GROUP_SEPARATOR.join(names) if names else UNKNOWN_PERPETRATOR
+
+
+def _place_keys(names: pd.Series) -> pd.Series:
+    """``place_key`` of every name, computed once per distinct name."""
+    distinct = names.dropna().unique()
+    return names.map(dict(zip(distinct, map(place_key, distinct), strict=True)))
 
 
 def place_key(name) -> str | None:
@@ -352,7 +360,7 @@ def _judge(pairs: pd.DataFrame, ua: pd.DataFrame, ub: pd.DataFrame, max_days: in
 
 
 def _bit_count(values: np.ndarray) -> np.ndarray:
-    return np.array([int(v).bit_count() for v in values], dtype=float) if len(values) else np.zeros(0)
+    return np.bitwise_count(values.astype(np.uint64)).astype(float)
 
 
 def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -380,17 +388,19 @@ def _assign(edges: pd.DataFrame, na: int, nb: int) -> list:
     # A component with a single unit on one side: its best edge (ties: the earliest unit of the other side).
     simple = frame[frame["comp"].isin(star)].sort_values(["comp", "score", "ia", "ib"], ascending=[1, 0, 1, 1])
     chosen = list(simple.drop_duplicates("comp")["label"])
-    for _, part in frame[~frame["comp"].isin(star)].groupby("comp"):
-        chosen += _solve(part)
+    rest = frame[~frame["comp"].isin(star)].sort_values("comp", kind="stable")
+    bounds = np.flatnonzero(np.diff(rest["comp"].to_numpy())) + 1
+    columns = [rest[c].to_numpy() for c in ("label", "ia", "ib", "score")]
+    for label, ia_part, ib_part, score in zip(*(np.split(c, bounds) for c in columns), strict=True):
+        chosen += _solve(label, ia_part, ib_part, score.astype(float))
     return chosen
 
 
-def _solve(part: pd.DataFrame) -> list:
+def _solve(label: np.ndarray, ia: np.ndarray, ib: np.ndarray, score: np.ndarray) -> list:
     """Best assignment in one component: each a-unit takes a b-unit or stays alone (worth MIN_SCORE)."""
-    rows, row = np.unique(part["ia"].to_numpy(), return_inverse=True)
-    cols, col = np.unique(part["ib"].to_numpy(), return_inverse=True)
+    rows, row = np.unique(ia, return_inverse=True)
+    cols, col = np.unique(ib, return_inverse=True)
     n, m = len(rows), len(cols)
-    score = part["score"].to_numpy(dtype=float)
     if n <= DENSE_LIMIT and m <= DENSE_LIMIT:
         cost = np.full((n, m + n), 1e6)
         cost[row, col] = -score
@@ -404,9 +414,8 @@ def _solve(part: pd.DataFrame) -> list:
         ).tocsr()
         r, c = min_weight_full_bipartite_matching(matrix)
     real = c < m
-    wanted = pd.MultiIndex.from_arrays([rows[r[real]], cols[c[real]]])
-    index = pd.MultiIndex.from_arrays([part["ia"].to_numpy(), part["ib"].to_numpy()])
-    return list(part["label"].to_numpy()[index.isin(wanted)])
+    edge = {(x, y): k for k, (x, y) in enumerate(zip(row, col, strict=True))}
+    return [label[edge[(x, y)]] for x, y in zip(r[real], c[real], strict=True)]
 
 
 # --- tables -----------------------------------------------------------------------------------------------------
@@ -439,35 +448,43 @@ def _pairs_table(chosen: pd.DataFrame, ua: pd.DataFrame, ub: pd.DataFrame, label
     return pairs.sort_values(["start_date_a", "incident_id_a"]).reset_index(drop=True)
 
 
+def _columns(units: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The units' columns that reasons quote, taken at ``rows`` (arrays: no per-row lookups)."""
+    names = ("location_name", "admin1", "admin2", "parent_region", "cercle_key", "family_group", "mask", "records")
+    out = {name: units[name].to_numpy()[rows] for name in names}
+    out["count_best"] = units["count_best"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    return out
+
+
 def _reasons(chosen: pd.DataFrame, ua: pd.DataFrame, ub: pd.DataFrame, labels: tuple[str, str]) -> list[str]:
     """Why each chosen pair is one incident, in words: dates, place, families, figures, records."""
     la, lb = labels
+    a, b = _columns(ua, chosen["ia"].to_numpy()), _columns(ub, chosen["ib"].to_numpy())
     out = []
-    for row in chosen.itertuples():  # only the chosen pairs: a few thousand short strings
-        a, b = ua.iloc[row.ia], ub.iloc[row.ib]
+    for i, row in enumerate(chosen.itertuples()):  # only the chosen pairs: short strings from arrays
         parts = [_dates_reason(row.days_apart, row.start_gap)]
         if row.same_name:
-            parts.append(f"same place name ({a['location_name']})")
+            parts.append(f"same place name ({a['location_name'][i]})")
         if not np.isnan(row.km):
             parts.append(f"{row.km:.0f} km apart")
         elif row.same_cercle:
-            parts.append(f"same cercle ({a['admin2']})")
+            parts.append(f"same cercle ({a['admin2'][i]})")
         elif not row.same_name:
-            parts.append(f"same region ({a['parent_region']})")
-        shared = int(a["mask"]) & int(b["mask"])
+            parts.append(f"same region ({a['parent_region'][i]})")
+        shared = int(a["mask"][i]) & int(b["mask"][i])
         if shared:
             parts.append(f"same family ({_family_label(shared)})")
         else:
-            unknown = la if not a["mask"] else lb
-            parts.append(f"perpetrator unknown in {unknown}")
-        if pd.isna(a["count_best"]) or pd.isna(b["count_best"]):
-            parts.append(f"no figure in {la if pd.isna(a['count_best']) else lb}")
+            parts.append(f"perpetrator unknown in {la if not a['mask'][i] else lb}")
+        x, y = a["count_best"][i], b["count_best"][i]
+        if np.isnan(x) or np.isnan(y):
+            parts.append(f"no figure in {la if np.isnan(x) else lb}")
         else:
-            close = "figures close" if _ratio(a["count_best"], b["count_best"]) >= 0.5 else "figures differ"
-            parts.append(f"{close} ({int(a['count_best']):,} / {int(b['count_best']):,})")
-        for label, unit in ((la, a), (lb, b)):
-            if unit["records"] > 1:
-                parts.append(f"{label} episode of {unit['records']} records")
+            close = "figures close" if _ratio(x, y) >= 0.5 else "figures differ"
+            parts.append(f"{close} ({int(x):,} / {int(y):,})")
+        for label, side in ((la, a), (lb, b)):
+            if side["records"][i] > 1:
+                parts.append(f"{label} episode of {side['records'][i]} records")
         out.append(f"score {row.score:.0f}: " + "; ".join(parts))
     return out
 
@@ -509,11 +526,12 @@ def _unmatched(mine, theirs, judged, my_matches, their_matches, keys, labels, wi
     misses["fails"] = (~misses["date_ok"]).astype(int) + (~misses["place_ok"]).astype(int)
     misses["fails"] += (~misses["family_ok"]).astype(int)
     misses = misses.sort_values([my_key, "fails", "days_apart", "km", their_key])
-    for row in misses.drop_duplicates(my_key).itertuples():
+    closest = misses.drop_duplicates(my_key)
+    me, them = _columns(mine, closest[my_key].to_numpy()), _columns(theirs, closest[their_key].to_numpy())
+    for i, row in enumerate(closest.itertuples()):
         mine_row, other = getattr(row, my_key), getattr(row, their_key)
-        reasons[mine_row] = f"closest {their_label} {ids[other]}: " + _miss_text(
-            row, mine, theirs, keys, labels, window
-        )
+        text = _miss_text(row, {k: v[i] for k, v in me.items()}, {k: v[i] for k, v in them.items()}, labels, window)
+        reasons[mine_row] = f"closest {their_label} {ids[other]}: {text}"
     place_known = left["parent_region"].notna() | left["latitude"].notna()
     nothing = (
         f"no {their_label} event within {max_days + NEAR_MISS_DAYS} days in the same region or within {max_km:g} km"
@@ -525,11 +543,9 @@ def _unmatched(mine, theirs, judged, my_matches, their_matches, keys, labels, wi
     return left[[*UNIT_COLUMNS, "reason"]].sort_values(["start_date", "incident_id"]).reset_index(drop=True)
 
 
-def _miss_text(row, mine, theirs, keys, labels, window) -> str:
+def _miss_text(row, me: dict, them: dict, labels, window) -> str:
     max_days, max_km = window
     me_label, them_label = labels
-    my_key, their_key = keys
-    me, them = mine.iloc[getattr(row, my_key)], theirs.iloc[getattr(row, their_key)]
     fails = []
     if not row.date_ok:
         fails.append(f"{row.days_apart} days apart (window {max_days})")
