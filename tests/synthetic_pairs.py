@@ -15,6 +15,8 @@ validation to test matching).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -169,3 +171,119 @@ def truth_pair(background: int = 300, seed: int = 0) -> tuple[Dataset, Dataset, 
 def precision_recall(found: set, truth: set) -> tuple[float, float]:
     right = len(found & truth)
     return (right / len(found) if found else 1.0), (right / len(truth) if truth else 1.0)
+
+
+# --- a UCDP file that codes a share of an ACLED export's events again ----------------------------------------
+
+#: Which UCDP one-sided dyad (row of synthetic._DYADS, by side A) codes an ACLED civilian-targeting event, by
+#: the ACLED actor1 pattern; events of other actors are left to ACLED alone.
+_SIDE_OF_ACTOR = [
+    (r"^Military Forces of Mali", "Government of Mali"),
+    (r"^JNIM", "JNIM"),
+    (r"^Islamic State", "IS"),
+    (r"Communal Militia|Dozo|Dan Na", "Dozos (Mali)"),
+]
+
+
+def ucdp_from_acled(acled_csv, n_events: int, seed: int = 0, share: float = 0.7) -> tuple[str, pd.DataFrame]:
+    """UCDP GED text (the quirky layout of ``synthetic.ucdp_ged_quirky``) of ``n_events`` events: ``share`` of the
+    ACLED export's deadly civilian-targeting events coded again, as UCDP would (a day off at times, the point
+    moved, the toll revised, the place named '<place> town' or only its cercle), the rest UCDP's own events.
+    Also returns the truth: each coded-again UCDP id with the ACLED event it codes."""
+    import io
+
+    import synthetic
+
+    rng = np.random.default_rng(seed)
+    acled = pd.read_csv(acled_csv, dtype=str, keep_default_na=False)
+    fatalities = pd.to_numeric(acled["fatalities"], errors="coerce").fillna(0)
+    side = pd.Series("", index=acled.index)
+    for pattern, name in reversed(_SIDE_OF_ACTOR):
+        side = side.mask(acled["actor1"].str.contains(pattern, regex=True), name)
+    wagner = acled["assoc_actor_1"].str.contains("Wagner|Africa Corps", regex=True)
+    side = side.mask((side == "Government of Mali") & wagner, synthetic._GOV_RU)
+    chosen = acled[(acled["civilian_targeting"] != "") & (fatalities > 0) & (side != "")]
+    chosen = chosen[rng.random(len(chosen)) < share].head(n_events)
+    k = len(chosen)
+    own = synthetic.ucdp_ged_quirky(max(n_events - k, 1), seed=seed)
+    lines = own.split("\n", 1)  # the header has one field fewer than the rows (their trailing comma)
+    frame = pd.read_csv(io.StringIO(lines[0] + ",_trailing\n" + lines[1]), dtype=str, keep_default_na=False)
+    frame = frame[synthetic.UCDP_OLD_HEADER].head(n_events - k)
+    dyads = {d[7]: d for d in synthetic._DYADS if d[0] == 3}
+    rows = []
+    for i, (_, e) in enumerate(chosen.iterrows()):  # a test fixture, a few thousand rows
+        d = dyads[side[e.name]]
+        day = pd.Timestamp(e["event_date"]) + pd.Timedelta(days=int(rng.choice([0, 0, 0, 1, -1])))
+        killed = max(1, round(float(fatalities[e.name]) * rng.uniform(0.6, 1.5)))
+        precise = rng.random() < 0.7
+        lat = float(e["latitude"]) + (rng.normal(0, 0.02) if precise else 0)
+        lon = float(e["longitude"]) + (rng.normal(0, 0.02) if precise else 0)
+        date = f"{day.month:02d}/{day.day:02d}/{day.year} 00:00:00"
+        rows.append(
+            {
+                "id": str(2_000_000 + i),
+                "relid": f"MLI-{day.year}-3-{d[4]}-{i}",
+                "year": str(day.year),
+                "active_year": "TRUE",
+                "code_status": "Clear",
+                "type_of_violence": "3",
+                "conflict_dset_id": d[1],
+                "conflict_new_id": d[2],
+                "conflict_name": d[3],
+                "dyad_dset_id": d[4],
+                "dyad_new_id": d[4],
+                "dyad_name": d[5],
+                "side_a_dset_id": d[6],
+                "side_a_new_id": d[6],
+                "side_a": d[7],
+                "side_b_dset_id": "9999",
+                "side_b_new_id": d[8],
+                "side_b": d[9],
+                "number_of_sources": "1",
+                "source_article": f'"AFP,{day.date()},Civilians killed near {e["location"]}"',
+                "source_office": "AFP",
+                "source_date": str(day.date()),
+                "source_headline": f"Civilians killed near {e['location']}",
+                "source_original": "Local sources",
+                "where_prec": "1" if precise else "3",
+                "where_coordinates": f"{e['location']} town" if precise else f"{e['admin2']} cercle",
+                "where_description": f"{e['location']} area",
+                "adm_1": synthetic._UCDP_ADM1.get(e["admin1"], f"{e['admin1']} region"),
+                "adm_2": f"{e['admin2']} cercle",
+                "latitude": f"{lat:.6f}",
+                "longitude": f"{lon:.6f}",
+                "geom_wkt": f"POINT ({lon:.6f} {lat:.6f})",
+                "priogrid_gid": str(int((lat + 90) * 2) * 720 + int((lon + 180) * 2) + 1),
+                "country": "Mali",
+                "country_id": "432",
+                "region": "Africa",
+                "event_clarity": "1",
+                "date_prec": "1",
+                "date_start": date,
+                "date_end": date,
+                "deaths_a": "0",
+                "deaths_b": "0",
+                "deaths_civilians": str(killed),
+                "deaths_unknown": "0",
+                "best_est": str(killed),
+                "high_est": str(killed + int(rng.poisson(0.3 * killed))),
+                "low_est": str(killed),
+                "gwnoa": d[10],
+                "gwnob": "",
+            }
+        )
+    both = pd.concat([frame, pd.DataFrame(rows, columns=synthetic.UCDP_OLD_HEADER)], ignore_index=True)
+    both = both.sample(frac=1, random_state=seed).reset_index(drop=True)
+    both["_trailing"] = ""
+    body = both.to_csv(index=False, header=False, lineterminator="\n")
+    truth = pd.DataFrame({"ucdp_id": [r["id"] for r in rows], "acled_id": chosen["event_id_cnty"].to_numpy()})
+    return ",".join(synthetic.UCDP_OLD_HEADER) + "\n" + body, truth
+
+
+def write_ucdp_from_acled(acled_csv, path, n_events: int, seed: int = 0) -> Path:
+    """The UCDP file, and beside it ``<name>.truth.csv``: which ACLED event each coded-again UCDP event is."""
+    path = Path(path)
+    text, truth = ucdp_from_acled(acled_csv, n_events, seed)
+    path.write_text(text, encoding="utf-8", newline="")
+    truth.to_csv(path.with_suffix(".truth.csv"), index=False)
+    return path
