@@ -211,7 +211,8 @@ def test_match_events(pair):
         "(curated: JNIM and predecessors; acled: Malian state forces)",
     }
     assert dict(zip(m.unmatched_b["incident_id"], m.unmatched_b["reason"], strict=True)) == {
-        "b-4": "no curated event within 6 days in the same region or within 25 km",
+        "b-4": "no curated event within 2 days and 25 km (the same cercle or region where coordinates are missing), "
+        "and no near miss within 6 days",
         "b-2": "closest curated a-2: 5 days apart (window 2)",
         "b-3": "closest curated a-3: no perpetrator family in common "
         "(acled: Malian state forces; curated: JNIM and predecessors)",

@@ -62,10 +62,12 @@ def test_renamed_groups_are_one_family():
 def test_events_only_one_dataset_has_say_why():
     m, _, _ = _match(background=0)
     assert m.unmatched_a.set_index("incident_id").at["A-only", "reason"] == (
-        "no ucdp event within 7 days in the same region or within 25 km"
+        "no ucdp event within 3 days and 25 km (the same cercle or region where coordinates are missing), "
+        "and no near miss within 7 days"
     )
     assert m.unmatched_b.set_index("incident_id").at["U-only", "reason"] == (
-        "no acled event within 7 days in the same region or within 25 km"
+        "no acled event within 3 days and 25 km (the same cercle or region where coordinates are missing), "
+        "and no near miss within 7 days"
     )
 
 

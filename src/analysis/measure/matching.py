@@ -525,7 +525,8 @@ def _unmatched(mine, theirs, judged, my_matches, their_matches, keys, labels, wi
     misses = seen[~seen["admissible"] & ~seen[my_key].isin(list(reasons))].copy()
     misses["fails"] = (~misses["date_ok"]).astype(int) + (~misses["place_ok"]).astype(int)
     misses["fails"] += (~misses["family_ok"]).astype(int)
-    misses = misses.sort_values([my_key, "fails", "days_apart", "km", their_key])
+    # only a candidate that fails a single test is a near miss worth naming
+    misses = misses[misses["fails"] == 1].sort_values([my_key, "days_apart", "km", their_key])
     closest = misses.drop_duplicates(my_key)
     me, them = _columns(mine, closest[my_key].to_numpy()), _columns(theirs, closest[their_key].to_numpy())
     for i, row in enumerate(closest.itertuples()):
@@ -534,7 +535,8 @@ def _unmatched(mine, theirs, judged, my_matches, their_matches, keys, labels, wi
         reasons[mine_row] = f"closest {their_label} {ids[other]}: {text}"
     place_known = left["parent_region"].notna() | left["latitude"].notna()
     nothing = (
-        f"no {their_label} event within {max_days + NEAR_MISS_DAYS} days in the same region or within {max_km:g} km"
+        f"no {their_label} event within {max_days} {'day' if max_days == 1 else 'days'} and {max_km:g} km (the same "
+        f"cercle or region where coordinates are missing), and no near miss within {max_days + NEAR_MISS_DAYS} days"
     )
     left["reason"] = [
         reasons.get(i, nothing if known else "place not established (no region, no coordinates)")

@@ -162,7 +162,9 @@ def _share(value) -> str:
 def headline_markdown(m: Matches) -> str:
     """One paragraph: what each dataset records and how much of it the other has (names escaped)."""
     h = compare.headline(m).set_index("dataset")
-    a, b = h.loc[m.label_a], h.loc[m.label_b]
+    a, b = (h.loc[label].to_dict() for label in (m.label_a, m.label_b))
+    for side in (a, b):  # a row of mixed columns comes back as floats
+        side.update({k: int(side[k]) for k in ("events", "records", "count_best")})
     return (
         f"**{esc(m.label_a)}** records **{a['events']:,} events** ({a['records']:,} records) with **{a['count_best']:,} "
         f"civilians killed**; **{esc(m.label_b)}** records **{b['events']:,} events** ({b['records']:,} records) with "
