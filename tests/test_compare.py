@@ -300,7 +300,11 @@ def test_render_curated_against_acled(acled_import, tmp_path):
     more = "more" if fama["difference"] > 0 else "fewer"
     assert f"acled records {abs(fama['difference'])} {more} civilians killed by FAMa than curated" in text
     assert f"{fama['value']} against {fama['reference_value']}" in text
-    assert "not covered" in text and "Events without a counterpart" in text
+    assert "Events only one dataset has" in text and "The same events, different figures" in text
+    published = result.directory
+    assert (published / "matches.html").is_file()
+    pairs = pd.read_csv(published / "tables" / "matches.csv", encoding="utf-8-sig")
+    assert set(pairs["dataset_a"]) <= {"curated"} and set(pairs["dataset_b"]) <= {"acled"}
     assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", html)) == 1
     nbval_options = ["-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env"]
     nbval = subprocess.run(

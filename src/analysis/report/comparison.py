@@ -295,7 +295,7 @@ def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Tuples of actors as text, so that the CSV reads back as it reads."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, tuple)).any():
+        if out[column].dtype == object and any(isinstance(v, tuple) for v in out[column]):
             out[column] = out[column].map(lambda v: "; ".join(v) if isinstance(v, tuple) else v)
     return out
 
