@@ -56,6 +56,8 @@ NEUTRAL = 0.5
 MIN_SCORE = 50
 #: Components with more units than this on a side go to the sparse solver instead of a dense matrix.
 DENSE_LIMIT = 1500
+#: Bucket entries joined at a time when looking for candidates (bounds the memory of the raw pairs).
+JOIN_CHUNK = 20_000
 #: Families that say nothing about who did it: compatible with any family.
 UNKNOWN_FAMILIES = (UNKNOWN_PERPETRATOR, FAMILY_LABELS["unidentified"])
 FAMILY_BITS = {label: 1 << i for i, label in enumerate(FAMILY_LABELS.values()) if label not in UNKNOWN_FAMILIES}
@@ -272,13 +274,20 @@ def _window_join(ua, ub, block_a, block_b, days: int) -> tuple[np.ndarray, np.nd
     rows_b, keys_b = _bucketed(np.flatnonzero(block_b >= 0), block_b, sb, eb, width)
     order = np.argsort(keys_b, kind="stable")
     keys_b, rows_b = keys_b[order], rows_b[order]
-    left = np.searchsorted(keys_b, keys_a, "left")
-    counts = np.searchsorted(keys_b, keys_a, "right") - left
-    ia = np.repeat(rows_a, counts)
-    starts = np.repeat(left - (np.cumsum(counts) - counts), counts)
-    ib = rows_b[starts + np.arange(counts.sum())]
-    keep = (sb[ib] <= ea[ia]) & (eb[ib] >= sa[ia])
-    return ia[keep].astype(np.int64), ib[keep].astype(np.int64)
+    found_a, found_b = [], []
+    for first in range(0, len(keys_a), JOIN_CHUNK):  # in slices, so that the raw pairs never pile up
+        chunk, rows = keys_a[first : first + JOIN_CHUNK], rows_a[first : first + JOIN_CHUNK]
+        left = np.searchsorted(keys_b, chunk, "left")
+        counts = np.searchsorted(keys_b, chunk, "right") - left
+        ia = np.repeat(rows, counts)
+        starts = np.repeat(left - (np.cumsum(counts) - counts), counts)
+        ib = rows_b[starts + np.arange(counts.sum())]
+        keep = (sb[ib] <= ea[ia]) & (eb[ib] >= sa[ia])
+        found_a.append(ia[keep].astype(np.int64))
+        found_b.append(ib[keep].astype(np.int64))
+    if not found_a:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(found_a), np.concatenate(found_b)
 
 
 def _day_numbers(dates: pd.Series) -> np.ndarray:
@@ -297,14 +306,22 @@ def _bucketed(rows, block, start, end, width):
 # --- judging ----------------------------------------------------------------------------------------------------
 
 
+def _place_codes(ua: pd.DataFrame, ub: pd.DataFrame) -> None:
+    """Place name, cercle and region of both sides as shared integer codes (-1: not known), for fast tests."""
+    for key, code in (("place_key", "place_code"), ("cercle_key", "cercle_code"), ("parent_region", "region_code")):
+        values = pd.Index(pd.concat([ua[key], ub[key]]).dropna().unique())
+        ua[code] = values.get_indexer(ua[key]).astype(np.int32)
+        ub[code] = values.get_indexer(ub[key]).astype(np.int32)
+
+
 def _judge(pairs: pd.DataFrame, ua: pd.DataFrame, ub: pd.DataFrame, max_days: int, max_km: float) -> pd.DataFrame:
-    """Each candidate's distances, which tests it passes, and its score (0-100)."""
-    out = pairs.copy()
-    ia, ib = out["ia"].to_numpy(), out["ib"].to_numpy()
+    """Each candidate's distances, which tests it passes, and its score (0-100). Candidates failing two tests
+    or more are dropped: they are neither pairs nor near misses worth naming."""
+    _place_codes(ua, ub)
+    ia, ib = pairs["ia"].to_numpy(), pairs["ib"].to_numpy()
     sa, ea = _day_numbers(ua["start_date"])[ia], _day_numbers(ua["end_date"])[ia]
     sb, eb = _day_numbers(ub["start_date"])[ib], _day_numbers(ub["end_date"])[ib]
     days_apart = np.maximum(np.maximum(sb - ea, sa - eb), 0)
-    start_gap = np.abs(sa - sb)
     km = _haversine(
         ua["latitude"].to_numpy()[ia],
         ua["longitude"].to_numpy()[ia],
@@ -312,21 +329,41 @@ def _judge(pairs: pd.DataFrame, ua: pd.DataFrame, ub: pd.DataFrame, max_days: in
         ub["longitude"].to_numpy()[ib],
     )
     has_km = ~np.isnan(km)
-    name_a, name_b = ua["place_key"].to_numpy()[ia], ub["place_key"].to_numpy()[ib]
-    cercle_a, cercle_b = ua["cercle_key"].to_numpy()[ia], ub["cercle_key"].to_numpy()[ib]
-    region_a, region_b = ua["parent_region"].to_numpy()[ia], ub["parent_region"].to_numpy()[ib]
-    same_name = pd.notna(name_a) & (name_a == name_b)
-    both_cercles = pd.notna(cercle_a) & pd.notna(cercle_b)
+    name_a, name_b = ua["place_code"].to_numpy()[ia], ub["place_code"].to_numpy()[ib]
+    cercle_a, cercle_b = ua["cercle_code"].to_numpy()[ia], ub["cercle_code"].to_numpy()[ib]
+    region_a, region_b = ua["region_code"].to_numpy()[ia], ub["region_code"].to_numpy()[ib]
+    same_name = (name_a >= 0) & (name_a == name_b)
+    both_cercles = (cercle_a >= 0) & (cercle_b >= 0)
     same_cercle = both_cercles & (cercle_a == cercle_b)
-    same_region = pd.notna(region_a) & (region_a == region_b)
+    same_region = (region_a >= 0) & (region_a == region_b)
     place_ok = np.where(
         has_km, np.nan_to_num(km, nan=np.inf) <= max_km, np.where(both_cercles, same_cercle | same_name, same_region)
     )
     mask_a, mask_b = ua["mask"].to_numpy()[ia], ub["mask"].to_numpy()[ib]
+    family_ok = (mask_a == 0) | (mask_b == 0) | ((mask_a & mask_b) != 0)
+    date_ok = days_apart <= max_days
+    kept = (~date_ok).astype(np.int8) + (~place_ok).astype(np.int8) + (~family_ok).astype(np.int8) <= 1
+    ia, ib, sa, sb, days_apart, km, has_km = (
+        ia[kept],
+        ib[kept],
+        sa[kept],
+        sb[kept],
+        days_apart[kept],
+        km[kept],
+        has_km[kept],
+    )
+    same_name, same_cercle, same_region = same_name[kept], same_cercle[kept], same_region[kept]
+    place_ok, family_ok, date_ok, mask_a, mask_b = (
+        place_ok[kept],
+        family_ok[kept],
+        date_ok[kept],
+        mask_a[kept],
+        mask_b[kept],
+    )
+    start_gap = np.abs(sa - sb)
     shared = mask_a & mask_b
     unknown = (mask_a == 0) | (mask_b == 0)
-    family_ok = unknown | (shared != 0)
-    date_ok = days_apart <= max_days
+    out = pd.DataFrame({"ia": ia, "ib": ib})
 
     span = 2 * (max_days + 1)
     date_score = 1 - np.minimum(days_apart + start_gap, span) / span
