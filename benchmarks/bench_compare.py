@@ -71,11 +71,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,50000")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--paired", action="store_true", help="UCDP codes a share of the ACLED events again")
+    parser.add_argument("--imported", nargs=2, metavar=("ACLED_DIR", "UCDP_DIR"), help="use these imports (one size)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for n in (int(s) for s in args.sizes.split(",")):
-            acled, ucdp = imported(n, folder, args.paired)
+            acled, ucdp = map(Path, args.imported) if args.imported else imported(n, folder, args.paired)
             single, compared = [], []
             for round_ in range(args.repeat):
                 single.append(timed_render(["-p", "data_dir", str(acled)], folder / "out", f"single-{n}"))

@@ -5,8 +5,8 @@
    any other event is a unit of its own. A unit's window runs from its first to its last day, its figures are
    the sums of its records' civilians killed (min/best/max), its families the union of theirs.
 2. Candidates, found with an index and never by trying all pairs: units are put in buckets of days within a
-   block (the pre-2016 region, and for units with coordinates of the place itself a grid of ``max_km``-wide
-   cells with its neighbours), and only units sharing a bucket are compared.
+   block (for two units with coordinates of the place itself a grid of ``max_km``-wide cells with its
+   neighbours, otherwise the pre-2016 region), and only units sharing a bucket are compared.
 3. A candidate is admissible when the windows are at most ``max_days`` apart, the places agree (within
    ``max_km`` when both have coordinates of the place itself; otherwise the same cercle or place name when both
    name a cercle, else the same pre-2016 region) and the perpetrator families are compatible (one in common,
@@ -57,7 +57,9 @@ MIN_SCORE = 50
 #: Components with more units than this on a side go to the sparse solver instead of a dense matrix.
 DENSE_LIMIT = 1500
 #: Bucket entries joined at a time when looking for candidates (bounds the memory of the raw pairs).
-JOIN_CHUNK = 20_000
+JOIN_CHUNK = 5_000
+#: Candidates judged at a time (the tests make a score of arrays per candidate; only the kept ones stay).
+JUDGE_CHUNK = 250_000
 #: Families that say nothing about who did it: compatible with any family.
 UNKNOWN_FAMILIES = (UNKNOWN_PERPETRATOR, FAMILY_LABELS["unidentified"])
 FAMILY_BITS = {label: 1 << i for i, label in enumerate(FAMILY_LABELS.values()) if label not in UNKNOWN_FAMILIES}
@@ -106,7 +108,12 @@ def match_events(
     parents = {**pre_2016_region(b.regions), **pre_2016_region(a.regions)}
     ua, ub = match_units(a, selection, parents), match_units(b, selection, parents)
     found = _candidates(ua, ub, max_days + NEAR_MISS_DAYS, max_km)
-    judged = _judge(found, ua, ub, max_days, max_km)
+    _place_codes(ua, ub)
+    judged = pd.concat(
+        [_judge(found.iloc[i : i + JUDGE_CHUNK], ua, ub, max_days, max_km) for i in range(0, len(found), JUDGE_CHUNK)]
+        or [_judge(found, ua, ub, max_days, max_km)],
+        ignore_index=True,
+    )
     chosen = _assign(judged[judged["admissible"]], len(ua), len(ub))
     pairs = _pairs_table(judged.loc[chosen], ua, ub, (label_a, label_b))
     picked = judged.loc[chosen]
@@ -236,10 +243,13 @@ def _candidates(ua: pd.DataFrame, ub: pd.DataFrame, days: int, max_km: float) ->
     empty = pd.DataFrame({"ia": pd.Series(dtype=np.int64), "ib": pd.Series(dtype=np.int64)})
     if ua.empty or ub.empty:
         return empty
-    found = []
     regions = pd.Index(pd.concat([ua["parent_region"], ub["parent_region"]]).dropna().unique())
     ka, kb = regions.get_indexer(ua["parent_region"]), regions.get_indexer(ub["parent_region"])
-    found.append(_window_join(ua, ub, ka, kb, days))
+    placed_a, placed_b = ua["latitude"].notna().to_numpy(), ub["latitude"].notna().to_numpy()
+    # By region only where one side has no coordinates; two placed units are compared through the grid,
+    # which finds every pair within max_km (and near misses up to two cells away) without the far ones.
+    found = [_window_join(ua, ub, np.where(placed_a, -1, ka), kb, days)]
+    found.append(_window_join(ua, ub, np.where(placed_a, ka, -1), np.where(placed_b, -1, kb), days))
     cell = max(max_km, 1.0) / 100  # degrees: at Mali's latitudes a degree is at least 100 km
     ra, ca = _cells(ua, cell)
     rb, cb = _cells(ub, cell)
@@ -317,7 +327,6 @@ def _place_codes(ua: pd.DataFrame, ub: pd.DataFrame) -> None:
 def _judge(pairs: pd.DataFrame, ua: pd.DataFrame, ub: pd.DataFrame, max_days: int, max_km: float) -> pd.DataFrame:
     """Each candidate's distances, which tests it passes, and its score (0-100). Candidates failing two tests
     or more are dropped: they are neither pairs nor near misses worth naming."""
-    _place_codes(ua, ub)
     ia, ib = pairs["ia"].to_numpy(), pairs["ib"].to_numpy()
     sa, ea = _day_numbers(ua["start_date"])[ia], _day_numbers(ua["end_date"])[ia]
     sb, eb = _day_numbers(ub["start_date"])[ib], _day_numbers(ub["end_date"])[ib]
