@@ -31,8 +31,8 @@ DATASET_NOTES = {
     "with the source's words; joint army and Wagner incidents are coded as one perpetrator group.",
     "acled": "ACLED's `fatalities` is the lowest figure reported, so it is the minimum and the best estimate and "
     "there is no upper bound; 0 can mean that no figure was reported. Deaths in battles are of unknown status, "
-    "not civilians. Partner forces are coded as associated actors, so an army event with Wagner 'associated' "
-    "counts under FAMa alone.",
+    "not civilians. ACLED codes partner forces (Wagner Group / Africa Corps) as associated actors; they count "
+    "with the army as the import's rule for joint perpetrators says.",
     "ucdp": "UCDP GED counts events with at least one death and gives a best estimate with low and high "
     "alternatives; only deaths UCDP codes as civilian are counted here, and deaths in fighting between armed "
     "sides are of unknown status or combatants.",
