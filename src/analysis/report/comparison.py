@@ -44,6 +44,9 @@ def coverage_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in ("first_date", "last_date"):
         out[column] = out[column].map(lambda d: "–" if pd.isna(d) else f"{d:%d %b %Y}")
+    for column in ("events", "period_totals"):
+        if column in out:
+            out[column] = out[column].map(lambda n: f"{n:,}")
     return out.rename(
         columns={
             "source": "records from",
