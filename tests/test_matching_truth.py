@@ -83,3 +83,10 @@ def test_candidates_use_an_index_not_all_pairs():
     acled, ucdp, _ = truth_pair(300)
     m = matching.match_events(acled, ucdp)
     assert m.candidates < m.events_a * m.events_b / 4
+
+
+def test_sparse_solver_gives_the_same_assignment(monkeypatch):
+    _, found, _ = _match()
+    monkeypatch.setattr(matching, "DENSE_LIMIT", 0)  # every component to min_weight_full_bipartite_matching
+    _, sparse_found, _ = _match()
+    assert sparse_found == found and len(found) > 150
