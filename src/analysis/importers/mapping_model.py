@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from ..data.schema import ATTRIBUTION_GRADES, FIELDS, HARMS
+from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_GRADES, FIELDS, HARMS
 from .checks import is_id
 
 #: The words a ``values`` table may map to instead of one of our values.
@@ -30,6 +30,8 @@ CHOICES: dict[str, tuple] = {
     "civilian_targeting": (True, False),
     "attribution": tuple(ATTRIBUTION_GRADES),
     "victim_status": VICTIM_STATUSES,
+    # an episode groups the split records of one attack: it is not written by this importer
+    "record_type": ("event", "period_total"),
 }
 _DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")
 
@@ -140,7 +142,9 @@ class Test(Entry):
         None, alias="is", description="the whole cell is this text (or one of a list)"
     )
     contains: Annotated[list[Text], BeforeValidator(_as_list)] | None = Field(
-        None, description="the cell contains this word (or one of a list)"
+        None,
+        description="the cell contains this word or these words (or one of a list), as whole words, ignoring case, "
+        "accents, apostrophes and punctuation: 'drone' matches 'Frappe de drone' but not 'drones'",
     )
     starts_with: Annotated[list[Text], BeforeValidator(_as_list)] | None = Field(
         None, description="the cell starts with this text (or one of a list)"
@@ -148,16 +152,45 @@ class Test(Entry):
     empty: bool | None = Field(None, description="true: the cell is empty; false: it holds something")
 
 
-def _rule_model(key: str, options) -> type[BaseModel]:
+_WHEN = "column: test, for one or more columns; all must hold (tests: is, contains, starts_with, empty)"
+
+
+def _rule_model(key: str, options, value_type=None, value_help: str = "") -> type[BaseModel]:
+    Value = value_type or Annotated[Any, one_of(options)]  # noqa: N806 (a type)
+    help_text = value_help or f"our {key} when the rule applies"
+
     class Rule(Entry):
         shorthand: ClassVar[str | None] = None
-        when: dict[Column, Test] = Field(
-            description="column: test, for one or more columns; all must hold (tests: is, contains, starts_with, empty)"
-        )
-        value: Annotated[Any, one_of(options)] = Field(description=f"our {key} when the rule applies")
+        when: dict[Column, Test] = Field(description=_WHEN)
+        value: Value = Field(description=help_text)
 
     Rule.__name__ = f"Rule_{key}"
     return Rule
+
+
+class SkipRule(Entry):
+    """A row the list holds that is not an incident of Mali's conflict (an accident, a row in another country)."""
+
+    shorthand: ClassVar[str | None] = None
+    when: dict[Column, Test] = Field(description=_WHEN)
+    reason: Text = Field(description="why such rows are left out: shown in the import report and rejects.csv")
+
+
+class Correction(Entry):
+    """One cell of the file corrected before anything is read, with the reason (listed in the import report)."""
+
+    shorthand: ClassVar[str | None] = None
+    line: int | None = Field(None, ge=2, description="the row's line in the file (the header is line 1)")
+    id: Text | None = Field(None, description="or the row's own id (in the id column)")
+    column: Column = Field(description="the column to correct, as in the file's header")
+    value: Text = Field(description="the corrected text, written as the file would write it")
+    reason: Text = Field(description="why (kept in the import report)")
+
+    @model_validator(mode="after")
+    def _one_row(self):
+        if (self.line is None) == (self.id is None):
+            raise ValueError("expected either line or id (the row to correct)")
+        return self
 
 
 # -- the kinds of entries ---------------------------------------------------------------------------------------
@@ -166,6 +199,15 @@ def _rule_model(key: str, options) -> type[BaseModel]:
 class TextEntry(Entry):
     column: Column | None = Field(None, description="the column holding it")
     default: Text | None = Field(None, description="used where the cell is empty")
+
+
+class RegionEntry(TextEntry):
+    rules: list[_rule_model("region", (), Text, "the region (as in reference/regions.csv) when the rule applies")] = (
+        Field(
+            default_factory=list,
+            description="ordered rules over several columns, before the column; the first that applies decides",
+        )
+    )
 
 
 class IdEntry(Entry):
@@ -218,8 +260,8 @@ def _choice_model(key: str, options) -> type[Entry]:
 
         @model_validator(mode="after")
         def _source(self):
-            if self.column is None and self.value is None and not self.rules:
-                raise ValueError("expected either column (with values), rules, or value")
+            if self.column is None and self.value is None and not self.rules and self.default is None:
+                raise ValueError("expected either column (with values), rules, value or default")
             if self.value is not None and (self.column is not None or self.rules):
                 raise ValueError("expected either column or value, not both")
             return self
@@ -241,12 +283,26 @@ class PerpetratorEntry(Entry):
         None, description="actor(s) where the cell is empty"
     )
     opponent: bool = Field(
-        False, description="true: several actors in one cell are the two sides of a clash (the first primary)"
+        False,
+        description="true: in an armed clash, the actors after the first are the other side (see sides for allies)",
     )
+    sides: Annotated[list[str], BeforeValidator(_as_list), AfterValidator(_separators)] = Field(
+        default_factory=list,
+        description="separators between the two sides of a clash, e.g. [' contre ', ' vs ']: the actors before "
+        "the first are the perpetrators (allies, split by split), those after it the other side; any event type",
+    )
+    rules: list[
+        _rule_model(
+            "perpetrator",
+            (),
+            Annotated[list[str] | None, BeforeValidator(lambda v: _perpetrator_value(v))],
+            f"the actor(s) when the rule applies, or '{NO_ACTOR}'",
+        )
+    ] = Field(default_factory=list, description="ordered rules over several columns, before the column")
 
     @model_validator(mode="after")
     def _source(self):
-        if self.column is None and self.default is None:
+        if self.column is None and self.default is None and not self.rules:
             raise ValueError("expected a column")
         return self
 
@@ -344,7 +400,12 @@ class DeathsReportedEntry(Entry):
 
 class ChecksEntry(Entry):
     shorthand: ClassVar[str | None] = None
-    far_years: int = Field(3, ge=1, description="warn for dates more than this many years from the file's median")
+    far_years: int | None = Field(
+        None,
+        ge=1,
+        description="warn for dates more than this many years from the file's median; by default measured from the "
+        "file's own span (outside its quartiles by 1.5 times their distance, and a year)",
+    )
     sentinel_ids: Annotated[list[Text], BeforeValidator(_as_list)] = Field(
         default_factory=lambda: ["0", "9999", "99999", "999999"], description="ids that look like placeholders"
     )
@@ -377,7 +438,7 @@ class MappingModel(Entry):
         None, description="from/to columns: where the place is empty, the incident is placed at the departure"
     )
     cercle: TextEntry | None = Field(None, description="the cercle (admin2); matched in reference/cercles.csv")
-    region: TextEntry | None = Field(None, description="the region (admin1); matched in reference/regions.csv")
+    region: RegionEntry | None = Field(None, description="the region (admin1); matched in reference/regions.csv")
     region_codes: Annotated[dict[str, str], BeforeValidator(_region_codes)] = Field(
         default_factory=dict, description="leading characters of a locality code: region"
     )
@@ -392,7 +453,29 @@ class MappingModel(Entry):
     perpetrator: PerpetratorEntry | None = None
     attribution: _choice_model("attribution", CHOICES["attribution"]) | None = None
     source: SourceEntry | None = None
-    counts: dict[Column, CountEntry] = Field(default_factory=dict, description="column: what it counts")
+    record_type: _choice_model("record_type", CHOICES["record_type"]) | None = Field(
+        None, description="event (default), or period_total: a total for a period, shown apart, never added"
+    )
+    skip: list[SkipRule] = Field(
+        default_factory=list, description="rows that are not incidents: left out, each listed with its reason"
+    )
+    corrections: list[Correction] = Field(
+        default_factory=list, description="cells corrected before reading: {line or id, column, value, reason}"
+    )
+    families: dict[Text, Annotated[str, one_of(tuple(ACTOR_FAMILIES))]] = Field(
+        default_factory=dict, description="actor name (as the import writes it): family, for actors not in actors.csv"
+    )
+    counts: dict[Column, Annotated[list[CountEntry], BeforeValidator(_as_list)]] = Field(
+        default_factory=dict,
+        description="column: what it counts, or a list of rows it feeds ([{harm: killed}, {harm: killed, "
+        "victim_group: aid_workers}]); a victim group also gives its all row unless one is written",
+    )
+    status_words: dict[Text, Annotated[StatusValue | None, BeforeValidator(lambda v: None if v == NO_VALUE else v)]] = (
+        Field(
+            default_factory=dict,
+            description="more status words for count_text ('milicien: combatant'); the groups' values count too",
+        )
+    )
     groups: list[GroupEntry] = Field(default_factory=list, description="repeated status/count column pairs")
     count_text: CountTextEntry | None = None
     deaths_reported: DeathsReportedEntry | None = None
@@ -414,11 +497,12 @@ class MappingModel(Entry):
     @model_validator(mode="after")
     def _distinct_counts(self):
         seen: dict[tuple, str] = {}
-        for column, count in self.counts.items():
-            key = (count.harm, count.victim_status, count.victim_group)
-            if key in seen:
-                raise ValueError(f"@counts.{column}: counts the same harm, status and group as '{seen[key]}'")
-            seen[key] = column
+        for column, counts in self.counts.items():
+            for count in counts:
+                key = (count.harm, count.victim_status, count.victim_group)
+                if key in seen:
+                    raise ValueError(f"@counts.{column}: counts the same harm, status and group as '{seen[key]}'")
+                seen[key] = column
         return self
 
 
