@@ -36,6 +36,11 @@ def _docs(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(data_dictionary_markdown(), encoding="utf-8")
     print(f"wrote {target}")
+    from .importers.mapping_model import mapping_reference_markdown
+
+    reference = target.parent / "mapping-reference.md"
+    reference.write_text(mapping_reference_markdown(), encoding="utf-8")
+    print(f"wrote {reference}")
     return EXIT_OK
 
 
@@ -163,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a data directory against the schema")
     validate.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR), help="default: the embedded data/")
     validate.set_defaults(run=_validate)
-    docs = commands.add_parser("docs", help="write the data dictionary generated from the schema")
+    docs = commands.add_parser(
+        "docs", help="write the data dictionary and the mapping reference, generated from the schema and the models"
+    )
     docs.add_argument("--out", default=str(config.DOCS_DIR / "data_dictionary.md"))
     docs.set_defaults(run=_docs)
     render = commands.add_parser("render", help="execute a report notebook and publish HTML and PDF")

@@ -161,7 +161,7 @@ def load_mapping(path: str | Path) -> Mapping:
         model = MappingModel.model_validate({str(k): v for k, v in document.items()})
         return compile_mapping(model, path)
     except ValidationError as err:
-        lines = errors_as_lines(err)
+        lines = errors_as_lines(err, document)
     except MappingError as err:
         lines = str(err).split("\n")
     raise InputFileError(

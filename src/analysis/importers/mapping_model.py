@@ -2,7 +2,8 @@
 
 Unknown keys are forbidden and every value on our side is checked against the schema's allowed
 values, so a mapping is checked whole before any data is read. The README's mapping reference is
-generated from these models (``mapping_reference``); ``errors_as_lines`` turns pydantic's errors
+generated from these models (``mapping_reference_markdown``, written to docs/mapping-reference.md by
+``python -m analysis docs``); ``errors_as_lines`` turns pydantic's errors
 into the project's messages ("key 'counts.Morts.harm': expected one of killed, ...").
 """
 
@@ -156,7 +157,7 @@ _WHEN = "column: test, for one or more columns; all must hold (tests: is, contai
 
 
 def _rule_model(key: str, options, value_type=None, value_help: str = "") -> type[BaseModel]:
-    Value = value_type or Annotated[Any, one_of(options)]  # noqa: N806 (a type)
+    Value = value_type or Annotated[Any, one_of(options)]
     help_text = value_help or f"our {key} when the rule applies"
 
     class Rule(Entry):
@@ -517,11 +518,16 @@ def _sheet(value):
 _REQUIRED_HINT = {"date": "expected e.g. date: {column: Date, format: '%d/%m/%Y'}"}
 
 
-def errors_as_lines(error: ValidationError) -> list[str]:
+def errors_as_lines(error: ValidationError, document: dict | None = None) -> list[str]:
     """pydantic's errors as "key 'a.b': what was expected; got what"."""
     lines = []
     for item in error.errors():
         loc = [str(part) for part in item["loc"] if not _is_branch(part)]
+        counts = (document or {}).get("counts")
+        # one count entry, not a list: its place in the list the model made of it is noise
+        single = isinstance(counts, dict) and not isinstance(counts.get(loc[1] if len(loc) > 1 else None), list)
+        if len(loc) > 2 and loc[0] == "counts" and loc[2] == "0" and single:
+            del loc[2]
         if item["type"] == "missing":
             hint = _REQUIRED_HINT.get(".".join(loc))
             lines.append(f"key '{'.'.join(loc)}': required" + (f"; {hint}" if hint else ""))
@@ -554,8 +560,50 @@ def _is_branch(part) -> bool:
     return isinstance(part, str) and (part.startswith(("function-", "nullable[", "list[")) or "[" in part)
 
 
+MAPPING_REFERENCE_INTRO = """\
+# Mapping reference
+
+Generated from the models in `src/analysis/importers/mapping_model.py` by `python -m analysis docs`
+(a test fails when this file is stale). A mapping YAML describes an analyst's own incident list for
+`python -m analysis import table FILE --mapping MAPPING.yml --out DIR`; the README's "Your own incident
+list" shows a whole example. Every key is checked before any data is read.
+
+## How text is matched
+
+- **`values`** tables and **`is`** / **`starts_with`** tests compare texts without regard to case, accents,
+  apostrophes or punctuation: `Armée malienne`, `armee  malienne` and `ARMÉE-MALIENNE` are one text. Two keys
+  of one `values` table that are one text in this sense (`AMA/Barkhane`, `AMA / Barkhane`) are refused, naming
+  both spellings.
+- **`contains`** matches **whole words**, on the same normalised text: `contains: drone` matches
+  "Frappe de drone" and "DRONE" but not "drones" or "antidrone"; `contains: "mine artisanale"` needs the two
+  words side by side. List several words to match any of them: `contains: [mine, explosif, IED]`.
+- **`rules`** are ordered: the first whose every test holds decides; a rule's columns need not be mapped
+  elsewhere. `skip` rules leave rows out (each listed in rejects.csv as `skipped: <reason>`).
+
+## Counts
+
+- A count column may feed several rows: `counts: {Total killed: [{harm: killed}, {harm: killed, victim_group:
+  aid_workers}]}`. A column that counts only a group (`victim_group: aid_workers`) also gives its `all` row
+  (the group is a subset of all victims) unless another column writes that `all` row.
+- A `0` in a count column is a real zero and is written as a 0 row, for every harm alike; an empty cell is a
+  missing figure (no row, never 0).
+- `count_text` reads each figure with its own words or bracket: "27 morts et 1 blessé (civils)" is 27
+  civilians killed and 1 civilian injured; "8 morts (7 soldats et 1 civil)" is 7 combatants and 1 civilian;
+  status words come from the grammar, the groups' `values` and `status_words`. Where the words name no status,
+  `victim_status` rules (or its column) decide, else the status is unknown.
+
+## Keys
+
+"""
+
+
+def mapping_reference_markdown() -> str:
+    """docs/mapping-reference.md: how text is matched, then every key."""
+    return MAPPING_REFERENCE_INTRO + mapping_reference()
+
+
 def mapping_reference() -> str:
-    """The README's mapping reference: every key, what it accepts and what it means, from the models."""
+    """The table of the mapping reference: every key, what it accepts and what it means, from the models."""
     lines = ["| key | what it takes |", "|---|---|"]
     for name, spec in MappingModel.model_fields.items():
         lines.append(f"| `{spec.alias or name}` | {_described(spec)} |")
