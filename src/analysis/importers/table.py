@@ -80,6 +80,16 @@ def import_table(
     result.notes += raw.detected
     result.notes += notes
     result.notes += _family_notes(spec, resolver)
+    totals = incidents_frame["incident_id"][
+        incidents_frame.get("record_type", pd.Series(dtype=object)).eq("period_total")
+    ]
+    if len(totals):
+        in_totals = result.casualties[result.casualties["incident_id"].isin(totals)]
+        killed = in_totals[in_totals["harm"].eq("killed") & in_totals["victim_group"].eq("all")]["count_best"]
+        result.notes.append(
+            f"period totals (record_type period_total): {len(totals):,} rows, {int(killed.fillna(0).sum()):,} of the "
+            "deaths written; shown beside the incidents in the report, never added to them"
+        )
     lines = pd.Series(list(raw.lines), dtype="int64")
     ids = frame[columns[spec.fields["id"].column]] if "id" in spec.fields else pd.Series(None, index=frame.index)
     result.warnings = pd.DataFrame(
