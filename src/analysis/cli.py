@@ -46,6 +46,12 @@ def _docs(args: argparse.Namespace) -> int:
 
 def _check_notebooks(args: argparse.Namespace) -> int:
     notebooks = find_notebooks([Path(p) for p in (args.paths or [config.NOTEBOOKS_DIR])])
+    if args.fix:
+        from .hygiene import strip_notebook
+
+        for notebook in notebooks:
+            if strip_notebook(notebook):
+                print(f"stripped outputs from {notebook}")
     problems = [problem for notebook in notebooks for problem in notebook_problems(notebook)]
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -212,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=_import)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
+    hygiene.add_argument("--fix", action="store_true", help="strip outputs and run metadata first (in place)")
     hygiene.set_defaults(run=_check_notebooks)
     return parser
 

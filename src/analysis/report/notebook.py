@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,8 +22,12 @@ from ..measure.aggregate import (
 )
 from ..measure.parameters import InvalidParameter, resolve_path
 from ..measure.selection import check_report
-from . import figures, maps, places, style, tables
+from ..measure.victims import victims_noun
+from . import figures, lab, maps, places, style, tables
 from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
+
+#: Parameters of the notebook that render fills and open_report does not take (report/render.py).
+RENDER_PARAMETERS = ("previous_snapshot", "build_dir", "tables_dir")
 
 
 @dataclass
@@ -33,6 +38,12 @@ class Report:
     title: str
     boundaries: dict
     data_dir: Path | None = None
+
+    def __getattribute__(self, name: str):
+        # a report from an earlier run, after the parameters cell failed: refuse at once (report/lab.py)
+        if not name.startswith("__"):
+            lab.check_not_stale(self)
+        return object.__getattribute__(self, name)
 
     @cached_property
     def _headline(self) -> tables.Headline:
@@ -168,10 +179,14 @@ def open_report(
         "min_attribution": min_attribution,
         "group_by": group_by,
     }
-    dataset, selection, problems = check_report(data_dir, parameters, boundaries)
+    lab.retire_previous()  # nothing from an earlier run is used once this cell runs again
+    known = lab.notebook_parameters() or [*inspect.signature(open_report).parameters, *RENDER_PARAMETERS]
+    problems = lab.unknown_parameter_names(known)
+    dataset, selection, check_problems = check_report(data_dir, parameters, boundaries)
+    problems += check_problems
     if problems:
         raise InvalidParameter(problems)
-    return Report(
+    report = Report(
         dataset=dataset,
         selection=selection,
         estimate=estimate,
@@ -179,6 +194,8 @@ def open_report(
         boundaries=maps.find_boundaries(resolve_path(boundaries) if boundaries else None),
         data_dir=dataset.data_dir if data_dir else None,
     )
+    lab.register(report)
+    return report
 
 
 def headline_markdown(r: Report) -> str:
@@ -197,7 +214,7 @@ def headline_markdown(r: Report) -> str:
     return (
         f"# {esc(r.title)}\n\n"
         f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents:,}** incidents recorded here "
-        f"killed **at least {h.killed_min:,} civilians** (best estimate **{h.killed_best:,}**; {highest}), "
+        f"killed **at least {h.killed_min:,} {victims_noun(r.dataset)}** (best estimate **{h.killed_best:,}**; {highest}), "
         f"in {h.incidents_with_killings:,} incidents with killings, {h.incidents_without_figure:,} of which give no figure. "
         f"They involve **{h.actors:,} armed actors** in **{h.regions} regions**."
         + (
