@@ -74,3 +74,13 @@ def test_outputs_and_lab_metadata_are_stripped_and_committed_notebooks_are_uncha
         text=True, check=True,
     )  # fmt: skip
     assert filtered.stdout == Path("notebooks/casualty_report.ipynb").read_text(encoding="utf-8")
+
+
+def test_text_columns_are_left_aligned_in_lab_numbers_are_not():
+    import pandas as pd
+
+    from analysis.report.notebook import table
+
+    html = table(pd.DataFrame({"title": ["Attack on a long named village"], "killed": [12]})).data
+    assert '<td style="text-align: left">Attack on a long named village</td>' in html
+    assert "<td>12</td>" in html

@@ -116,3 +116,28 @@ def unknown_parameter_names(declared: Iterable[str], inputs: list[str] | None = 
             f"unknown parameter '{name}' in the parameters cell (the notebook has: {', '.join(declared)}{hint})"
         )
     return problems
+
+
+def left_align_text(html: str, frame, index: bool = False) -> str:
+    """The table's text columns aligned left, in the cell itself: JupyterLab's stylesheet right-aligns every
+    table cell, which leaves long titles and names ragged on the left. Numbers keep their alignment."""
+    import re
+
+    import pandas as pd
+
+    text = [not pd.api.types.is_numeric_dtype(dtype) for dtype in frame.dtypes]
+    if index:
+        text = [True, *text]
+    if not any(text):
+        return html
+    style = ' style="text-align: left"'
+    head, sep, body = html.partition("<tbody>")
+    head = re.sub(r"<th>", f"<th{style}>", head)  # headers of every column read as text
+    rows = body.split("<tr>")
+    for number, row in enumerate(rows[1:], start=1):
+        cells = re.split(r"(<t[dh](?: [^>]*)?>)", row)
+        for position, i in enumerate(range(1, len(cells), 2)):
+            if position < len(text) and text[position] and "style=" not in cells[i]:
+                cells[i] = cells[i][:-1] + style + ">"
+        rows[number] = "".join(cells)
+    return head + sep + "<tr>".join(rows)

@@ -270,7 +270,9 @@ def table(
     """An escaped HTML table (data text can never become markup)."""
     if frame is None or frame.empty:
         return HTML(f"<p class='empty'>{esc(empty)}</p>")
-    body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="")
+    body = lab.left_align_text(
+        frame.to_html(index=index, escape=True, border=0, classes="data", na_rep=""), frame, index
+    )
     head = f"<p class='caption'>{esc(caption)}</p>" if caption else ""
     return HTML(head + body)
 
