@@ -145,7 +145,13 @@ def _column_wide(frame: pd.DataFrame, columns: dict[str, str], spec: Mapping):
     no_counts = frame.index[frame[count_columns].isna().all(axis=1)] if count_columns else frame.index
     parts = [extra]
     if spec.count_text:
-        parts.append(columnwise.text_casualties(frame, columns, spec.count_text, no_counts, spec.status_words))
+        # the words are read for every harm the row's count columns leave empty: a list that fills only its
+        # wounded column and writes "5 morts" in its text has 5 killed, not none
+        with_text = frame.index[frame[columns[spec.count_text]].notna()]
+        words = columnwise.text_casualties(frame, columns, spec.count_text, with_text, spec.status_words)
+        given = _harms_given(frame, columns, spec)
+        counted = pd.MultiIndex.from_arrays([words["row"], words["harm"]]).isin(given) if len(words) else []
+        parts.append(words[~pd.Series(counted, index=words.index, dtype=bool)] if len(words) else words)
     if spec.deaths_reported:
         found_killed = pd.concat(parts)
         found_killed = found_killed.loc[found_killed["harm"] == "killed", "row"]
@@ -159,6 +165,20 @@ def _column_wide(frame: pd.DataFrame, columns: dict[str, str], spec: Mapping):
     if spec.groups:
         notes.append(f"rows where a total differs from its pairs: {disagreeing:,} (listed under warnings)")
     return derived.astype(object).where(derived.notna(), None), extra, warnings, notes
+
+
+def _harms_given(frame: pd.DataFrame, columns: dict[str, str], spec: Mapping) -> pd.MultiIndex:
+    """(row, harm) for every harm a row's count columns or pairs give a cell for."""
+    pairs = [(columns[c.column], c.harm) for c in spec.counts]
+    for group in spec.groups:
+        pairs += [(columns[count], group.harm) for _, _, count in group.pairs()]
+        pairs += [(columns[group.total], group.harm)] if group.total else []
+    if not pairs:
+        return pd.MultiIndex.from_arrays([[], []], names=["row", "harm"])
+    long = pd.concat(
+        [pd.DataFrame({"row": frame.index[frame[column].notna()], "harm": harm}) for column, harm in pairs]
+    )
+    return pd.MultiIndex.from_frame(long)
 
 
 def _corrections(frame: pd.DataFrame, columns: dict[str, str], spec: Mapping, lines) -> list[str]:

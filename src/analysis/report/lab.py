@@ -62,20 +62,6 @@ def _shell():
     return get_ipython()
 
 
-def notebook_parameters() -> list[str]:
-    """The parameters the running notebook's file declares (Jupyter tells the kernel its path as
-    ``__session__``); empty when that is not known, and the caller falls back on its own list."""
-    from pathlib import Path
-
-    from .precheck import declared_parameters
-
-    shell = _shell()
-    path = shell.user_ns.get("__session__") if shell is not None else None
-    if not isinstance(path, str) or not path.endswith(".ipynb") or not Path(path).is_file():
-        return []
-    return list(declared_parameters(Path(path)))
-
-
 def _kernel_inputs() -> list[str]:
     """The cells the IPython kernel has run, oldest first (none outside IPython)."""
     shell = _shell()

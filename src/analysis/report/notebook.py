@@ -180,8 +180,9 @@ def open_report(
         "group_by": group_by,
     }
     lab.retire_previous()  # nothing from an earlier run is used once this cell runs again
-    known = lab.notebook_parameters() or [*inspect.signature(open_report).parameters, *RENDER_PARAMETERS]
-    problems = lab.unknown_parameter_names(known)
+    # the names open_report takes and render fills: the notebook file itself cannot say, as the analyst's
+    # edit is in it (a test keeps the notebook's parameters cell within these)
+    problems = lab.unknown_parameter_names([*inspect.signature(open_report).parameters, *RENDER_PARAMETERS])
     dataset, selection, check_problems = check_report(data_dir, parameters, boundaries)
     problems += check_problems
     if problems:
