@@ -210,7 +210,8 @@ def _text_statuses(extra: pd.DataFrame, fields: FieldColumns) -> pd.DataFrame:
     said = extra["row"].map(fields.row_status.where(fields.status_rule >= 0)) if len(extra) else extra["row"]
     by_column = extra["row"].map(fields.row_status) if len(extra) else extra["row"]
     rule = extra["row"].map(fields.status_rule) if len(extra) else extra["row"]
-    if "victim_status" in fields.spec.fields and fields.spec.fields["victim_status"].column is None:
+    status_spec = fields.spec.fields.get("victim_status")
+    if status_spec is not None and status_spec.column is None and status_spec.value is None:
         by_column = pd.Series(None, index=extra.index, dtype=object)  # a default alone says nothing of words
     extra["status_rule"] = rule.where(~named & said.notna(), -1).fillna(-1).astype(int)
     chosen = said.where(said.notna(), by_column)
