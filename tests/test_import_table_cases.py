@@ -287,3 +287,44 @@ def test_the_list_renders_twice_under_one_slug_with_changes_in_between(tmp_path)
     assert digest["counts"]["added"] == 1 and digest["counts"]["revised"] == 1
     killed = {row["figure"]: row for row in digest["headline"]}["killed_best"]
     assert killed["change"] == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("approx. 15", (15, 15, None)),
+        ("c. 40", (40, 40, None)),
+        ("10+", (10, 10, None)),
+        ("3 (2 children)", (3, 3, None)),
+        ("unknown", (None, None, None)),
+        ("ND", (None, None, None)),
+    ],
+)
+def test_count_cells_as_english_and_french_lists_write_them(text, expected):
+    from analysis.importers.count_grammar import parse_count
+
+    assert parse_count(text, {}, "Fatalities") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("27 morts et 1 blessé (civils)", [("killed", "civilian", "all", 27), ("injured", "civilian", "all", 1)]),
+        ("8 morts (7 soldats et 1 civil)", [("killed", "combatant", "all", 7), ("killed", "civilian", "all", 1)]),
+        (
+            "3 morts (2 casques bleus et 1 terroriste)",
+            [("killed", "combatant", "all", 3), ("killed", "combatant", "peacekeepers", 2)],
+        ),
+        ("4 miliciens tués", [("killed", "combatant", "all", 4)]),
+        ("10 morts (6 civils)", [("killed", "civilian", "all", 6), ("killed", "unknown", "all", 4)]),
+        (
+            "2 morts (dont 1 enfant) et 3 blessés (civils)",
+            [("killed", "unknown", "all", 2), ("injured", "civilian", "all", 3)],
+        ),
+        ("Two killed. 3 wounded (soldiers)", [("killed", "unknown", "all", 2), ("injured", "combatant", "all", 3)]),
+    ],
+)
+def test_each_figure_reads_its_own_bracket_and_the_mapping_s_status_words(text, expected):
+    from analysis.importers.count_grammar import read_counts
+
+    assert read_counts(text, {"milicien": ("combatant", None)}) == expected

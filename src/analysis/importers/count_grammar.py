@@ -156,8 +156,11 @@ _NUM = r"(\d{1,3}(?:[ .]\d{3})+|\d+)"
 _TAIL = r"(?:\s+[a-z][a-z' ]*)?"  # "13 civils", "10-15 morts": trailing words without figures
 _RANGE = re.compile(rf"^(?:entre |between |de |from )?{_NUM}\s*(?:-|–|—|a|to|et|and)\s*{_NUM}{_TAIL}$")
 _AT_LEAST = r"(?:au moins|au minimum|pas moins de|at least|a minimum of|no fewer than|not less than)"
-_ABOUT = r"(?:environ|env\.?|about|around|approximately|some|~)"
-_SINGLE = re.compile(rf"^(?:(?:{_AT_LEAST}|{_ABOUT})\s*)?{_NUM}{_TAIL}$")
+_ABOUT = r"(?:environ|env\.?|about|around|approximately|approx\.?|ca\.|c\.|some|~)"
+#: "10+", "3 (2 children)": a figure, a plus sign (at least), and a bracket kept in count_text only
+_SINGLE = re.compile(rf"^(?:(?:{_AT_LEAST}|{_ABOUT})\s*)?{_NUM}\s*\+?{_TAIL}(?:\s*\([^)]*\))?$")
+#: Cells that say the figure is not known: no figure, as an empty cell (never 0, never a rejected row)
+NOT_KNOWN = frozenset({"unknown", "inconnu", "inconnue", "nd", "n/a", "na", "?", "non connu", "non determine"})
 _WORDS_PREFIX = re.compile(rf"^{_AT_LEAST}\s+")
 
 
@@ -176,6 +179,8 @@ def parse_count(text: str, words: dict[str, int], column: str) -> tuple[int, int
     "10 à 15" or "entre 10 et 15" gives min = best = 10 and max = 15 (the lowest figure the source
     supports, as ACLED does); words ("plusieurs dizaines") give min = best = their figure in ``words``."""
     plain = _cell_text(text)
+    if plain in NOT_KNOWN:
+        return None, None, None
     if re.match(r"^-\s*\d", plain):
         raise RowRejected(f"invalid count: '{column}' {text!r} is negative")
     match = _RANGE.match(plain)

@@ -221,6 +221,9 @@ def _figures(
         core = _DOUBT.sub("", text)
         try:
             read[text] = parse_count(core, words, column)[1]
+            if read[text] is None:  # "ND", "unknown": reported, with no figure
+                del read[text]
+                raise RowRejected("not known")
             doubt = " (the question mark is kept in count_text)" if core != text else ""
             said[text] = f"count {text.strip()!r} in {column} is not a plain number: read as {read[text]}{doubt}"
         except RowRejected:
