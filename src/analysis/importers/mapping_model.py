@@ -388,7 +388,7 @@ class GroupEntry(Entry):
 
 class CountTextEntry(Entry):
     column: Column = Field(
-        description="free text read for counts ('2 morts', 'trois tués') when count columns are empty"
+        description="free text read for counts ('2 morts', 'trois tués') for the harms the row's count columns leave empty"
     )
 
 
