@@ -134,7 +134,7 @@ def test_period_totals_skipped_rows_and_corrections(french):
     assert "corrected id 9, Date: '12/03/2201' -> '12/03/2021' (year typed 2201 in the list)" in notes
     assert "rows skipped by the mapping's skip rules: 2 (in rejects.csv)" in notes
     assert "      1  rule 1 (an accident, not an attack)" in notes
-    assert "rule 1 (civilian): matches 1 rows; gave the status of 1 figures (5 killed)" in notes
+    assert "rule 1 (civilian): matches 1 row; gave the status of 1 figure (5 killed)" in notes
     assert "rule 2 (combatant): matches 0 rows; gave the status of 0 figures (0 killed): changed nothing" in notes
 
 

@@ -232,8 +232,9 @@ def _status_rule_notes(spec: Mapping, fields: FieldColumns, extra: pd.DataFrame)
         mine = given[given["status_rule"].eq(number)]
         killed = int(pd.to_numeric(mine.loc[mine["harm"].eq("killed"), "count_best"]).fillna(0).sum())
         lines.append(
-            f"  rule {number + 1} ({value}): matches {matched:,} rows; gave the status of {len(mine):,} figures "
-            f"({killed:,} killed)" + ("" if len(mine) else ": changed nothing (their counts give their own status)")
+            f"  rule {number + 1} ({value}): matches {matched:,} row{'' if matched == 1 else 's'}; gave the status of "
+            f"{len(mine):,} figure{'' if len(mine) == 1 else 's'} ({killed:,} killed)"
+            + ("" if len(mine) else ": changed nothing (their counts give their own status)")
         )
     return lines
 
