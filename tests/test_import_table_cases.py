@@ -234,6 +234,13 @@ def test_an_aid_worker_list_writes_the_group_and_its_all_row(tmp_path):
     ]
     assert (result.deaths_read, result.deaths_written, result.deaths_rejected) == (8, 3, 5)
     assert "deaths written:             3" in "\n".join(result.report_lines())
+    from analysis.data.dataset import load_dataset
+    from analysis.measure.aggregate import aggregate
+    from analysis.measure.selection import Selection
+
+    wounded = aggregate(load_dataset(tmp_path / "out"), (), Selection(), harm="injured")
+    # the two incidents with nobody wounded (0 rows) are not incidents of that harm
+    assert wounded[["count_best", "incidents"]].values.tolist() == [[4, 2]]
 
 
 @pytest.mark.parametrize(

@@ -249,9 +249,11 @@ def _aggregate(
         # totals by period or region count each incident once whatever the attribution policy.
         rows = _perpetrator_series(rows, dataset, selection)
 
-    # an incident reports the harm when its figure is above 0 or not given: a list's written 0 ("nobody
-    # wounded") is kept as a 0 row but is not an incident of that harm
+    # an incident reports a harm other than killing when its figure is above 0 or not given: a list's written 0
+    # ("nobody wounded") is kept as a 0 row but is not an incident of that harm (the other-harms table). Killing
+    # tables keep counting every incident with a row, as they always have (their 0s are counted apart).
     reported = rows["without_figure"].astype(bool) | (rows["count_max"].fillna(rows["count_best"]).fillna(0) > 0)
+    reported |= harm == "killed"
     rows = rows.assign(reporting=rows["incident_id"].where(reported))
     if by:
         groups = rows.groupby(list(by), dropna=False)
