@@ -367,7 +367,7 @@ def test_command_bad_mapping_key_exits_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_zero_killed_is_no_killed_row(small, tmp_path):
+def test_zero_killed_is_a_zero_row_and_no_killing(small, tmp_path):
     data, mapping = small
     with data.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
@@ -375,5 +375,7 @@ def test_zero_killed_is_no_killed_row(small, tmp_path):
         )
     result = run_import("table", data, tmp_path / "out", mapping=mapping)
     assert "petit-zero" in set(result.incidents["incident_id"])  # the incident stays
-    assert "petit-zero" not in set(result.casualties["incident_id"])  # "0" killed is no killing
+    zero = result.casualties[result.casualties["incident_id"] == "petit-zero"]
+    # the list's 0 is a real zero: a 0 row, as for every other harm (the report counts no killing for it)
+    assert zero[["harm", "victim_status", "count_best"]].values.tolist() == [["killed", "civilian", 0]]
     assert result.balanced()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,9 +22,12 @@ from ..measure.aggregate import (
 )
 from ..measure.parameters import InvalidParameter, resolve_path
 from ..measure.selection import check_report
-from . import figures, maps, places, style, tables
+from . import figures, lab, maps, places, style, tables
 from .page1 import headline_markdown, what_changed_markdown  # noqa: F401  (page 1's text lives in page1)
 from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
+
+#: Parameters of the notebook that render fills and open_report does not take (report/render.py).
+RENDER_PARAMETERS = ("previous_snapshot", "build_dir", "tables_dir")
 
 
 @dataclass
@@ -34,6 +38,12 @@ class Report:
     title: str
     boundaries: dict
     data_dir: Path | None = None
+
+    def __getattribute__(self, name: str):
+        # a report from an earlier run, after the parameters cell failed: refuse at once (report/lab.py)
+        if not name.startswith("__"):
+            lab.check_not_stale(self)
+        return object.__getattribute__(self, name)
 
     @cached_property
     def _headline(self) -> tables.Headline:
@@ -174,10 +184,15 @@ def open_report(
         "min_attribution": min_attribution,
         "group_by": group_by,
     }
-    dataset, selection, problems = check_report(data_dir, parameters, boundaries)
+    lab.retire_previous()  # nothing from an earlier run is used once this cell runs again
+    # the names open_report takes and render fills: the notebook file itself cannot say, as the analyst's
+    # edit is in it (a test keeps the notebook's parameters cell within these)
+    problems = lab.unknown_parameter_names([*inspect.signature(open_report).parameters, *RENDER_PARAMETERS])
+    dataset, selection, check_problems = check_report(data_dir, parameters, boundaries)
+    problems += check_problems
     if problems:
         raise InvalidParameter(problems)
-    return Report(
+    report = Report(
         dataset=dataset,
         selection=selection,
         estimate=estimate,
@@ -185,6 +200,8 @@ def open_report(
         boundaries=maps.find_boundaries(resolve_path(boundaries) if boundaries else None),
         data_dir=dataset.data_dir if data_dir else None,
     )
+    lab.register(report)
+    return report
 
 
 def deadliest_episodes_markdown(r: Report, n: int = 3) -> str:
@@ -262,7 +279,8 @@ def table(
         return HTML(f"<p class='empty'>{esc(empty)}</p>")
     # Whole numbers with thousands separators (1,365 beside 5,676, never 1365).
     whole = {c: "{:,}".format for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])}
-    body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="", formatters=whole)
+    html = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="", formatters=whole)
+    body = lab.left_align_text(html, frame, index)
     head = f"<p class='caption'>{esc(caption)}</p>" if caption else ""
     note = frame.attrs.get("note", "")
     foot = f"<p class='table-note'>{esc(note)}</p>" if note else ""
