@@ -85,6 +85,8 @@ def _render(args: argparse.Namespace) -> int:
     except RenderError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for kind, path in result.files.items():
         print(f"{kind}: {path}")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))

@@ -14,6 +14,7 @@ import ast
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,25 @@ COMPARISON = (
     "max_km",
     "title",
 )
+
+
+#: A slug names a folder under --out and appears in URLs: lower-case letters, digits and dashes. Every name
+#: the tool keeps under --out for itself (.builds, .history, .locks, _failed) starts with a dot or an
+#: underscore, so no slug can be one of them, and none can climb out of --out ('..', '/').
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit, at most 80"
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot name a report's folder, or None."""
+    if re.fullmatch(SLUG_PATTERN, str(slug)):
+        return None
+    return f"slug {str(slug)[:100]!r} must be {SLUG_RULE} (it names the report's folder under --out)"
+
+
+def inside(out_dir: Path, path: Path) -> bool:
+    """Whether ``path``, every link resolved, lies under ``out_dir``: what the tool writes stays there."""
+    return Path(path).resolve().is_relative_to(Path(out_dir).resolve())
 
 
 @dataclass(frozen=True)
