@@ -13,7 +13,7 @@ import time
 
 import pandas as pd
 
-from analysis.measure.changes import INCIDENT_COLUMNS, SOURCE_COLUMNS, Snapshot, compare
+from analysis.measure.changes import HEADLINE_FIGURES, INCIDENT_COLUMNS, SOURCE_COLUMNS, Snapshot, compare
 from analysis.report.history import new_build_id, read_snapshot, write_build_files
 
 time.sleep(seconds)
@@ -21,7 +21,7 @@ previous = read_snapshot(previous_snapshot) if previous_snapshot else None
 snapshot = Snapshot(
     build=new_build_id(),
     parameters={"label": label},
-    headline={"incidents": 1},
+    headline={figure: 1 for figure in HEADLINE_FIGURES},
     incidents=pd.DataFrame(columns=INCIDENT_COLUMNS),
     sources=pd.DataFrame(columns=SOURCE_COLUMNS),
 )

@@ -287,4 +287,6 @@ def test_a_killed_render_all_takes_its_workers_and_kernels_with_it(tmp_path):
     parent.kill()
     parent.wait(timeout=30)
     _, alive = psutil.wait_procs(family, timeout=20)
+    for process in alive:  # never leave them running, even when the test fails
+        process.kill()
     assert alive == [], f"still running after render-all was killed: {[p.cmdline() for p in alive]}"
