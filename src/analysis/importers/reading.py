@@ -30,6 +30,10 @@ from ..data.schema import MAX_CELL_CHARACTERS
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 16
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+#: Bounds on the work a file can ask for, checked before its records are read: a header of a million
+#: columns once took minutes and gigabytes. ACLED has 31 columns, UCDP 49; Excel's own row limit.
+MAX_COLUMNS = 1_000
+MAX_SHEET_ROWS = 1_048_576
 
 
 class InputFileError(Exception):
@@ -70,6 +74,11 @@ def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile
     encoding = detect_encoding(path, head)
     first_line = _first_line(head, encoding)
     delimiter = detect_delimiter(first_line)
+    if first_line.count(delimiter) >= MAX_COLUMNS:
+        raise InputFileError(
+            f"{path}, line 1: expected at most {MAX_COLUMNS:,} columns; the header has more "
+            f"({first_line.count(delimiter) + 1:,} in its first {len(first_line):,} characters). Nothing was read"
+        )
     header = next(csv.reader([first_line], delimiter=delimiter))
     header_trailing = len(header) > 1 and not header[-1].strip() and all(h.strip() for h in header[:-1])
     if header_trailing:
@@ -299,11 +308,37 @@ def _read_with_csv_module(
     return _without_oversized(raw)
 
 
+def _check_sheet_size(path: Path, sheet: str | int | None) -> None:
+    """Refuse a sheet whose declared dimension is beyond the bounds, before any row is read (read-only mode
+    reads the dimension, not the rows)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        chosen = book[sheet] if isinstance(sheet, str) else book.worksheets[sheet or 0]
+        rows, columns = chosen.max_row or 0, chosen.max_column or 0
+    finally:
+        book.close()
+    if rows > MAX_SHEET_ROWS or columns > MAX_COLUMNS:
+        raise InputFileError(
+            f"{path}: expected at most {MAX_SHEET_ROWS:,} rows and {MAX_COLUMNS:,} columns; the sheet declares "
+            f"{rows:,} rows and {columns:,} columns. Nothing was read"
+        )
+
+
 def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawFile:
     try:
-        raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
+        _check_sheet_size(path, sheet)
+        # nrows: a sheet whose rows run past its declared dimension is still read no further than the bound.
+        raw = pd.read_excel(
+            path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object, nrows=MAX_SHEET_ROWS + 1
+        )
+    except InputFileError:
+        raise
     except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputFileError(f"{path}: expected an .xlsx workbook ({type(err).__name__}: {err})") from None
+    if len(raw) > MAX_SHEET_ROWS or raw.shape[1] > MAX_COLUMNS:
+        raise InputFileError(f"{path}: expected at most {MAX_SHEET_ROWS:,} rows and {MAX_COLUMNS:,} columns")
     raw = raw.dropna(how="all")
     if raw.empty:
         raise InputFileError(f"{path}: expected a header row and records; the sheet is empty")

@@ -41,9 +41,11 @@ class Summary:
 
 def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
     """Read and check the jobs file; raise ConfigError listing every problem before anything runs."""
+    from ..boundedyaml import YamlLimitError, load_bounded
+
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+        raw = load_bounded(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, YamlLimitError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read it as YAML ({err})") from None
     parsed, problems = shape_problems(raw)
     problems = [f"{path}: {problem}" for problem in problems]

@@ -47,6 +47,10 @@ COMPARISON = (
 #: underscore, so no slug can be one of them, and none can climb out of --out ('..', '/').
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit, at most 80"
+#: The longest text a parameter takes (a title is a line, a path a path), and the most items in a list: a
+#: megabyte title once took 42 s to render.
+MAX_PARAMETER_CHARACTERS = 1_000
+MAX_PARAMETER_ITEMS = 1_000
 
 
 def slug_problem(slug: str) -> str | None:
@@ -144,6 +148,9 @@ def _as_declared(value, declared: Declared) -> tuple[object, str | None]:
     """The value in the declared type, or the problem. YAML and the command line give numbers and dates
     where text was meant (``-p start_date 2024``): those are read as the text they were written as."""
     name, kind = declared.name, declared.kind
+    too_long = _too_long(name, value)
+    if too_long:
+        return None, too_long
     if isinstance(value, dt.date):
         value = value.isoformat()
     if kind == "list":
@@ -172,6 +179,20 @@ def _as_declared(value, declared: Declared) -> tuple[object, str | None]:
     if kind == "bool":
         return (value, None) if isinstance(value, bool) else (None, f"{name} must be true or false; got {value!r}")
     return value, None
+
+
+def _too_long(name: str, value) -> str | None:
+    items = list(value.items()) if isinstance(value, Mapping) else value if isinstance(value, list | tuple) else None
+    if items is not None:
+        if len(items) > MAX_PARAMETER_ITEMS:
+            return f"{name} holds {len(items):,} items; at most {MAX_PARAMETER_ITEMS:,} are accepted"
+        texts = [str(part) for item in items for part in (item if isinstance(item, tuple) else (item,))]
+    else:
+        texts = [str(value)]
+    longest = max((len(text) for text in texts), default=0)
+    if longest > MAX_PARAMETER_CHARACTERS:
+        return f"{name} is {longest:,} characters long; at most {MAX_PARAMETER_CHARACTERS:,} are accepted"
+    return None
 
 
 def _absolute(name: str, value, base: Path):
