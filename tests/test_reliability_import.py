@@ -100,3 +100,34 @@ def test_a_reader_that_returns_fewer_records_than_the_file_holds_is_refused(tmp_
     monkeypatch.setattr(reading, "_read_with_pyarrow", short)
     with pytest.raises(InputFileError, match=r"holds 20 records and only 12 could be read"):
         read_table_file(path)
+
+
+def test_a_full_disk_during_an_import_names_the_path_and_keeps_the_earlier_import(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from analysis.importers import output
+
+    good = _export(tmp_path / "good.csv", n=20)
+    out = tmp_path / "out"
+    assert _import(["import", "acled", str(good), "--out", str(out)], capsys)[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def full(result, tables, staging, earlier):
+        raise OSError(errno.ENOSPC, "No space left on device", str(staging / "incidents.csv"))
+
+    monkeypatch.setattr(output, "_write", full)
+    code, _, err = _import(["import", "acled", str(good), "--out", str(out)], capsys)
+    assert code == 1
+    assert "incidents.csv (the disk is full)" in err and "previous import (if any) is kept unchanged" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_table_linked_to_a_file_outside_the_data_directory_is_not_read_or_echoed(data_copy, tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (data_copy / "incidents.csv").unlink()
+    (data_copy / "incidents.csv").symlink_to(secret)
+    code, _, err = _import(["validate", str(data_copy)], capsys)
+    assert code == 2
+    assert "a link to a file outside it" in err and "root:x" not in err

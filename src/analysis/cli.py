@@ -153,6 +153,11 @@ def _import(args: argparse.Namespace) -> int:
     except ImportBug as err:
         print(f"error: {err}\nNothing was written. This is a bug in the importer; please report it.", file=sys.stderr)
         return EXIT_FAILURE
+    except OSError as err:  # a full disk, a read-only folder: say where, and that the earlier import is kept
+        from .atomic import write_failure
+
+        print(f"error: {write_failure(err, f'Importing {args.file}', 'previous import')}", file=sys.stderr)
+        return EXIT_FAILURE
     for line in result.report_lines():
         print(line)
     print(f"written to {Path(args.out)} (this report: {Path(args.out) / REPORT_TXT})")

@@ -14,7 +14,6 @@ fails after the switch can remove the published build. docs/reliability.md lists
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import fcntl
 import hashlib
 import json
@@ -31,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import config
-from ..atomic import replace_symlink
+from ..atomic import replace_symlink, write_failure
 from .precheck import ParameterError, checked_parameters, declared_parameters, inside, slug_problem
 
 DEFAULT_NOTEBOOK = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
@@ -296,21 +295,7 @@ def render(
                 return RenderResult(slug, out_dir / slug, {}, skipped=True)
             return _build(notebook, parameters, formats, out_dir, slug, inputs, kernel)
     except OSError as err:
-        raise RenderError(write_failure(err, f"Rendering '{slug}'", "report")) from None
-
-
-def write_failure(err: OSError, what: str, kept: str) -> str:
-    """A failed write said so that the analyst can act: the path, the cause, and that nothing was lost."""
-    cause = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only"}.get(
-        err.errno, err.strerror or str(err)
-    )
-    if err.errno in (errno.EACCES, errno.EPERM):
-        cause = "permission denied"
-    where = err.filename or "a file"
-    return (
-        f"{what} failed: cannot write {where} ({cause}). The previously published {kept} (if any) is kept "
-        "unchanged; free some space or make the folder writable, then run the command again."
-    )
+        raise RenderError(write_failure(err, f"Rendering '{slug}'", "previously published report")) from None
 
 
 @contextmanager
