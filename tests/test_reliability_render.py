@@ -11,6 +11,7 @@ import fcntl
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -290,3 +291,35 @@ def test_a_killed_render_all_takes_its_workers_and_kernels_with_it(tmp_path):
     for process in alive:  # never leave them running, even when the test fails
         process.kill()
     assert alive == [], f"still running after render-all was killed: {[p.cmdline() for p in alive]}"
+
+
+@pytest.mark.slow
+def test_a_render_stopped_by_sigterm_removes_its_kernel_folder_staging_and_kernel(tmp_path):
+    import tempfile
+
+    notebook = write_notebook(tmp_path / "n.ipynb")
+    out = tmp_path / "reports"
+    process = _cli("render", "--notebook", str(notebook), "--out", str(out), "--slug", "r", "-p", "seconds", "60")
+    folders = lambda: list(Path(tempfile.gettempdir()).glob(f"mali-kernel-{process.pid}-*"))  # noqa: E731
+    deadline = time.monotonic() + 120
+    kernels: list[psutil.Process] = []
+    while time.monotonic() < deadline and process.poll() is None:
+        kernels = [p for p in psutil.Process(process.pid).children() if "ipykernel" in " ".join(p.cmdline())]
+        if kernels and folders() and (out / ".builds").is_dir():
+            break
+        time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the render's kernel never started")
+    try:
+        time.sleep(3)  # the notebook is running
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    finally:  # never leave them running, even when the test fails
+        process.kill()
+        _, alive = psutil.wait_procs(kernels, timeout=20)
+        for kernel in alive:
+            kernel.kill()
+    assert process.returncode == 128 + signal.SIGTERM, output
+    assert alive == [] and folders() == []
+    assert list((out / ".builds").iterdir()) == [] and not (out / "r").exists()

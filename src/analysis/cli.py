@@ -216,8 +216,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
     args = build_parser().parse_args(argv)
+    previous = None
+    if args.command in ("render", "import") and threading.current_thread() is threading.main_thread():
+        # SIGTERM (a scheduler's stop) unwinds as an exception: the kernel is stopped, its folder and the
+        # staging folder removed, as on Ctrl-C. render-all keeps the default: its workers end with it.
+        previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -226,3 +238,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a last resort: the analyst gets one line, not a traceback
         print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
