@@ -197,10 +197,10 @@ def test_publishing_is_the_last_step_and_a_failure_after_it_keeps_the_report(tmp
     assert (out / "r").resolve() == served
     assert [p.name for p in history.builds(out, "r")] == [f"{history.published_build(out, 'r')}.json.gz"]
 
-    # A failure after the switch never removes the published build.
+    # Killed right after the switch: the new build stays published, whole, with its history.
     with monkeypatch.context() as patched:
-        patched.setattr(render_module, "_remove_replaced", full)
-        with pytest.raises(RenderError):
+        patched.setattr(render_module, "_remove_replaced", killed)
+        with pytest.raises(KeyboardInterrupt):
             render(notebook, out_dir=out, slug="r", formats=(), parameters={"label": "d"})
     assert (out / "r" / "manifest.json").is_file() and (out / "r").resolve() != served
     latest = history.builds(out, "r")

@@ -427,7 +427,10 @@ def _build(notebook, parameters, formats, out_dir: Path, slug: str, inputs: dict
         history.keep_snapshot(out_dir, slug, staging)
         _publish(out_dir, slug, staging)
         published = True
-        _remove_replaced(out_dir, slug, staging)
+        try:
+            _remove_replaced(out_dir, slug, staging)
+        except OSError as err:  # the report is published; what it replaced is only left behind
+            notes.append(f"the builds this one replaced could not all be removed from {out_dir / BUILDS} ({err})")
     except BaseException:
         if not published:  # after the switch, the staging folder is the published report
             shutil.rmtree(staging, ignore_errors=True)
