@@ -46,7 +46,7 @@ COMPARISON = (
 #: the tool keeps under --out for itself (.builds, .history, .locks, _failed) starts with a dot or an
 #: underscore, so no slug can be one of them, and none can climb out of --out ('..', '/').
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
-SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit, at most 80"
+SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit, at most 80 characters"
 #: The longest text a parameter takes (a title is a line, a path a path), and the most items in a list: a
 #: megabyte title once took 42 s to render.
 MAX_PARAMETER_CHARACTERS = 1_000
