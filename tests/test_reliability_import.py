@@ -33,6 +33,7 @@ def _import(args, capsys) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+@pytest.mark.slow
 def test_a_20_mb_cell_mid_export_is_one_rejected_record_and_every_other_record_is_read(tmp_path, capsys):
     path = _export(tmp_path / "acled.csv", big_at=60)
     code, stdout, err = _import(["import", "acled", str(path), "--out", str(tmp_path / "out")], capsys)
@@ -59,6 +60,7 @@ def test_the_slow_reader_reads_past_a_20_mb_cell_too(tmp_path):
     assert raw.records == 4
 
 
+@pytest.mark.slow
 def test_own_table_with_a_20_mb_cell_reads_every_record(tmp_path, capsys):
     lines = TABLE.read_bytes().decode("latin-1").splitlines()
     body = lines[1:]
