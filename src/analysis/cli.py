@@ -96,6 +96,8 @@ def _render(args: argparse.Namespace) -> int:
     except RenderError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for kind, path in result.files.items():
         print(f"{kind}: {path}")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
@@ -161,6 +163,11 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except ImportBug as err:
         print(f"error: {err}\nNothing was written. This is a bug in the importer; please report it.", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as err:  # a full disk, a read-only folder: say where, and that the earlier import is kept
+        from .atomic import write_failure
+
+        print(f"error: {write_failure(err, f'Importing {args.file}', 'previous import')}", file=sys.stderr)
         return EXIT_FAILURE
     for line in result.report_lines():
         print(line)
@@ -311,8 +318,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
     args = build_parser().parse_args(argv)
+    previous = None
+    if args.command in ("render", "import") and threading.current_thread() is threading.main_thread():
+        # SIGTERM (a scheduler's stop) unwinds as an exception: the kernel is stopped, its folder and the
+        # staging folder removed, as on Ctrl-C. render-all keeps the default: its workers end with it.
+        previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -321,3 +340,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a last resort: the analyst gets one line, not a traceback
         print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -148,11 +148,17 @@ class Mapping:
 def load_mapping(path: str | Path) -> Mapping:
     import yaml
 
+    from ..boundedyaml import MAX_BYTES, YamlLimitError, load_bounded
+
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: expected a mapping YAML file here; none was found")
+    if path.stat().st_size > MAX_BYTES:  # before reading it: a mapping is a page of text
+        raise InputFileError(f"{path}: expected a mapping of at most {MAX_BYTES:,} bytes; this file is larger")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        document = load_bounded(path.read_text(encoding="utf-8-sig"))
+    except YamlLimitError as err:
+        raise InputFileError(f"{path}: {err}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise InputFileError(f"{path}: expected a YAML mapping file ({err})") from None
     if not isinstance(document, dict):
