@@ -259,7 +259,12 @@ def test_synthetic_export_gets_grades_from_its_notes(tmp_path):
     counts = perpetrators["attribution"].value_counts()
     assert {"alleged", "acknowledged", "contested", "single_source"} <= set(counts.index)
     graded_rows = perpetrators[perpetrators["attribution"] != "single_source"]
-    assert graded_rows["attribution_basis"].str.contains('ACLED notes: "').all()
+    # Graded by the notes' words, or corroborated by the publishers in `source`.
+    by_notes = graded_rows["attribution_basis"].str.contains('ACLED notes: "')
+    by_publishers = graded_rows["attribution"].eq("corroborated") & graded_rows["attribution_basis"].str.contains(
+        "ACLED source: [0-9]+ distinct named publishers", regex=True
+    )
+    assert (by_notes | by_publishers).all()
 
 
 def test_only_notes_that_may_hold_a_deciding_word_are_read_and_none_is_missed():
