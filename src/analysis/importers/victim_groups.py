@@ -11,9 +11,10 @@ The grammar (declared below, English and French, read on accent-free lower-case 
   number word of ``count_grammar``; vague words such as "several" or "dozens" give no figure) followed
   by a GROUP word (``GROUP_WORDS``);
 - a LIST is about the dead only when the sentence ties it to a killing word (``KILLED_WORDS``), in one
-  of three forms (``FORMS``): after "including" / "dont" / "among them" following a killing word with no
-  wounding word between them; before a killing word ("... were killed"); or right after one
-  ("killing three women"). "Wounding 8, including three children" gives nothing.
+  of the forms in ``FORMS``: after "including" / "dont" / "among them" following a killing word with no
+  wounding word between them; before a killing word ("... were killed"); after "among the dead were"
+  / "parmi les morts"; or right after a killing verb ("killing three women"). "Wounding 8, including
+  three children" gives nothing.
 
 A group figure larger than the event's own figure is not written (the caller reports how many); the
 first figure a note gives for a group is kept. Work is one vectorised pass per form over the notes that
@@ -51,13 +52,17 @@ _INCLUDING = (
     r"including|among\s+them|among\s+whom|of\s+whom|amongst\s+them|dont|parmi\s+(?:eux|elles|lesquels|lesquelles)"
 )
 _AUXILIARY = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|ont\s+ete|a\s+ete|sont|est|all|reportedly)\s+)*"
-#: The three forms that tie a LIST to a killing (the list is the ``list`` group).
+#: The forms that tie a LIST to a killing (the list is the ``list`` group).
 FORMS = {
     "including": re.compile(
         rf"\b(?:{KILLED_WORDS})\b(?:(?!\b(?:{WOUNDED_WORDS})\b)[^.;!?]){{0,120}}?\b(?:{_INCLUDING})\s+"
         rf"(?P<list>{LIST})"
     ),
     "before": re.compile(rf"(?P<list>{LIST})\s*,?\s+{_AUXILIARY}(?:{KILLED_WORDS})\b"),
+    "among the dead": re.compile(
+        r"\b(?:among|parmi)\s+(?:the\s+|les\s+)?(?:dead|killed|those\s+killed|fatalities|morts|tues|personnes\s+tuees)"
+        rf"\s*,?\s+(?:were|are|was|is|figurent|se\s+trouvent|on\s+compte|il\s+y\s+a)?\s*(?P<list>{LIST})"
+    ),
     "after": re.compile(
         rf"\b(?:killing|killed|executing|executed|tuant|tue|tues|ont\s+tue|a\s+tue)\s+(?P<list>{LIST})"
     ),
