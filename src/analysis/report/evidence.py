@@ -306,7 +306,11 @@ def sources_appendix(dataset: Dataset, incident_ids: pd.Series | None = None) ->
     # ACLED writes an event's publishers in one field ("Human Rights Watch; Le Monde"): each publisher is
     # counted, not each combination of them.
     carried = rows.loc[rows["carried_by"].notna(), [*keys, "carried_by"]]
-    carried = carried.drop(columns="carried_by").join(split_publishers(carried["carried_by"]).rename("carried_by"))
+    publishers = split_publishers(carried["carried_by"])
+    # "RFI" and "rfi" are one publisher, shown as it is most often written.
+    key = publishers.str.casefold()
+    spelling = publishers.groupby(key).agg(lambda names: names.value_counts().index[0])
+    carried = carried.drop(columns="carried_by").join(key.map(spelling).rename("carried_by"))
     outlets = carried.groupby([*keys, "carried_by"], sort=False).size().reset_index(name="n")
     outlets = outlets.sort_values([*keys, "n", "carried_by"], ascending=[True] * len(keys) + [False, True])
     outlets["rank"] = outlets.groupby(keys, sort=False).cumcount()
