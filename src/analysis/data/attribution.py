@@ -21,7 +21,8 @@ battle elsewhere. A rule whose ``negation`` is ``ignored`` is not cancelled by a
 
 The basis names the publishers counted and the words that decided: a reader sees why each grade is what it is.
 
-UCDP: ``number_of_sources`` >= 2 -> ``corroborated``, 1 -> ``single_source``; ``event_clarity`` 2 (figures
+UCDP: ``number_of_sources`` >= 2 -> ``corroborated``, else ``single_source``, and, as for ACLED, only
+when ``source_office`` names two or more distinct publishers (where it names any); ``event_clarity`` 2 (figures
 aggregated in the source) is said in the basis.
 
 Work is one vectorised regex pass per rule over the notes, then joins: never a loop over rows.
@@ -326,19 +327,35 @@ def grade_from_publishers(perpetrators: pd.DataFrame, sources: pd.Series, label:
 
 
 def grade_from_source_count(
-    perpetrators: pd.DataFrame, sources: pd.Series, clarity: pd.Series | None = None
+    perpetrators: pd.DataFrame,
+    sources: pd.Series,
+    clarity: pd.Series | None = None,
+    offices: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """UCDP: ``sources`` and ``clarity`` indexed by incident_id. Two or more sources corroborate the
-    attribution; one is a single source; an unreadable count leaves the grade as it is."""
+    """UCDP: ``sources`` (number_of_sources), ``clarity`` and ``offices`` (source_office, the publishers,
+    ";"-separated) indexed by incident_id. Two or more sources corroborate the attribution, one is a
+    single source; an unreadable count leaves the grade as it is. Where ``offices`` names the publishers,
+    the rule is ACLED's: two or more *distinct* publishers (two articles of one Twitter account are one
+    publisher, so the count is the lower of the two), and the basis names them."""
     out = perpetrators.copy()
     count = pd.to_numeric(out["incident_id"].map(sources), errors="coerce")
     known = count.notna() & (count >= 1)
+    basis = "; UCDP number_of_sources " + count[known].astype(int).astype(str)
+    found = named_publishers(offices) if offices is not None else pd.DataFrame()
+    if not found.empty:
+        distinct = out["incident_id"].map(found["publishers"])
+        # The distinct publishers can only lower UCDP's own count (one account twice is one), never raise it;
+        # where they lower it, the basis says so and names them.
+        lowered = known & distinct.notna() & distinct.ge(1) & (distinct < count)
+        count = count.where(~lowered, distinct)
+        names = out.loc[lowered, "incident_id"].map(found["names"])
+        several = distinct[lowered].ge(2)
+        described = np.where(
+            several, "but " + distinct[lowered].astype(int).astype(str) + " distinct publishers", "but one publisher"
+        )
+        basis[lowered] = basis[lowered] + ", " + described + " in source_office (" + names + ")"
     out.loc[known, "attribution"] = np.where(count[known] >= 2, "corroborated", "single_source")
-    out.loc[known, "attribution_basis"] = (
-        out.loc[known, "attribution_basis"].fillna("")
-        + "; UCDP number_of_sources "
-        + count[known].astype(int).astype(str)
-    )
+    out.loc[known, "attribution_basis"] = out.loc[known, "attribution_basis"].fillna("") + basis
     if clarity is not None:
         aggregated = out["incident_id"].map(clarity).astype("str").str.strip().eq("2")
         out.loc[aggregated, "attribution_basis"] = (
