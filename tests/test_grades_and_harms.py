@@ -152,6 +152,48 @@ def test_each_grade_and_its_precedence_on_an_import(tmp_path):
     }
 
 
+FAMILY_OF = {"FAMa": "state_forces", "JNIM": "jnim"}
+
+
+def _graded(notes: dict[str, str], actor: str = "FAMa", targeting: bool = True) -> dict[str, str]:
+    from analysis.data.attribution import grade_from_notes
+
+    ids = list(notes)
+    perpetrators = pd.DataFrame(
+        {"incident_id": ids, "actor": actor, "role": "primary", "attribution": "single_source", "attribution_basis": ""}
+    )
+    out = grade_from_notes(
+        perpetrators, pd.Series(notes), FAMILY_OF, civilian_targeting=pd.Series(targeting, index=ids)
+    )
+    return dict(zip(out["incident_id"], out["attribution"], strict=True))
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        'Soldiers killed 20 men. The Malian army said it had killed 20 "terrorists".',
+        "Soldiers killed 20 men. A government statement said the dead were terrorists.",
+        "Soldiers killed 20 men. According to the army, the dead were terrorists.",
+        'Soldiers killed 20 men. The army said "no civilians" died, only terrorists.',  # a negation does not cancel it
+        "Des soldats ont tué 20 hommes. L'armée a annoncé avoir neutralisé 20 terroristes.",
+        "Des soldats ont tué 20 hommes. Selon l'armée, les victimes étaient des terroristes.",
+    ],
+)
+def test_the_armys_counter_claim_contests_the_army(note):
+    assert _graded({"e": note}) == {"e": "contested"}
+    # ... not another perpetrator, nor an event not coded as targeting civilians
+    assert _graded({"e": note}, actor="JNIM") == {"e": "single_source"}
+    assert _graded({"e": note}, targeting=False) == {"e": "single_source"}
+
+
+def test_words_about_terrorists_that_are_no_counter_claim():
+    notes = {
+        "residents": "Soldiers killed 20 men. According to residents, the victims were not terrorists.",
+        "radio": "Studio Tamani reported that terrorists killed 5 civilians.",
+    }
+    assert _graded(notes) == {"residents": "single_source", "radio": "single_source"}
+
+
 def test_the_counter_claim_contests_only_civilian_targeting(tmp_path):
     battle = {
         "event_type": "Battles",
