@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.attribution import grade_from_notes, grade_from_publishers
-from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE
+from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE, ATTRIBUTION_ORDER
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
 from .reading import LONG_DATE, InputFileError, RawFile, parse_date_column, read_table_file
@@ -352,8 +352,20 @@ def _build(
         perpetrators=perpetrators,
         casualties=casualties,
         sources=sources,
-        notes=_scope_notes(events, civilian_target) + _group_notes(groups, too_large),
+        notes=_scope_notes(events, civilian_target) + _group_notes(groups, too_large) + _grade_notes(perpetrators),
     )
+
+
+def _grade_notes(perpetrators: pd.DataFrame) -> list[str]:
+    """How many primary perpetrators got each grade, and from what."""
+    grades = perpetrators.loc[perpetrators["role"].eq("primary"), "attribution"].value_counts()
+    if grades.empty:
+        return []
+    counts = ", ".join(f"{grade} {int(grades[grade]):,}" for grade in ATTRIBUTION_ORDER if grade in grades)
+    return [
+        f"attribution grades of the primary perpetrators: {counts} (two or more distinct named publishers in "
+        "`source` corroborate; the notes' words then outrank them: data/attribution_rules.csv)"
+    ]
 
 
 def _group_rows(notes: pd.Series, casualties: pd.DataFrame) -> tuple[pd.DataFrame, int]:
