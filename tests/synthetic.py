@@ -1126,6 +1126,63 @@ def write_acled(path: str | Path, n_events: int, shape: str = "2023", seed: int 
     return path
 
 
+#: A massacre split over three records, as ACLED codes a multi-day attack (invented ids and words, shaped
+#: like the Moura records): one perpetrator group, one place, days two apart, a note declaring the split and
+#: stating the range across sources.
+SPLIT_MASSACRE_NOTE = (
+    "Between 27 and 31 March 2022, FAMa soldiers with foreign military personnel killed between 150-600 "
+    "civilians in Moura (Djenne, Mopti), including about sixty militants, according to several sources. "
+    "388 fatalities coded, split between 3 events."
+)
+SPLIT_MASSACRE = (("MLI996453", "27 March 2022", "130"), ("MLI996454", "29 March 2022", "129"),
+                  ("MLI996455", "31 March 2022", "129"))  # fmt: skip
+
+
+def split_massacre_rows(note: str = SPLIT_MASSACRE_NOTE, records=SPLIT_MASSACRE) -> pd.DataFrame:
+    """The records of one massacre that ACLED split over several events (2023 columns, ``HEADER_2023``)."""
+    rows = []
+    for event_id, date, fatalities in records:
+        row = dict.fromkeys(HEADER_2023, "")
+        row.update(
+            event_id_cnty=event_id,
+            event_date=date,
+            year=date[-4:],
+            time_precision="1",
+            disorder_type="Political violence",
+            event_type="Violence against civilians",
+            sub_event_type="Attack",
+            actor1="Military Forces of Mali (2021-)",
+            assoc_actor_1="Wagner Group",
+            inter1="1",
+            actor2="Civilians (Mali)",
+            inter2="7",
+            interaction="17",
+            civilian_targeting="Civilian targeting",
+            iso="466",
+            region="Western Africa",
+            country="Mali",
+            admin1="Mopti",
+            admin2="Djenne",
+            admin3="Dialloube",
+            location="Moura",
+            latitude="14.1300",
+            longitude="-4.5100",
+            geo_precision="1",
+            source="Human Rights Watch; United Nations; RFI",
+            source_scale="International",
+            notes=note,
+            fatalities=fatalities,
+            timestamp="1650000000",
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=HEADER_2023)
+
+
+def acled_export_with_split_massacre(n_events: int, seed: int = 0) -> pd.DataFrame:
+    """``acled_export(n_events, "2023", seed)`` with the split massacre's records added (``split_massacre_rows``)."""
+    return pd.concat([split_massacre_rows(), acled_export(n_events, "2023", seed)], ignore_index=True)
+
+
 # --------------------------------------------------------------------------------------------------
 # ACLED: sources and harms as analysts meet them (grades and victim groups)
 # --------------------------------------------------------------------------------------------------

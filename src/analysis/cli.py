@@ -157,6 +157,69 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from .fetch.http import CredentialsError, FetchError, Http, RetryPolicy
+
+    try:
+        with Http(RetryPolicy(max_total_wait=args.max_wait)) as http:
+            if args.source == "acled":
+                from .fetch.acled import fetch_acled
+
+                outcome = fetch_acled(
+                    Path(args.out),
+                    args.country,
+                    args.start,
+                    args.end,
+                    http=http,
+                    full=args.full,
+                    progress=not args.quiet,
+                )
+            else:
+                from .fetch.ucdp import fetch_ucdp
+
+                outcome = fetch_ucdp(
+                    Path(args.out), args.country, args.version, args.candidate, args.start, args.end,
+                    http=http, progress=not args.quiet,
+                )  # fmt: skip
+    except CredentialsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FetchError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_FAILURE
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for line in outcome.lines():
+        print(line)
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace) -> int:
+    from .fetch.http import RetryPolicy
+    from .update import run_update
+
+    summary = run_update(
+        Path(args.sources), policy=RetryPolicy(max_total_wait=args.max_wait), quiet=args.quiet, workers=args.workers
+    )
+    for source in summary.sources:
+        if source.error:
+            print(f"{source.name}: error: {source.error}", file=sys.stderr)
+    for slug, message in summary.failed.items():
+        print(f"FAILED {slug}: {message}", file=sys.stderr)
+    print(summary.line())
+    return summary.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description="Mali civilian-harm data and reports.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -203,6 +266,31 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", required=True, help="output data directory (created or replaced atomically)")
         sub.add_argument("--dataset", default=None, help="name recorded in the dataset column")
         sub.set_defaults(run=_import)
+    fetch = commands.add_parser("fetch", help="download ACLED or UCDP data from their APIs (incremental for ACLED)")
+    apis = fetch.add_subparsers(dest="source", required=True)
+    for api, what in (
+        ("acled", "ACLED events (ACLED_API_EMAIL, ACLED_API_PASSWORD)"),
+        ("ucdp", "UCDP GED events (UCDP_API_TOKEN)"),
+    ):
+        sub = apis.add_parser(api, help=f"fetch {what}")
+        sub.add_argument("--country", default="Mali")
+        sub.add_argument("--start", type=_date, default=None, help="first event date, YYYY-MM-DD")
+        sub.add_argument("--end", type=_date, default=None, help="last event date, YYYY-MM-DD")
+        sub.add_argument("--out", required=True, help="folder of the CSV and fetch.json (created)")
+        sub.add_argument("--max-wait", type=float, default=300.0, help="seconds of retry waits per request, at most")
+        sub.add_argument("--quiet", action="store_true", help="no progress bar")
+        if api == "acled":
+            sub.add_argument("--full", action="store_true", help="download everything, not only what changed")
+        else:
+            sub.add_argument("--version", default=None, help="a release, e.g. 25.1 or 25.0.11 (default: the newest)")
+            sub.add_argument("--candidate", action="store_true", help="the monthly Candidate release, not the GED")
+        sub.set_defaults(run=_fetch)
+    update = commands.add_parser("update", help="fetch, re-import and render what config/sources.yml declares")
+    update.add_argument("--sources", default=str(config.CONFIG_DIR / "sources.yml"))
+    update.add_argument("--quiet", action="store_true", help="one summary line (and errors)")
+    update.add_argument("--workers", type=int, default=2, help="parallel renders")
+    update.add_argument("--max-wait", type=float, default=300.0, help="seconds of retry waits per request, at most")
+    update.set_defaults(run=_update)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
     hygiene.set_defaults(run=_check_notebooks)

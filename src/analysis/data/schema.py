@@ -250,8 +250,11 @@ FIELDS: dict[str, Field] = {
             "string",
             "`event`: one incident (one actor group, place and day or short span). "
             "`period_total`: a total an NGO reports for a period ('at least 32 civilians since May 2024'); "
-            "shown beside incident counts and never added to them.",
-            allowed=("event", "period_total"),
+            "shown beside incident counts and never added to them. "
+            "`episode`: the records of one attack that a dataset split (ACLED codes one event per place and day; "
+            "the rule is in data/episode_rules.py): listed once, with the range its notes state; its records are "
+            "the events counted, and the episode itself is never added.",
+            allowed=("event", "period_total", "episode"),
         ),
         _f("title", "string", "Short headline of the incident, or of the source document in sources."),
         _f("summary", "string", "What happened, in a few sentences, as the sources report it."),
@@ -320,7 +323,8 @@ FIELDS: dict[str, Field] = {
         _f(
             "parent_incident_id",
             "string",
-            "The period total this event is also counted in, so that the two are never added together.",
+            "The period total this event is also counted in, so that the two are never added together; or the "
+            "episode (one attack split over several records) this event is one record of.",
             pattern=ID_PATTERN,
         ),
         _f(

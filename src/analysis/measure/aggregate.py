@@ -96,6 +96,7 @@ def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     inc["region"] = inc["admin1"].astype(object).fillna(REGION_NOT_ESTABLISHED)
     inc["family_group"] = inc["incident_id"].map(family_groups).astype(object).fillna(UNKNOWN_PERPETRATOR)
     inc["how"] = inc["event_type"].map(EVENT_CATEGORIES).astype(object).fillna(EVENT_CATEGORY_UNKNOWN)
+    inc["episode_id"] = episode_ids(dataset.incidents, inc)
 
     keep = inc["grade"].map(rank) <= rank[selection.min_attribution]
     if selection.start is not None:
@@ -107,6 +108,14 @@ def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     if selection.regions:
         keep &= inc["region"].isin(selection.regions)
     return inc[keep].reset_index(drop=True)
+
+
+def episode_ids(incidents: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    """Per event of ``events``: the id of the episode it is one record of (its parent, when the parent is an
+    episode), else its own id: one attack is one id, whether the dataset recorded it once or split it."""
+    episodes = incidents.loc[incidents["record_type"] == "episode", "incident_id"]
+    parent = events["parent_incident_id"]
+    return parent.where(parent.isin(episodes), events["incident_id"]).astype(object)
 
 
 def _joined(rows: pd.DataFrame, column: str, join) -> pd.Series:

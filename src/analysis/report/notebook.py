@@ -22,6 +22,7 @@ from ..measure.aggregate import (
 from ..measure.parameters import InvalidParameter, resolve_path
 from ..measure.selection import check_report
 from . import figures, maps, places, style, tables
+from .page1 import headline_markdown, what_changed_markdown  # noqa: F401  (page 1's text lives in page1)
 from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
 
 
@@ -62,10 +63,15 @@ class Report:
             self.dataset.key_dates,
             period=self.selection.period,
             estimate=self.estimate,
-            title=f"Civilians killed by {self.series_name}",
+            title=f"Civilians killed each {self.period_word}, by {self.series_name}",
             partial=self.partial_periods(),
             span=self.span,
         )
+
+    @property
+    def period_word(self) -> str:
+        """'year', 'quarter', 'month', or 'period' for the named periods between key dates."""
+        return self.selection.period if self.selection.period in ("year", "quarter", "month") else "period"
 
     @property
     def series_name(self) -> str:
@@ -133,7 +139,7 @@ class Report:
         return figures.harm_by_actor(
             frame,
             estimate=self.estimate,
-            title=f"Civilians killed by {self.series_name}" + note,
+            title=f"Civilians killed by {self.series_name}, all selected dates together" + note,
             xlabel=f"civilians killed ({self.estimate} estimate)",
         )
 
@@ -181,56 +187,56 @@ def open_report(
     )
 
 
-def headline_markdown(r: Report) -> str:
-    """Page 1's opening paragraph: the headline with its range, stated honestly."""
-    h = r.headline()
-    if h.has_upper_bound:
-        highest = f"highest figure reported {h.killed_max:,}"
+def deadliest_episodes_markdown(r: Report, n: int = 3) -> str:
+    """Page 1's deadliest attacks, one sentence each: the days, the place, who, the civilians killed as coded
+    (summed over the records of an episode) and the range the sources state in the notes. Records of one
+    attack that a dataset split are one attack here (data/episode_rules.py)."""
+    from ..measure.episodes import episode_table
+
+    table = episode_table(r.dataset, r.selection)
+    rows = table[table["count_best"].fillna(0) > 0].sort_values(
+        ["count_best", "count_max", "start_date", "episode_id"], ascending=[False, False, True, True]
+    )
+    if rows.empty:
+        return ""
+    lines = [f"**The {min(n, len(rows))} deadliest attacks**" if n > 1 else "**The deadliest attack**"]
+    for number, row in enumerate(rows.head(n).itertuples(index=False), start=1):
+        lines.append(f"{number}. {_episode_sentence(row)}")
+    return "\n".join(lines)
+
+
+#: How page 1 names a dataset whose records it cites; others by their own name.
+DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+
+
+def _episode_sentence(row) -> str:
+    start, end = row.start_date, row.end_date
+    if pd.isna(end) or start == end:
+        days = date_text(start)
+    elif (start.year, start.month) == (end.year, end.month):
+        days = f"{start.day}–{end.day} {end:%B %Y}"
     else:
-        with_figure = h.incidents_with_killings - h.incidents_without_figure
-        missing = (
-            f"none of the {with_figure:,} incidents with a figure gives an"
-            if h.incidents_without_upper_bound == with_figure
-            else f"{h.incidents_without_upper_bound:,} of the {with_figure:,} incidents with a figure give no"
-        )
-        highest = f"no maximum can be stated: {missing} upper bound"
+        days = f"{date_text(start)} – {date_text(end)}"
+    parts = [v for v in (row.location_name, row.admin1) if isinstance(v, str) and v]
+    place = ", ".join(dict.fromkeys(parts)) or "place not established"
+    killed = fmt_range(row.count_min, row.count_best, row.count_max)
+    if not row.has_upper_bound and row.count_min == row.count_best:
+        killed = f"at least {row.count_min:,.0f}"
+    dataset = DATASET_NAMES.get(row.dataset, row.dataset)
+    ids = row.record_ids.split("; ")
+    if len(ids) > 1:
+        recorded = f"coded in {len(ids):,} {dataset} records, {', '.join(ids[:-1])} and {ids[-1]}"
+    else:
+        recorded = f"{dataset} record {ids[0]}"
+    reported = ""
+    if pd.notna(row.reported_min) and pd.notna(row.reported_max):
+        reported = f"; the sources put the toll between {int(row.reported_min):,} and {int(row.reported_max):,}"
+    elif pd.notna(row.reported_min):
+        reported = f"; the sources report at least {int(row.reported_min):,}"
     return (
-        f"# {esc(r.title)}\n\n"
-        f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents:,}** incidents recorded here "
-        f"killed **at least {h.killed_min:,} civilians** (best estimate **{h.killed_best:,}**; {highest}), "
-        f"in {h.incidents_with_killings:,} incidents with killings, {h.incidents_without_figure:,} of which give no figure. "
-        f"They involve **{h.actors:,} armed actors** in **{h.regions} regions**."
-        + (
-            f" A further {h.period_totals} totals reported by NGOs for whole periods are shown in their own table and "
-            "never added to these counts."
-            if h.period_totals
-            else ""
-        )
+        f"**{esc(days)}, {esc(place)}**: {esc(row.perpetrator_group)} killed **{esc(killed)} civilians** "
+        f"({esc(recorded)}{esc(reported)})."
     )
-
-
-def what_changed_markdown(r: Report) -> str:
-    """Page 1's second paragraph: change against the previous span, and what is not known."""
-    h = r.headline()
-    c = h.change
-    lines = []
-    if c is not None and c.previous_start is not None:
-        span = f"{date_text(c.previous_start)} to {date_text(c.previous_end)}"
-        if c.comparable:
-            lines.append(
-                f"**Change against the previous period of the same length** ({span}): {esc(fmt_change(c.previous, c.current))} "
-                f"civilians killed ({esc(r.estimate)} estimate)."
-            )
-        else:
-            lines.append(
-                f"**Change against the previous period of the same length** ({span}): not comparable, "
-                "the data does not cover that period."
-            )
-    lines.append(
-        f"**What is not known.** {h.share_unknown_perpetrator:.0%} of the civilians killed (best estimate) were killed by a "
-        f"perpetrator the sources do not identify; for {h.share_unknown_region:.0%} the region is not established."
-    )
-    return "\n\n".join(lines)
 
 
 def report_meta_html(r: Report, rendered: str = "") -> HTML:
@@ -253,7 +259,9 @@ def table(
     """An escaped HTML table (data text can never become markup)."""
     if frame is None or frame.empty:
         return HTML(f"<p class='empty'>{esc(empty)}</p>")
-    body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="")
+    # Whole numbers with thousands separators (1,365 beside 5,676, never 1365).
+    whole = {c: "{:,}".format for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])}
+    body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="", formatters=whole)
     head = f"<p class='caption'>{esc(caption)}</p>" if caption else ""
     return HTML(head + body)
 
@@ -283,6 +291,7 @@ def methodology_markdown(r: Report) -> str:
         + f"Grades: {grades}.",
         _grouping_text(r),
         "**Period totals** reported by NGOs are kept apart and never added to incident counts: they overlap the incidents and each other.",
+        *_episodes_text(r),
         "**Dates and places.** Incidents are placed in a period by their first possible day; the incident list gives each date's "
         "and place's precision. Incidents whose region the sources do not establish are shown as “Region not established”. "
         "Newer (2016, 2023) regions are drawn inside the older region that contains them when only older boundaries are available.",
@@ -301,6 +310,21 @@ def methodology_markdown(r: Report) -> str:
             "because ACLED does not say who the dead were."
         )
     return "\n\n".join(text)
+
+
+def _episodes_text(r: Report) -> list[str]:
+    """The episode rule in words (from its declaration, data/episode_rules.py), when the data has episodes."""
+    from ..data.episode_rules import RULE
+
+    inc = r.dataset.incidents
+    episodes = int((inc["record_type"] == "episode").sum())
+    if not episodes:
+        return []
+    members = int(inc["parent_incident_id"].isin(inc.loc[inc["record_type"] == "episode", "incident_id"]).sum())
+    return [
+        f"**Episodes.** {RULE.explanation()} In these data, {members:,} records form {episodes:,} episode"
+        f"{'s' if episodes != 1 else ''}."
+    ]
 
 
 def _grouping_text(r: Report) -> str:
@@ -323,16 +347,23 @@ def _grouping_text(r: Report) -> str:
     return "**Perpetrator groups.** Charts and tables show perpetrator groups as the sources name them."
 
 
-def png(fig) -> Image:
+def png(fig, alt: str = "") -> Image:
     """A figure as an embedded PNG (bare Figures are not shown by Jupyter; PNG keeps nbval stable).
 
     It is shown at its own size (96 CSS px per inch), so that printed it has style.DPI pixels per
-    inch, or more where the page is narrower than the figure."""
+    inch (the width rounded down), or more where the page is narrower than the figure. ``alt`` (else the figure's ``alt_text``,
+    which the figure functions set, else its title) becomes the image's alternative text."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=style.DPI, bbox_inches="tight", metadata={"Software": None})
     data = buffer.getvalue()
     pixels_wide = int.from_bytes(data[16:20], "big")  # the PNG header's width field
-    return Image(data=data, format="png", width=round(pixels_wide * 96 / style.DPI))
+    alt = alt or getattr(fig, "alt_text", "") or _figure_title(fig)
+    return Image(data=data, format="png", width=pixels_wide * 96 // style.DPI, metadata={"alt": alt})
+
+
+def _figure_title(fig) -> str:
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return titles[0] if titles else "Chart"
 
 
 def export_tables(r: Report, directory: str) -> None:

@@ -21,6 +21,7 @@ from ..measure.aggregate import (
     incident_facts,
     incident_figures,
 )
+from ..measure.episodes import episode_table
 from .evidence import incident_list, sources_appendix  # noqa: F401  (the notebook calls them from here)
 from .text import date_window_text, fmt_range, plain_codes, words
 
@@ -199,18 +200,21 @@ def deadliest_incidents(dataset: Dataset, selection: Selection, count: int = 15)
 
 
 def _deadliest_incidents(dataset: Dataset, selection: Selection, count: int) -> pd.DataFrame:
-    facts = incident_facts(dataset, selection)
-    rows = facts.merge(incident_figures(dataset), on="incident_id", how="inner")
-    rows = rows[rows["count_best"].fillna(0) > 0]
+    # One row per attack: the records of an episode (one attack a dataset split) are listed once, with their
+    # days, their ids and the coded figures summed; the range their notes state is shown beside, never added.
+    table = episode_table(dataset, selection)
+    rows = table[table["count_best"].fillna(0) > 0]
     rows = rows.sort_values(
-        ["count_best", "count_max", "start_date", "incident_id"], ascending=[False, False, True, True]
+        ["count_best", "count_max", "start_date", "episode_id"], ascending=[False, False, True, True]
     )
     rows = rows.head(count)
     columns = ["date", "place", "perpetrators", "attribution", "civilians killed", "what happened", "id"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     labels = actor_family_labels(dataset)
-    perps = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(rows["incident_id"])]
+    facts = incident_facts(dataset, selection)
+    episode_of = facts.loc[facts["episode_id"].isin(rows["episode_id"])].set_index("incident_id")["episode_id"]
+    perps = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(episode_of.index)]
     perps = perps[perps["role"].isin(("primary", "joint", "associated"))]
     family = perps["actor"].map(labels)
     # "Wagner Group (Wagner Group / Africa Corps)" says nothing more: the family only where it adds.
@@ -218,7 +222,7 @@ def _deadliest_incidents(dataset: Dataset, selection: Selection, count: int) -> 
     named = (
         perps["actor"]
         .where(redundant, perps["actor"] + " (" + family + ")")
-        .groupby(perps["incident_id"])
+        .groupby(perps["incident_id"].map(episode_of))
         .agg(lambda s: "; ".join(dict.fromkeys(s)))
     )
     summary = rows["summary"].where(rows["summary"].notna() & (rows["summary"].astype(str) != ""), rows["title"])
@@ -229,16 +233,33 @@ def _deadliest_incidents(dataset: Dataset, selection: Selection, count: int) -> 
                 ", ".join(str(v) for v in (loc, region) if isinstance(v, str) and v) or "not established"
                 for loc, region in zip(rows["location_name"], rows["admin1"], strict=True)
             ],
-            "perpetrators": rows["incident_id"].map(named).fillna("not identified"),
+            "perpetrators": rows["episode_id"].map(named).fillna("not identified"),
             "attribution": rows["grade"].map(words),
-            "civilians killed": [
-                fmt_range(*r) for r in rows[["count_min", "count_best", "count_max"]].itertuples(index=False)
-            ],
+            "civilians killed": [episode_killed_text(r) for r in rows.itertuples(index=False)],
             "what happened": summary.fillna("").map(shorten),
-            "id": rows["incident_id"],
+            "id": [episode_ids_text(r) for r in rows.itertuples(index=False)],
         }
     )
     return out.reset_index(drop=True)
+
+
+def episode_killed_text(row) -> str:
+    """An episode_table row's civilians killed: the coded range, over how many records, and the range the
+    notes state for the whole attack ('388 in 3 records; the notes say 150–600')."""
+    text = fmt_range(row.count_min, row.count_best, row.count_max)
+    if row.records > 1:
+        text += f" in {row.records:,} records"
+    if pd.notna(row.reported_min):
+        high = "" if pd.isna(row.reported_max) else f"–{int(row.reported_max):,}"
+        text += f"; the notes say {int(row.reported_min):,}{high}"
+    return text
+
+
+def episode_ids_text(row) -> str:
+    """An episode_table row's id: the incident's, or the episode's with its records' ids."""
+    if not row.is_episode:
+        return row.episode_id
+    return f"{row.episode_id} (records {row.record_ids.replace('; ', ', ')})"
 
 
 def shorten(text: str, limit: int = DEADLIEST_SUMMARY_CHARACTERS) -> str:
