@@ -1092,9 +1092,15 @@ def acled_export(n_events: int, shape: str = "2023", seed: int = 0) -> pd.DataFr
     """The events of ``acled_events(n_events, seed)`` in one of ACLED's export shapes (``SHAPES``)."""
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {sorted(SHAPES)}, not {shape!r}")
-    events = acled_events(n_events, seed)
+    return acled_export_from_events(acled_events(n_events, seed), shape)
+
+
+def acled_export_from_events(events: pd.DataFrame, shape: str = "2023") -> pd.DataFrame:
+    """Events in the 2023 per-event layout (``HEADER_2023`` columns, as text) in one of ACLED's export shapes."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {sorted(SHAPES)}, not {shape!r}")
     if shape == "2023":
-        return events
+        return events[HEADER_2023]
     frame = events.copy()
     frame["event_id_no_cnty"] = frame["event_id_cnty"].str[3:]
     frame["iso3"] = "MLI"
@@ -1113,6 +1119,51 @@ def acled_export(n_events: int, shape: str = "2023", seed: int = 0) -> pd.DataFr
     rows = pd.concat([first, second]).sort_values("_order", kind="stable")
     rows["data_id"] = [str(i) for i in range(1, len(rows) + 1)]
     return rows[HEADER_PER_ACTOR].reset_index(drop=True)
+
+
+#: Joint operations as ACLED codes them: (share of the actor1's events, associated actors written).
+FAMA_2021 = "Military Forces of Mali (2021-)"
+JNIM = "JNIM: Group for Support of Islam and Muslims"
+WAGNER_ARRIVAL, AFRICA_CORPS_FROM = np.datetime64("2021-12-01"), np.datetime64("2025-06-06")
+
+
+def acled_joint_events(n_events: int, seed: int = 0) -> pd.DataFrame:
+    """``acled_events(n_events, seed)`` with joint operations coded as ACLED codes them: the Malian army as
+    actor1 with Wagner Group (Africa Corps from June 2025) as associated actor in 45% of its events since
+    Wagner's arrival, with a Dozo militia in 10% (a few with both); JNIM with identity labels as associated
+    actors ("Fulani Ethnic Group (Mali)", "Pastoralists (Mali)") in 30% of its events."""
+    events = acled_events(n_events, seed).copy()
+    rng = np.random.default_rng(seed + 18)
+    n = len(events)
+    days = pd.to_datetime(events["event_date"], format="%d %B %Y").to_numpy().astype("datetime64[D]")
+    draw = rng.random(n)
+    actor1 = events["actor1"].str.strip()
+    fama = actor1.eq(FAMA_2021).to_numpy() & (days >= WAGNER_ARRIVAL)
+    russians = np.where(days >= AFRICA_CORPS_FROM, "Africa Corps", "Wagner Group")
+    dozo = "Dozo Communal Militia (Mali)"
+    assoc = events["assoc_actor_1"].to_numpy(dtype=object).copy()
+    with_russians = fama & (draw < 0.45)
+    both = fama & (draw >= 0.45) & (draw < 0.48)
+    with_dozo = fama & (draw >= 0.48) & (draw < 0.58)
+    assoc[with_russians] = russians[with_russians]
+    assoc[both] = np.char.add(russians[both].astype(str), "; " + dozo)
+    assoc[with_dozo] = dozo
+    jnim = actor1.eq(JNIM).to_numpy()
+    labels = np.where(
+        rng.random(n) < 0.5, "Fulani Ethnic Group (Mali)", "Fulani Ethnic Group (Mali); Pastoralists (Mali)"
+    )
+    with_labels = jnim & (rng.random(n) < 0.30)
+    assoc[with_labels] = labels[with_labels]
+    events["assoc_actor_1"] = assoc
+    return events
+
+
+def write_acled_joint(path: str | Path, n_events: int, shape: str = "2023", seed: int = 0) -> Path:
+    """Write ``acled_joint_events(n_events, seed)`` in one of ACLED's export shapes as UTF-8 CSV."""
+    path = Path(path)
+    frame = acled_export_from_events(acled_joint_events(n_events, seed), shape)
+    path.write_text(_csv_text(frame), encoding="utf-8", newline="")
+    return path
 
 
 def _csv_text(frame: pd.DataFrame) -> str:

@@ -36,11 +36,22 @@ def _docs(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(data_dictionary_markdown(), encoding="utf-8")
     print(f"wrote {target}")
+    from .importers.mapping_model import mapping_reference_markdown
+
+    reference = target.parent / "mapping-reference.md"
+    reference.write_text(mapping_reference_markdown(), encoding="utf-8")
+    print(f"wrote {reference}")
     return EXIT_OK
 
 
 def _check_notebooks(args: argparse.Namespace) -> int:
     notebooks = find_notebooks([Path(p) for p in (args.paths or [config.NOTEBOOKS_DIR])])
+    if args.fix:
+        from .hygiene import strip_notebook
+
+        for notebook in notebooks:
+            if strip_notebook(notebook):
+                print(f"stripped outputs from {notebook}")
     problems = [problem for notebook in notebooks for problem in notebook_problems(notebook)]
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -226,7 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a data directory against the schema")
     validate.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR), help="default: the embedded data/")
     validate.set_defaults(run=_validate)
-    docs = commands.add_parser("docs", help="write the data dictionary generated from the schema")
+    docs = commands.add_parser(
+        "docs", help="write the data dictionary and the mapping reference, generated from the schema and the models"
+    )
     docs.add_argument("--out", default=str(config.DOCS_DIR / "data_dictionary.md"))
     docs.set_defaults(run=_docs)
     render = commands.add_parser("render", help="execute a report notebook and publish HTML and PDF")
@@ -293,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     update.set_defaults(run=_update)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
+    hygiene.add_argument("--fix", action="store_true", help="strip outputs and run metadata first (in place)")
     hygiene.set_defaults(run=_check_notebooks)
     return parser
 

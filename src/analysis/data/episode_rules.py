@@ -114,6 +114,9 @@ class EpisodeRule:
     #: violence, each dated to the day: neighbouring villages on the same day stay apart.
     same_place_requires_day_precision: bool = True
     same_place_requires_same_event_type: bool = True
+    #: ... and the same civilian-targeting flag: a dataset that codes one record as aimed at civilians and the
+    #: next as not has told two different events.
+    same_place_requires_same_targeting: bool = True
     #: ... a place known this precisely (a region-level point is no place), with the same actors on every
     #: side (two battles of one army against two groups are two battles) ...
     same_place_precisions: tuple[str, ...] = ("exact", "near")
@@ -134,7 +137,7 @@ class EpisodeRule:
         return (
             "Records of one attack are grouped into one **episode** when they have the same perpetrators "
             f"(the same primary and joint actors) and {gap}, and either (a) the same named place (known to the "
-            "village or nearby), the same kind of violence, the same actors on every side, named perpetrators (not "
+            "village or nearby), the same kind of violence and civilian-targeting flag, the same actors on every side, named perpetrators (not "
             "an unidentified group) and a date known to the day, or (b) notes saying that the fatalities are split "
             f"between records ({split_words}), in which case the records may be at different places of one cercle "
             f"and up to {self.max_gap_days_split_note} days apart. "

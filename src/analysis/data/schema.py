@@ -338,9 +338,10 @@ FIELDS: dict[str, Field] = {
         _f(
             "role",
             "string",
-            "`primary`: the main perpetrator; `joint`: acted together with the primary actor, or named together "
-            "with it by the source; `associated`: a supporting actor (ACLED assoc_actor); `opponent`: the other "
-            "side of a battle, not a perpetrator of the harm counted.",
+            "`primary`: the main perpetrator; `joint`: an armed force or group that acted together with the primary "
+            "actor, or was named together with it by the source (ACLED's associated actors that are armed forces or "
+            "groups: src/analysis/data/associated_actor_rules.csv); `associated`: a supporting actor; `opponent`: the "
+            "other side of a battle, not a perpetrator of the harm counted.",
             allowed=("primary", "joint", "associated", "opponent"),
         ),
         _f(
@@ -352,6 +353,13 @@ FIELDS: dict[str, Field] = {
             allowed=tuple(ATTRIBUTION_GRADES),
         ),
         _f("attribution_basis", "string", "Who attributes it, and how (the evidence words are kept)."),
+        _f(
+            "actor_description",
+            "string",
+            "Identity or communal labels the source attaches to this actor (ACLED associated actors such as "
+            '"Fulani Ethnic Group (Mali)", "Pastoralists (Mali)", separated by "; "): who its members are, '
+            "never a perpetrator or a family of their own; empty when none.",
+        ),
         # casualties
         _f(
             "harm",
@@ -559,7 +567,7 @@ TABLES: dict[str, Table] = {
             "perpetrators",
             "perpetrators.csv",
             "One row per incident and actor, with how firmly the harm is attributed to it.",
-            columns=("incident_id", "actor", "role", "attribution", "attribution_basis"),
+            columns=("incident_id", "actor", "role", "attribution", "attribution_basis", "actor_description"),
             required=("incident_id", "actor", "role", "attribution", "attribution_basis"),
             primary_key=("incident_id", "actor"),
             foreign_keys=(

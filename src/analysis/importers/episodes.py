@@ -94,7 +94,8 @@ def perpetrator_groups(incidents: pd.Series, perpetrators: pd.DataFrame, roles=_
     p = pd.DataFrame({"incident_id": _text(p["incident_id"]), "actor": _text(p["actor"]).astype(str)})
     p = p.drop_duplicates().sort_values(["incident_id", "actor"], kind="stable")
     joined = (p["actor"] + "\x1f").groupby(p["incident_id"].to_numpy(), sort=False).sum()
-    return _text(incidents).map(joined).fillna("")
+    # object first: with no perpetrator row at all the mapped column is float, and a text fill fails.
+    return _text(incidents).map(joined).astype(object).fillna("")
 
 
 def _matches(text: pd.Series, regex: str) -> pd.Series:
@@ -190,6 +191,8 @@ def assign_episodes(incidents: pd.DataFrame, perpetrators: pd.DataFrame, rule: E
     sep = "\x1e"
     base = dataset + sep + group + sep + admin1 + sep
     kind = _key_text(ev["event_type"]) if rule.same_place_requires_same_event_type else ""
+    if rule.same_place_requires_same_targeting and "is_civilian_targeting" in ev:
+        kind = kind + sep + _key_text(ev["is_civilian_targeting"])
     key = pd.Series(pd.NA, index=ev.index, dtype=object)
     key[by_note] = ("note" + sep + base + cercle)[by_note]
     key[by_place] = ("place" + sep + base + admin2 + sep + place + sep + kind + sep + every_actor)[by_place]

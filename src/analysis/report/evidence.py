@@ -240,7 +240,10 @@ def _perpetrators(dataset: Dataset, ids: pd.Index) -> pd.DataFrame:
         ["incident_id", "_order"], kind="stable"
     )
     actor = _text(p["actor"])
-    text = actor + " (" + _words(p["role"], ROLE_WORDS) + ", " + _words(p["attribution"], GRADE_WORDS) + ")"
+    # The identity labels a source attaches to an actor (ACLED's "Fulani Ethnic Group (Mali)") say who it is.
+    labels = _text(p["actor_description"]) if "actor_description" in p else pd.Series("", index=p.index)
+    described = ("; described as " + labels.str.replace("; ", ", ", regex=False)).where(labels.ne(""), "")
+    text = actor + " (" + _words(p["role"], ROLE_WORDS) + ", " + _words(p["attribution"], GRADE_WORDS) + described + ")"
     leading = p["role"].isin(LEADING_ROLES).to_numpy()
     families = _text(dataset.actors["family"]).set_axis(_text(dataset.actors["actor"]).to_numpy())
     family_rows = pd.DataFrame(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,9 +22,12 @@ from ..measure.aggregate import (
 )
 from ..measure.parameters import InvalidParameter, resolve_path
 from ..measure.selection import check_report
-from . import figures, maps, places, style, tables
+from . import figures, lab, maps, places, style, tables
 from .page1 import headline_markdown, what_changed_markdown  # noqa: F401  (page 1's text lives in page1)
 from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
+
+#: Parameters of the notebook that render fills and open_report does not take (report/render.py).
+RENDER_PARAMETERS = ("previous_snapshot", "build_dir", "tables_dir")
 
 
 @dataclass
@@ -34,6 +38,12 @@ class Report:
     title: str
     boundaries: dict
     data_dir: Path | None = None
+
+    def __getattribute__(self, name: str):
+        # a report from an earlier run, after the parameters cell failed: refuse at once (report/lab.py)
+        if not name.startswith("__"):
+            lab.check_not_stale(self)
+        return object.__getattribute__(self, name)
 
     @cached_property
     def _headline(self) -> tables.Headline:
@@ -174,10 +184,15 @@ def open_report(
         "min_attribution": min_attribution,
         "group_by": group_by,
     }
-    dataset, selection, problems = check_report(data_dir, parameters, boundaries)
+    lab.retire_previous()  # nothing from an earlier run is used once this cell runs again
+    # the names open_report takes and render fills: the notebook file itself cannot say, as the analyst's
+    # edit is in it (a test keeps the notebook's parameters cell within these)
+    problems = lab.unknown_parameter_names([*inspect.signature(open_report).parameters, *RENDER_PARAMETERS])
+    dataset, selection, check_problems = check_report(data_dir, parameters, boundaries)
+    problems += check_problems
     if problems:
         raise InvalidParameter(problems)
-    return Report(
+    report = Report(
         dataset=dataset,
         selection=selection,
         estimate=estimate,
@@ -185,6 +200,8 @@ def open_report(
         boundaries=maps.find_boundaries(resolve_path(boundaries) if boundaries else None),
         data_dir=dataset.data_dir if data_dir else None,
     )
+    lab.register(report)
+    return report
 
 
 def deadliest_episodes_markdown(r: Report, n: int = 3) -> str:
@@ -256,14 +273,18 @@ def md(text: str) -> Markdown:
 def table(
     frame: pd.DataFrame, caption: str = "", index: bool = False, empty: str = "Nothing to show for this selection."
 ) -> HTML:
-    """An escaped HTML table (data text can never become markup)."""
+    """An escaped HTML table (data text can never become markup), with the sentence a table builder puts in
+    ``frame.attrs['note']`` (what the figures mean) under it."""
     if frame is None or frame.empty:
         return HTML(f"<p class='empty'>{esc(empty)}</p>")
     # Whole numbers with thousands separators (1,365 beside 5,676, never 1365).
     whole = {c: "{:,}".format for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])}
-    body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="", formatters=whole)
+    html = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="", formatters=whole)
+    body = lab.left_align_text(html, frame, index)
     head = f"<p class='caption'>{esc(caption)}</p>" if caption else ""
-    return HTML(head + body)
+    note = frame.attrs.get("note", "")
+    foot = f"<p class='table-note'>{esc(note)}</p>" if note else ""
+    return HTML(head + body + foot)
 
 
 def methodology_markdown(r: Report) -> str:
@@ -307,7 +328,10 @@ def methodology_markdown(r: Report) -> str:
             "**ACLED's conventions.** Events from ACLED keep ACLED's rules: where reports disagree, ACLED records the lowest "
             "reported figure; a figure of 0 means no fatalities were reported (such an event counts as an event, never as an "
             "incident with killings); and deaths in battles between armed groups are not counted as civilian deaths, "
-            "because ACLED does not say who the dead were."
+            "because ACLED does not say who the dead were. An actor ACLED names as associated with the perpetrator "
+            "acted jointly with it when it is an armed force or group (Wagner Group beside the Malian army); an identity "
+            "label (an ethnic group, pastoralists, civilians) describes the perpetrator and is never counted as one "
+            "(the rules: src/analysis/data/associated_actor_rules.csv)."
         )
     return "\n\n".join(text)
 
@@ -337,7 +361,9 @@ def _grouping_text(r: Report) -> str:
             "**Perpetrator families.** Charts and tables group actors by family; an incident in which actors of two "
             "families took part counts under both together (for example “Malian state forces + Wagner Group / Africa "
             "Corps”), drawn in the first family's colour hatched in the second's. Actors that an import could not name "
-            f"are counted as unidentified. Families: {families}."
+            "are counted as unidentified. Page 1's last column gives, for each family, the civilians killed in every "
+            "incident it took part in, alone or jointly: an incident of two families counts for both there, so that "
+            f"column does not add up. Families: {families}."
         )
     if r.selection.group_by == "actor":
         return (

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..measure.aggregate import ESTIMATE_COLUMN, aggregate, incident_facts, partial_periods
+from ..measure.victims import victims_noun
 from .text import date_text, esc, fmt_change
 
 #: What each dataset's figures mean, said once on page 1. Keyed by the value of incidents.dataset
@@ -173,7 +174,8 @@ def headline_markdown(r) -> str:
         f"# {esc(r.title)}",
         datasets_line(r),
         f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents:,}** incidents "
-        f"recorded here killed **at least {h.killed_min:,} civilians** (best estimate **{h.killed_best:,}**; {highest}), "
+        f"recorded here killed **at least {h.killed_min:,} {victims_noun(r.dataset)}** (best estimate "
+        f"**{h.killed_best:,}**; {highest}), "
         f"in {h.incidents_with_killings:,} incidents with killings{without_figure}. "
         f"{who} in **{h.regions:,} region{'s' if h.regions != 1 else ''}**."
         + (

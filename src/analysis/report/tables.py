@@ -104,19 +104,88 @@ def headline(dataset: Dataset, selection: Selection, estimate: str = "best") -> 
     )
 
 
+#: How each row of the family figures is counted (the ``counted`` column of tables/killed_by_family.csv).
+COUNTED_GROUP = "each incident once, under its group"
+COUNTED_TOOK_PART = "every incident the family took part in (does not add up)"
+TOOK_PART_COLUMN = "took part in incidents that killed"
+
+
+def family_figures(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+    """Civilians killed by perpetrator family, counted two ways, one row each (``counted``):
+    each incident once under its group (joint families together: "Malian state forces + Wagner Group /
+    Africa Corps"), which adds up to the total; and, for each family, every incident it took part in, alone
+    or jointly, which does not add up. Figures as numbers (count_min, count_best, count_max), largest first."""
+    family = replace(selection, group_by="family")
+    parts = []
+    for counted, attribution in ((COUNTED_GROUP, "group"), (COUNTED_TOOK_PART, "any")):
+        result = aggregate(dataset, ("actor",), replace(family, attribution=attribution), fill=False)
+        result = result[(result["count_max"] > 0) | (result["incidents_without_figure"] > 0)]
+        result = result.sort_values(["count_best", "count_max"], ascending=False, kind="stable")
+        parts.append(result.rename(columns={"actor": "perpetrators"}).assign(counted=counted))
+    out = pd.concat(parts, ignore_index=True)
+    return out[
+        ["counted", "perpetrators", "count_min", "count_best", "count_max", "incidents", "incidents_without_figure"]
+    ]
+
+
 def family_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
-    """Civilians killed by perpetrator family (joint families on their own row), largest first."""
-    result = aggregate(dataset, ("actor",), replace(selection, group_by="family"), fill=False)
-    result = result[(result["count_max"] > 0) | (result["incidents_without_figure"] > 0)]
-    result = result.sort_values(["count_best", "count_max"], ascending=False)
+    """Page 1's table: civilians killed by perpetrator family, each incident once under its group (joint
+    families on their own row), largest first; the last column gives each family the civilians killed in
+    every incident it took part in, alone or jointly (a family that acted only jointly gets a row of its own
+    there). ``attrs['note']`` says it in a sentence for the families that took part in joint incidents."""
+    figures = family_figures(dataset, selection)
+    groups = figures[figures["counted"] == COUNTED_GROUP]
+    took_part = figures[figures["counted"] == COUNTED_TOOK_PART].set_index("perpetrators")
+    only_jointly = took_part.index.difference(groups["perpetrators"], sort=False)
+    rows = pd.concat([groups, pd.DataFrame({"perpetrators": only_jointly, "incidents": 0})], ignore_index=True)
+
+    def took_part_text(family: str) -> str:
+        if family not in took_part.index:
+            return ""  # a joint group: its families are on their own rows
+        r = took_part.loc[family]
+        return f"{figure_text(r)} in {r.incidents:,} incident{'s' if r.incidents != 1 else ''}"
+
     out = pd.DataFrame(
         {
-            "perpetrators": result["actor"],
-            "civilians killed": [figure_text(r) for r in result.itertuples()],
-            "incidents": result["incidents"],
+            "perpetrators": rows["perpetrators"],
+            "civilians killed": ["–" if pd.isna(r.count_min) else figure_text(r) for r in rows.itertuples()],
+            "incidents": rows["incidents"].astype("int64"),
+            TOOK_PART_COLUMN: rows["perpetrators"].map(took_part_text),
         }
+    ).reset_index(drop=True)
+    out.attrs["note"] = took_part_sentence(groups, took_part)
+    return out
+
+
+#: A family is named in the sentence under page 1's table when its joint incidents add at least this share
+#: to the civilians killed (best estimate) in the incidents it carried out alone; the column lists them all.
+TOOK_PART_NOTABLE = 0.25
+
+
+def took_part_sentence(groups: pd.DataFrame, took_part: pd.DataFrame) -> str:
+    """For each family whose figure grows notably when its joint incidents are counted: "Wagner Group /
+    Africa Corps took part in incidents that killed 639 civilians (157 incidents), against 119 in the
+    incidents it carried out alone"."""
+    alone = groups.set_index("perpetrators")
+    parts = []
+    for family, r in took_part.iterrows():
+        own = alone["count_best"].get(family)
+        if own is not None and r["count_best"] < own * (1 + TOOK_PART_NOTABLE):
+            continue
+        incidents = f"{r['incidents']:,} incident{'s' if r['incidents'] != 1 else ''}"
+        against = (
+            "all of them with another family"
+            if own is None
+            else f"against {figure_text(alone.loc[family])} in the incidents it carried out alone"
+        )
+        parts.append(f"{family} took part in incidents that killed {figure_text(r)} civilians ({incidents}), {against}")
+    if not parts:
+        return ""
+    return (
+        "Counting every incident a family took part in, alone or with another: "
+        + "; ".join(parts)
+        + ". An incident of two families counts for both in the last column, which therefore does not add up."
     )
-    return out.reset_index(drop=True)
 
 
 def family_actors_table(dataset: Dataset, selection: Selection, top: int = 5) -> pd.DataFrame:
