@@ -7,6 +7,8 @@ every sentence of the notes is written for this module.
     acled_events(n_events, seed=0) -> DataFrame           ACLED's per-event layout since 2023
     acled_export(n_events, shape, seed=0) -> DataFrame    shape: "2023", "before_2019" or "per_actor"
     write_acled(path, n_events, shape="2023", seed=0)
+    with_sources_and_victim_groups(events, seed=0)      unnamed and repeated publishers, women/children, counter-claims
+    write_acled_with_sources(path, n_events, seed=0)
     ucdp_ged_quirky(n_events, seed=0, dd_mm=False, ambiguous=False) -> str
     write_ucdp_ged_quirky(path, n_events=..., seed=0, dd_mm=False, ambiguous=False)
 
@@ -1230,6 +1232,85 @@ def split_massacre_rows(note: str = SPLIT_MASSACRE_NOTE, records=SPLIT_MASSACRE)
 def acled_export_with_split_massacre(n_events: int, seed: int = 0) -> pd.DataFrame:
     """``acled_export(n_events, "2023", seed)`` with the split massacre's records added (``split_massacre_rows``)."""
     return pd.concat([split_massacre_rows(), acled_export(n_events, "2023", seed)], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# ACLED: sources and harms as analysts meet them (grades and victim groups)
+# --------------------------------------------------------------------------------------------------
+#: Labels ACLED writes in `source` that name no publisher (the importer's source_labels.csv says the same).
+UNNAMED_SOURCES = ("Undisclosed Source", "Local Source")
+_GROUP_SENTENCES = (
+    " {n} civilians were killed, including {w} and {c}.",
+    " Among the dead were {w} and {c}.",
+    " Les victimes sont {n} civils tués, dont {w} et {c}.",
+)
+_WOUNDED_CHILDREN = " {c} children were wounded and taken to the health centre."
+_COUNTER_CLAIM = ' The Malian army said it had killed {n} "terrorists" in the operation.'
+_NUMBER_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def with_sources_and_victim_groups(events: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """``events`` (``acled_events``) with what grades and victim groups are read from, drawn from its own
+    seeded generator so that the events themselves do not change:
+
+    - ``source``: about 12% of events gain an unnamed label ("Undisclosed Source"), 5% repeat a publisher
+      with another case or spacing ("RFI; rfi "), 3% name six to fifteen publishers;
+    - ``notes`` of violence against civilians with three or more dead: 8% say how many women and children
+      died (figures within the event's fatalities, in one of ``_GROUP_SENTENCES``), 4% that children were
+      wounded (no killed children), and for state forces 10% carry the army's counter-claim ("terrorists").
+    """
+    rng = np.random.default_rng(seed + 7_001)
+    out = events.copy()
+    n = len(out)
+    names = np.array([name for name, _ in SOURCES], dtype=object)
+    source = out["source"].to_numpy(dtype=object).copy()
+    unnamed = rng.random(n) < 0.12
+    label = np.array(UNNAMED_SOURCES, dtype=object)[rng.integers(0, len(UNNAMED_SOURCES), n)]
+    front = rng.random(n) < 0.5
+    source[unnamed & front] = label[unnamed & front] + "; " + source[unnamed & front]
+    source[unnamed & ~front] = source[unnamed & ~front] + "; " + label[unnamed & ~front]
+    repeat = rng.random(n) < 0.05
+    first = np.array([s.split(";")[0].strip() for s in source], dtype=object)
+    source[repeat] = source[repeat] + "; " + np.char.lower(first[repeat].astype(str)).astype(object) + " "
+    many = rng.random(n) < 0.03
+    for i in np.flatnonzero(many):
+        source[i] = "; ".join(rng.choice(names, size=int(rng.integers(6, 16)), replace=False))
+    out["source"] = source
+
+    notes = out["notes"].to_numpy(dtype=object).copy()
+    fatalities = out["fatalities"].astype(int).to_numpy()
+    vac = (out["event_type"].eq("Violence against civilians") & out["sub_event_type"].eq("Attack")).to_numpy()
+    lethal = vac & (fatalities >= 3)
+    women = rng.integers(0, 4, n).clip(max=np.maximum(fatalities // 3, 0))
+    children = rng.integers(1, 11, n).clip(max=np.maximum(fatalities - women, 1))
+    groups = lethal & (rng.random(n) < 0.08) & (women >= 1)
+    form = rng.integers(0, len(_GROUP_SENTENCES), n)
+    for i in np.flatnonzero(groups):
+        w, c, french = int(women[i]), int(children[i]), form[i] == 2
+        if french:
+            w_text = "une femme" if w == 1 else f"{w} femmes"
+            c_text = "un enfant" if c == 1 else f"{c} enfants"
+        else:
+            w_text = "a woman" if w == 1 else f"{_NUMBER_NAMES[w]} women"
+            c_text = "a child" if c == 1 else (f"{_NUMBER_NAMES[c]} children" if c <= 10 else f"{c} children")
+        notes[i] += _GROUP_SENTENCES[form[i]].format(n=fatalities[i], w=w_text, c=c_text)
+    wounded = lethal & ~groups & (rng.random(n) < 0.04)
+    for i in np.flatnonzero(wounded):
+        notes[i] += _WOUNDED_CHILDREN.format(c=int(children[i]))
+    state = out["actor1"].str.contains("Military Forces of Mali", regex=False).to_numpy()
+    claim = vac & state & (fatalities >= 1) & (rng.random(n) < 0.10)
+    for i in np.flatnonzero(claim):
+        notes[i] += _COUNTER_CLAIM.format(n=fatalities[i])
+    out["notes"] = notes
+    return out
+
+
+def write_acled_with_sources(path: str | Path, n_events: int, seed: int = 0) -> Path:
+    """``with_sources_and_victim_groups(acled_events(n_events, seed), seed)`` as a 2023-layout CSV."""
+    path = Path(path)
+    frame = with_sources_and_victim_groups(acled_events(n_events, seed), seed)
+    path.write_text(_csv_text(frame), encoding="utf-8", newline="")
+    return path
 
 
 # --------------------------------------------------------------------------------------------------

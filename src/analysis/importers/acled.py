@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ..data.associates import ARMED_INTER, DESCRIPTION, JOINT, classify_associates
-from ..data.attribution import grade_from_notes
-from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE
+from ..data.attribution import grade_from_notes, grade_from_publishers
+from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE, ATTRIBUTION_ORDER
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
 from .reading import LONG_DATE, InputFileError, RawFile, parse_date_column, read_table_file
 from .result import ImportResult
+from .victim_groups import group_figures
 
 REQUIRED = (
     "event_id_cnty",
@@ -60,6 +61,7 @@ _UNCOUNTED_HARM = {
     "abduction_forced_disappearance": ("disappeared", "ACLED records an abduction or disappearance; no count given"),
     "arrests": ("detained", "ACLED records arrests; no count given"),
     "looting_property_destruction": ("property_looted", "ACLED records looting or destruction; no count given"),
+    "sexual_violence": ("sexual_violence", "ACLED records sexual violence; no count given"),
 }
 #: ACLED replaced its numeric inter codes with labels in 2024; both are read.
 INTER_LABELS = {
@@ -319,8 +321,17 @@ def _build(
         }
     )
     perpetrators = _perpetrators(events, ids, resolver, actor_rows)
-    perpetrators = grade_from_notes(perpetrators, events["notes"].set_axis(ids), resolver.family_of())
+    # Precedence (data.attribution): the publishers in `source` first, then the notes' words outrank them.
+    perpetrators = grade_from_publishers(perpetrators, events["source"].set_axis(ids))
+    perpetrators = grade_from_notes(
+        perpetrators,
+        events["notes"].set_axis(ids),
+        resolver.family_of(),
+        civilian_targeting=civilian_target.set_axis(ids),
+    )
     casualties = _casualties(events, ids, battle, civilian_target)
+    groups, too_large = _group_rows(events["notes"].set_axis(ids), casualties)
+    casualties = pd.concat([casualties, groups], ignore_index=True)
     sources = pd.DataFrame(
         {
             "incident_id": ids,
@@ -342,8 +353,63 @@ def _build(
         perpetrators=perpetrators,
         casualties=casualties,
         sources=sources,
-        notes=_scope_notes(events, civilian_target),
+        notes=_scope_notes(events, civilian_target) + _group_notes(groups, too_large) + _grade_notes(perpetrators),
     )
+
+
+def _grade_notes(perpetrators: pd.DataFrame) -> list[str]:
+    """How many primary perpetrators got each grade, and from what."""
+    grades = perpetrators.loc[perpetrators["role"].eq("primary"), "attribution"].value_counts()
+    if grades.empty:
+        return []
+    counts = ", ".join(f"{grade} {int(grades[grade]):,}" for grade in ATTRIBUTION_ORDER if grade in grades)
+    return [
+        f"attribution grades of the primary perpetrators: {counts} (two or more distinct named publishers in "
+        "`source` corroborate; the notes' words then outrank them: data/attribution_rules.csv)"
+    ]
+
+
+def _group_rows(notes: pd.Series, casualties: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows of women and children killed, from the figures the notes give (importers.victim_groups): each
+    a subset of its event's killed row (same status), never added to it. Only events with a killed row get
+    them; a figure above the event's own is left out and counted (returned second)."""
+    killed = casualties[casualties["harm"].eq("killed") & casualties["victim_group"].eq("all")]
+    killed = killed.set_index("incident_id")
+    found = group_figures(notes[notes.index.isin(killed.index)])
+    if found.empty:
+        return casualties.iloc[0:0], 0
+    whole = killed.loc[found["row"]]
+    fits = (found["figure"].to_numpy() <= whole["count_min"].to_numpy()).astype(bool)
+    found, whole = found[fits], whole[fits]
+    figure = pd.array(found["figure"], dtype="Int64")
+    rows = pd.DataFrame(
+        {
+            "incident_id": found["row"].to_numpy(),
+            "harm": "killed",
+            "victim_status": whole["victim_status"].to_numpy(),
+            "victim_group": found["victim_group"].to_numpy(),
+            "count_min": figure,
+            "count_best": figure,
+            "count_max": pd.array([pd.NA] * len(found), dtype="Int64"),
+            "count_text": ('ACLED notes: "' + found["words"] + '", among the dead').to_numpy(),
+        }
+    )
+    return rows, int((~fits).sum())
+
+
+def _group_notes(groups: pd.DataFrame, too_large: int) -> list[str]:
+    if groups.empty and not too_large:
+        return []
+    counts = groups["victim_group"].value_counts()
+    parts = [f"{int(counts.get(g, 0)):,} event(s) with a figure of {g} killed" for g in ("women", "children")]
+    note = (
+        "women and children among the dead, as the notes state them ('including three women and six children'): "
+        + ", ".join(parts)
+        + "; written as victim groups of the killed row, never added to it"
+    )
+    if too_large:
+        note += f"; {too_large:,} figure(s) larger than the event's own fatalities left out"
+    return [note]
 
 
 VICTIM_STATUS_NOTE = (

@@ -225,8 +225,23 @@ def annex_note(report) -> str:
     )
 
 
+#: Said under the sources table: how "carried by" counts publishers.
+CARRIED_BY_NOTE = (
+    " “Carried by” names the publishers a document cites, each counted once: a dataset that names several "
+    "for one event (ACLED's “Human Rights Watch; Le Monde”) is counted by publisher, never by combination."
+)
+
+
 def sources_note(sources: pd.DataFrame) -> str:
     """What the sources table shows (Markdown)."""
+    return _sources_scope(sources) + (CARRIED_BY_NOTE if _cites_publishers(sources) else "")
+
+
+def _cites_publishers(sources: pd.DataFrame) -> bool:
+    return "carried by" in sources and sources["carried by"].fillna("").astype("str").ne("").any()
+
+
+def _sources_scope(sources: pd.DataFrame) -> str:
     total = len(sources)
     documents = "the one source document" if total == 1 else f"each of the {total:,} source documents once"
     if total <= PDF_SOURCES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..data.attribution import split_publishers
 from ..data.dataset import Dataset
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER, EVENT_TYPES
 from ..measure.aggregate import REGION_NOT_ESTABLISHED, Selection, incident_facts, incident_figures
@@ -331,7 +332,15 @@ def sources_appendix(dataset: Dataset, incident_ids: pd.Series | None = None) ->
     )
     stances = rows.drop_duplicates([*keys, "stance"])
     documents["stance"] = stances.groupby(keys, sort=False)["stance"].agg(", ".join)
-    outlets = rows[rows["carried_by"].notna()].groupby([*keys, "carried_by"], sort=False).size().reset_index(name="n")
+    # ACLED writes an event's publishers in one field ("Human Rights Watch; Le Monde"): each publisher is
+    # counted, not each combination of them.
+    carried = rows.loc[rows["carried_by"].notna(), [*keys, "carried_by"]]
+    publishers = split_publishers(carried["carried_by"])
+    # "RFI" and "rfi" are one publisher, shown as it is most often written.
+    key = publishers.str.casefold()
+    spelling = publishers.groupby(key).agg(lambda names: names.value_counts().index[0])
+    carried = carried.drop(columns="carried_by").join(key.map(spelling).rename("carried_by"))
+    outlets = carried.groupby([*keys, "carried_by"], sort=False).size().reset_index(name="n")
     outlets = outlets.sort_values([*keys, "n", "carried_by"], ascending=[True] * len(keys) + [False, True])
     outlets["rank"] = outlets.groupby(keys, sort=False).cumcount()
     named = outlets[outlets["rank"] < 3].groupby(keys, sort=False)["carried_by"].agg(", ".join)
