@@ -331,7 +331,12 @@ def methodology_markdown(r: Report) -> str:
             "because ACLED does not say who the dead were. An actor ACLED names as associated with the perpetrator "
             "acted jointly with it when it is an armed force or group (Wagner Group beside the Malian army); an identity "
             "label (an ethnic group, pastoralists, civilians) describes the perpetrator and is never counted as one "
-            "(the rules: src/analysis/data/associated_actor_rules.csv)."
+            "(the rules: src/analysis/data/associated_actor_rules.csv). The attribution grade of an ACLED event comes "
+            "from its sources: two or more distinct named publishers in its source field make it corroborated (an "
+            "undisclosed or local source names no publisher: src/analysis/data/source_labels.csv); words in its "
+            "notes outrank that count: a hedge makes it alleged, a denial or a party's counter-claim (the army "
+            "calling the dead terrorists) contested, a claim of responsibility acknowledged "
+            "(src/analysis/data/attribution_rules.csv)."
         )
     return "\n\n".join(text)
 
