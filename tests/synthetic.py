@@ -1313,6 +1313,23 @@ def write_acled_with_sources(path: str | Path, n_events: int, seed: int = 0) -> 
     return path
 
 
+def acled_analyst_export(n_events: int, seed: int = 0) -> pd.DataFrame:
+    """The export as an analyst meets it, every shape at once (2023 layout): joint operations
+    (``acled_joint_events``), multi-source events, women and children in the notes and counter-claims
+    (``with_sources_and_victim_groups``), and the massacre ACLED split over three records
+    (``split_massacre_rows``)."""
+    events = with_sources_and_victim_groups(acled_joint_events(n_events, seed), seed)
+    frame = acled_export_from_events(events, "2023")
+    return pd.concat([split_massacre_rows(), frame], ignore_index=True)
+
+
+def write_acled_analyst(path: str | Path, n_events: int, seed: int = 0) -> Path:
+    """Write ``acled_analyst_export(n_events, seed)`` as UTF-8 CSV."""
+    path = Path(path)
+    path.write_text(_csv_text(acled_analyst_export(n_events, seed)), encoding="utf-8", newline="")
+    return path
+
+
 # --------------------------------------------------------------------------------------------------
 # UCDP GED, as a researcher saved it through Excel/R
 # --------------------------------------------------------------------------------------------------
@@ -1554,6 +1571,11 @@ def main(argv: list[str] | None = None) -> int:
     acled.add_argument("--events", type=int, default=10_000)
     acled.add_argument("--shape", choices=sorted(SHAPES), default="2023")
     acled.add_argument("--seed", type=int, default=0)
+    acled.add_argument(
+        "--analyst",
+        action="store_true",
+        help="every shape at once: joint operations, multi-source events, victim groups, a split massacre",
+    )
     ucdp = sub.add_parser("ucdp", help="a UCDP GED Mali file with the quirks of a re-saved spreadsheet")
     ucdp.add_argument("out", type=Path)
     ucdp.add_argument("--events", type=int, default=500)
@@ -1561,7 +1583,9 @@ def main(argv: list[str] | None = None) -> int:
     ucdp.add_argument("--dd-mm", action="store_true", help="dates as DD/MM/YYYY instead of MM/DD/YYYY")
     ucdp.add_argument("--ambiguous", action="store_true", help="every day <= 12 (day-month order undecidable)")
     args = parser.parse_args(argv)
-    if args.what == "acled":
+    if args.what == "acled" and args.analyst:
+        write_acled_analyst(args.out, args.events, args.seed)
+    elif args.what == "acled":
         write_acled(args.out, args.events, args.shape, args.seed)
     else:
         write_ucdp_ged_quirky(args.out, args.events, args.seed, dd_mm=args.dd_mm, ambiguous=args.ambiguous)

@@ -21,6 +21,7 @@ import psutil
 import pytest
 from reliability_notebook import write_notebook
 
+from analysis import config
 from analysis.cli import main
 from analysis.report import batch, history
 from analysis.report import render as render_module
@@ -323,3 +324,14 @@ def test_a_render_stopped_by_sigterm_removes_its_kernel_folder_staging_and_kerne
     assert process.returncode == 128 + signal.SIGTERM, output
     assert alive == [] and folders() == []
     assert list((out / ".builds").iterdir()) == [] and not (out / "r").exists()
+
+
+@pytest.mark.slow
+def test_a_relative_out_folder_gets_the_whole_build_not_the_kernel_s_folder(tmp_path, monkeypatch):
+    """The kernel's working folder is not the command's: a relative --out once sent the build's snapshot and
+    tables to a folder of that name under the project root, and the report was published without them."""
+    notebook = write_notebook(tmp_path / "n.ipynb")
+    monkeypatch.chdir(tmp_path)
+    render(notebook, out_dir="relative-out", slug="r", formats=())
+    assert (tmp_path / "relative-out" / "r" / "snapshot.json.gz").is_file()
+    assert not (config.PROJECT_ROOT / "relative-out").exists()

@@ -274,7 +274,8 @@ def render(
     ``base``, by default the current folder) and publish ``out_dir/<slug>``. ``kernel``: a
     ``kernels.WarmKernel`` to execute the notebook in (render-all); by default a new kernel."""
     notebook = Path(notebook)
-    out_dir = Path(out_dir)
+    # absolute: the kernel runs in another folder, and writes the build's tables and snapshot where it is told
+    out_dir = Path(out_dir).absolute()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format(s) {unknown}; valid formats: {', '.join(FORMATS)}")
