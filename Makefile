@@ -10,7 +10,7 @@ DATA   ?= data
 export UV_COMPILE_BYTECODE = 1
 export UV_SYSTEM_CERTS = 1
 
-.PHONY: env test test-fast lint format report validate docs hooks clean
+.PHONY: env test test-fast lint format report validate docs hooks clean notebook-filter
 
 env: $(STAMP)
 
@@ -24,6 +24,14 @@ $(STAMP): pyproject.toml
 		$(PY) -m pip install --quiet -e '.[dev]'; \
 	fi
 	@touch $(STAMP)
+	@$(MAKE) --no-print-directory notebook-filter
+
+# Notebook outputs never reach git: git passes every notebook through analysis.hygiene (outputs, execution
+# counts and Lab's metadata stripped) when it stages it; .gitattributes names the filter. Lab may keep its
+# outputs in the working file; `python -m analysis check-notebooks --fix` strips them there too.
+notebook-filter:
+	@git config filter.notebook-outputs.clean '$(VENV)/bin/python -m analysis.hygiene' 2>/dev/null || true
+	@git config filter.notebook-outputs.smudge cat 2>/dev/null || true
 
 test: env
 	$(PY) -m pytest

@@ -66,9 +66,10 @@ def pdf_pages(result) -> int:
 
 def import_synthetic(n_events: int, folder: Path) -> tuple[Path, float]:
     """A seeded synthetic ACLED export of ``n_events`` imported with the command line; the seconds it took."""
-    from synthetic import write_acled
+    from synthetic import write_acled_analyst
 
-    export = write_acled(folder / f"acled_{n_events}.csv", n_events, shape="2023", seed=1)
+    # as analysts meet it: joint operations, multi-source events, victim groups and a split massacre
+    export = write_acled_analyst(folder / f"acled_{n_events}.csv", n_events, seed=1)
     out = folder / f"acled_{n_events}"
     started = time.perf_counter()
     done = subprocess.run(

@@ -7,6 +7,8 @@ every sentence of the notes is written for this module.
     acled_events(n_events, seed=0) -> DataFrame           ACLED's per-event layout since 2023
     acled_export(n_events, shape, seed=0) -> DataFrame    shape: "2023", "before_2019" or "per_actor"
     write_acled(path, n_events, shape="2023", seed=0)
+    with_sources_and_victim_groups(events, seed=0)      unnamed and repeated publishers, women/children, counter-claims
+    write_acled_with_sources(path, n_events, seed=0)
     ucdp_ged_quirky(n_events, seed=0, dd_mm=False, ambiguous=False) -> str
     write_ucdp_ged_quirky(path, n_events=..., seed=0, dd_mm=False, ambiguous=False)
 
@@ -1090,9 +1092,15 @@ def acled_export(n_events: int, shape: str = "2023", seed: int = 0) -> pd.DataFr
     """The events of ``acled_events(n_events, seed)`` in one of ACLED's export shapes (``SHAPES``)."""
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {sorted(SHAPES)}, not {shape!r}")
-    events = acled_events(n_events, seed)
+    return acled_export_from_events(acled_events(n_events, seed), shape)
+
+
+def acled_export_from_events(events: pd.DataFrame, shape: str = "2023") -> pd.DataFrame:
+    """Events in the 2023 per-event layout (``HEADER_2023`` columns, as text) in one of ACLED's export shapes."""
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {sorted(SHAPES)}, not {shape!r}")
     if shape == "2023":
-        return events
+        return events[HEADER_2023]
     frame = events.copy()
     frame["event_id_no_cnty"] = frame["event_id_cnty"].str[3:]
     frame["iso3"] = "MLI"
@@ -1113,6 +1121,51 @@ def acled_export(n_events: int, shape: str = "2023", seed: int = 0) -> pd.DataFr
     return rows[HEADER_PER_ACTOR].reset_index(drop=True)
 
 
+#: Joint operations as ACLED codes them: (share of the actor1's events, associated actors written).
+FAMA_2021 = "Military Forces of Mali (2021-)"
+JNIM = "JNIM: Group for Support of Islam and Muslims"
+WAGNER_ARRIVAL, AFRICA_CORPS_FROM = np.datetime64("2021-12-01"), np.datetime64("2025-06-06")
+
+
+def acled_joint_events(n_events: int, seed: int = 0) -> pd.DataFrame:
+    """``acled_events(n_events, seed)`` with joint operations coded as ACLED codes them: the Malian army as
+    actor1 with Wagner Group (Africa Corps from June 2025) as associated actor in 45% of its events since
+    Wagner's arrival, with a Dozo militia in 10% (a few with both); JNIM with identity labels as associated
+    actors ("Fulani Ethnic Group (Mali)", "Pastoralists (Mali)") in 30% of its events."""
+    events = acled_events(n_events, seed).copy()
+    rng = np.random.default_rng(seed + 18)
+    n = len(events)
+    days = pd.to_datetime(events["event_date"], format="%d %B %Y").to_numpy().astype("datetime64[D]")
+    draw = rng.random(n)
+    actor1 = events["actor1"].str.strip()
+    fama = actor1.eq(FAMA_2021).to_numpy() & (days >= WAGNER_ARRIVAL)
+    russians = np.where(days >= AFRICA_CORPS_FROM, "Africa Corps", "Wagner Group")
+    dozo = "Dozo Communal Militia (Mali)"
+    assoc = events["assoc_actor_1"].to_numpy(dtype=object).copy()
+    with_russians = fama & (draw < 0.45)
+    both = fama & (draw >= 0.45) & (draw < 0.48)
+    with_dozo = fama & (draw >= 0.48) & (draw < 0.58)
+    assoc[with_russians] = russians[with_russians]
+    assoc[both] = np.char.add(russians[both].astype(str), "; " + dozo)
+    assoc[with_dozo] = dozo
+    jnim = actor1.eq(JNIM).to_numpy()
+    labels = np.where(
+        rng.random(n) < 0.5, "Fulani Ethnic Group (Mali)", "Fulani Ethnic Group (Mali); Pastoralists (Mali)"
+    )
+    with_labels = jnim & (rng.random(n) < 0.30)
+    assoc[with_labels] = labels[with_labels]
+    events["assoc_actor_1"] = assoc
+    return events
+
+
+def write_acled_joint(path: str | Path, n_events: int, shape: str = "2023", seed: int = 0) -> Path:
+    """Write ``acled_joint_events(n_events, seed)`` in one of ACLED's export shapes as UTF-8 CSV."""
+    path = Path(path)
+    frame = acled_export_from_events(acled_joint_events(n_events, seed), shape)
+    path.write_text(_csv_text(frame), encoding="utf-8", newline="")
+    return path
+
+
 def _csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
@@ -1121,6 +1174,159 @@ def write_acled(path: str | Path, n_events: int, shape: str = "2023", seed: int 
     """Write ``acled_export(n_events, shape, seed)`` as UTF-8 CSV (LF line ends) and return the path."""
     path = Path(path)
     path.write_text(_csv_text(acled_export(n_events, shape, seed)), encoding="utf-8", newline="")
+    return path
+
+
+#: A massacre split over three records, as ACLED codes a multi-day attack (invented ids and words, shaped
+#: like the Moura records): one perpetrator group, one place, days two apart, a note declaring the split and
+#: stating the range across sources.
+SPLIT_MASSACRE_NOTE = (
+    "Between 27 and 31 March 2022, FAMa soldiers with foreign military personnel killed between 150-600 "
+    "civilians in Moura (Djenne, Mopti), including about sixty militants, according to several sources. "
+    "388 fatalities coded, split between 3 events."
+)
+SPLIT_MASSACRE = (("MLI996453", "27 March 2022", "130"), ("MLI996454", "29 March 2022", "129"),
+                  ("MLI996455", "31 March 2022", "129"))  # fmt: skip
+
+
+def split_massacre_rows(note: str = SPLIT_MASSACRE_NOTE, records=SPLIT_MASSACRE) -> pd.DataFrame:
+    """The records of one massacre that ACLED split over several events (2023 columns, ``HEADER_2023``)."""
+    rows = []
+    for event_id, date, fatalities in records:
+        row = dict.fromkeys(HEADER_2023, "")
+        row.update(
+            event_id_cnty=event_id,
+            event_date=date,
+            year=date[-4:],
+            time_precision="1",
+            disorder_type="Political violence",
+            event_type="Violence against civilians",
+            sub_event_type="Attack",
+            actor1="Military Forces of Mali (2021-)",
+            assoc_actor_1="Wagner Group",
+            inter1="1",
+            actor2="Civilians (Mali)",
+            inter2="7",
+            interaction="17",
+            civilian_targeting="Civilian targeting",
+            iso="466",
+            region="Western Africa",
+            country="Mali",
+            admin1="Mopti",
+            admin2="Djenne",
+            admin3="Dialloube",
+            location="Moura",
+            latitude="14.1300",
+            longitude="-4.5100",
+            geo_precision="1",
+            source="Human Rights Watch; United Nations; RFI",
+            source_scale="International",
+            notes=note,
+            fatalities=fatalities,
+            timestamp="1650000000",
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=HEADER_2023)
+
+
+def acled_export_with_split_massacre(n_events: int, seed: int = 0) -> pd.DataFrame:
+    """``acled_export(n_events, "2023", seed)`` with the split massacre's records added (``split_massacre_rows``)."""
+    return pd.concat([split_massacre_rows(), acled_export(n_events, "2023", seed)], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# ACLED: sources and harms as analysts meet them (grades and victim groups)
+# --------------------------------------------------------------------------------------------------
+#: Labels ACLED writes in `source` that name no publisher (the importer's source_labels.csv says the same).
+UNNAMED_SOURCES = ("Undisclosed Source", "Local Source")
+_GROUP_SENTENCES = (
+    " {n} civilians were killed, including {w} and {c}.",
+    " Among the dead were {w} and {c}.",
+    " Les victimes sont {n} civils tués, dont {w} et {c}.",
+)
+_WOUNDED_CHILDREN = " {c} children were wounded and taken to the health centre."
+_COUNTER_CLAIM = ' The Malian army said it had killed {n} "terrorists" in the operation.'
+_NUMBER_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def with_sources_and_victim_groups(events: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """``events`` (``acled_events``) with what grades and victim groups are read from, drawn from its own
+    seeded generator so that the events themselves do not change:
+
+    - ``source``: about 12% of events gain an unnamed label ("Undisclosed Source"), 5% repeat a publisher
+      with another case or spacing ("RFI; rfi "), 3% name six to fifteen publishers;
+    - ``notes`` of violence against civilians with three or more dead: 8% say how many women and children
+      died (figures within the event's fatalities, in one of ``_GROUP_SENTENCES``), 4% that children were
+      wounded (no killed children), and for state forces 10% carry the army's counter-claim ("terrorists").
+    """
+    rng = np.random.default_rng(seed + 7_001)
+    out = events.copy()
+    n = len(out)
+    names = np.array([name for name, _ in SOURCES], dtype=object)
+    source = out["source"].to_numpy(dtype=object).copy()
+    unnamed = rng.random(n) < 0.12
+    label = np.array(UNNAMED_SOURCES, dtype=object)[rng.integers(0, len(UNNAMED_SOURCES), n)]
+    front = rng.random(n) < 0.5
+    source[unnamed & front] = label[unnamed & front] + "; " + source[unnamed & front]
+    source[unnamed & ~front] = source[unnamed & ~front] + "; " + label[unnamed & ~front]
+    repeat = rng.random(n) < 0.05
+    first = np.array([s.split(";")[0].strip() for s in source], dtype=object)
+    source[repeat] = source[repeat] + "; " + np.char.lower(first[repeat].astype(str)).astype(object) + " "
+    many = rng.random(n) < 0.03
+    for i in np.flatnonzero(many):
+        source[i] = "; ".join(rng.choice(names, size=int(rng.integers(6, 16)), replace=False))
+    out["source"] = source
+
+    notes = out["notes"].to_numpy(dtype=object).copy()
+    fatalities = out["fatalities"].astype(int).to_numpy()
+    vac = (out["event_type"].eq("Violence against civilians") & out["sub_event_type"].eq("Attack")).to_numpy()
+    lethal = vac & (fatalities >= 3)
+    women = rng.integers(0, 4, n).clip(max=np.maximum(fatalities // 3, 0))
+    children = rng.integers(1, 11, n).clip(max=np.maximum(fatalities - women, 1))
+    groups = lethal & (rng.random(n) < 0.08) & (women >= 1)
+    form = rng.integers(0, len(_GROUP_SENTENCES), n)
+    for i in np.flatnonzero(groups):
+        w, c, french = int(women[i]), int(children[i]), form[i] == 2
+        if french:
+            w_text = "une femme" if w == 1 else f"{w} femmes"
+            c_text = "un enfant" if c == 1 else f"{c} enfants"
+        else:
+            w_text = "a woman" if w == 1 else f"{_NUMBER_NAMES[w]} women"
+            c_text = "a child" if c == 1 else (f"{_NUMBER_NAMES[c]} children" if c <= 10 else f"{c} children")
+        notes[i] += _GROUP_SENTENCES[form[i]].format(n=fatalities[i], w=w_text, c=c_text)
+    wounded = lethal & ~groups & (rng.random(n) < 0.04)
+    for i in np.flatnonzero(wounded):
+        notes[i] += _WOUNDED_CHILDREN.format(c=int(children[i]))
+    state = out["actor1"].str.contains("Military Forces of Mali", regex=False).to_numpy()
+    claim = vac & state & (fatalities >= 1) & (rng.random(n) < 0.10)
+    for i in np.flatnonzero(claim):
+        notes[i] += _COUNTER_CLAIM.format(n=fatalities[i])
+    out["notes"] = notes
+    return out
+
+
+def write_acled_with_sources(path: str | Path, n_events: int, seed: int = 0) -> Path:
+    """``with_sources_and_victim_groups(acled_events(n_events, seed), seed)`` as a 2023-layout CSV."""
+    path = Path(path)
+    frame = with_sources_and_victim_groups(acled_events(n_events, seed), seed)
+    path.write_text(_csv_text(frame), encoding="utf-8", newline="")
+    return path
+
+
+def acled_analyst_export(n_events: int, seed: int = 0) -> pd.DataFrame:
+    """The export as an analyst meets it, every shape at once (2023 layout): joint operations
+    (``acled_joint_events``), multi-source events, women and children in the notes and counter-claims
+    (``with_sources_and_victim_groups``), and the massacre ACLED split over three records
+    (``split_massacre_rows``)."""
+    events = with_sources_and_victim_groups(acled_joint_events(n_events, seed), seed)
+    frame = acled_export_from_events(events, "2023")
+    return pd.concat([split_massacre_rows(), frame], ignore_index=True)
+
+
+def write_acled_analyst(path: str | Path, n_events: int, seed: int = 0) -> Path:
+    """Write ``acled_analyst_export(n_events, seed)`` as UTF-8 CSV."""
+    path = Path(path)
+    path.write_text(_csv_text(acled_analyst_export(n_events, seed)), encoding="utf-8", newline="")
     return path
 
 
@@ -1365,6 +1571,11 @@ def main(argv: list[str] | None = None) -> int:
     acled.add_argument("--events", type=int, default=10_000)
     acled.add_argument("--shape", choices=sorted(SHAPES), default="2023")
     acled.add_argument("--seed", type=int, default=0)
+    acled.add_argument(
+        "--analyst",
+        action="store_true",
+        help="every shape at once: joint operations, multi-source events, victim groups, a split massacre",
+    )
     ucdp = sub.add_parser("ucdp", help="a UCDP GED Mali file with the quirks of a re-saved spreadsheet")
     ucdp.add_argument("out", type=Path)
     ucdp.add_argument("--events", type=int, default=500)
@@ -1372,7 +1583,9 @@ def main(argv: list[str] | None = None) -> int:
     ucdp.add_argument("--dd-mm", action="store_true", help="dates as DD/MM/YYYY instead of MM/DD/YYYY")
     ucdp.add_argument("--ambiguous", action="store_true", help="every day <= 12 (day-month order undecidable)")
     args = parser.parse_args(argv)
-    if args.what == "acled":
+    if args.what == "acled" and args.analyst:
+        write_acled_analyst(args.out, args.events, args.seed)
+    elif args.what == "acled":
         write_acled(args.out, args.events, args.shape, args.seed)
     else:
         write_ucdp_ged_quirky(args.out, args.events, args.seed, dd_mm=args.dd_mm, ambiguous=args.ambiguous)

@@ -237,6 +237,31 @@ def test_ucdp_source_count_and_clarity():
     assert out.loc[3, "attribution_basis"] == "UCDP codes it"
 
 
+def test_ucdp_counts_distinct_publishers_when_the_offices_name_them():
+    perpetrators = pd.DataFrame(
+        {
+            "incident_id": ["u1", "u2", "u3"],
+            "actor": "FAMa",
+            "role": "primary",
+            "attribution": "single_source",
+            "attribution_basis": "UCDP codes it",
+        }
+    )
+    sources = pd.Series({"u1": "2", "u2": "3", "u3": "2", "u4": "1"})
+    offices = pd.Series({"u1": "@account;@account", "u2": "RFI;Kal Akal;RFI", "u3": None, "u4": "FAMa;@someone"})
+    out = grade_from_source_count(
+        pd.concat([perpetrators, perpetrators.head(1).assign(incident_id="u4")]), sources, offices=offices
+    )
+    # u4: UCDP counts one source; the offices never raise its count
+    assert list(out["attribution"]) == ["single_source", "corroborated", "corroborated", "single_source"]
+    assert list(out["attribution_basis"]) == [
+        "UCDP codes it; UCDP number_of_sources 2, but one publisher in source_office (@account)",
+        "UCDP codes it; UCDP number_of_sources 3, but 2 distinct publishers in source_office (RFI; Kal Akal)",
+        "UCDP codes it; UCDP number_of_sources 2",
+        "UCDP codes it; UCDP number_of_sources 1",
+    ]
+
+
 def test_ucdp_sample_grades_recount(tmp_path):
     sample = Path(__file__).parents[2] / "shared" / "samples" / "ucdp_ged_candidate_v26_0_7_mali.csv"
     if not sample.is_file():
@@ -244,8 +269,12 @@ def test_ucdp_sample_grades_recount(tmp_path):
     run_import("ucdp", sample, tmp_path / "out")
     raw = pd.read_csv(sample, dtype=str)
     perpetrators = pd.read_csv(tmp_path / "out" / "perpetrators.csv", dtype=str)
+    # Distinct publishers in source_office (the same account twice is one), else number_of_sources.
+    offices = raw.set_index("ucdp-" + raw["id"])["source_office"].str.split(";").explode().str.strip().str.lower()
+    distinct = offices[offices.notna() & offices.ne("")].groupby(level=0).nunique()
     sources = pd.to_numeric(raw.set_index("ucdp-" + raw["id"])["number_of_sources"])
-    expected = perpetrators["incident_id"].map(sources).ge(2).map({True: "corroborated", False: "single_source"})
+    count = distinct.reindex(sources.index).clip(upper=sources).fillna(sources)
+    expected = perpetrators["incident_id"].map(count).ge(2).map({True: "corroborated", False: "single_source"})
     assert (perpetrators["attribution"] == expected).all()
 
 
@@ -259,7 +288,12 @@ def test_synthetic_export_gets_grades_from_its_notes(tmp_path):
     counts = perpetrators["attribution"].value_counts()
     assert {"alleged", "acknowledged", "contested", "single_source"} <= set(counts.index)
     graded_rows = perpetrators[perpetrators["attribution"] != "single_source"]
-    assert graded_rows["attribution_basis"].str.contains('ACLED notes: "').all()
+    # Graded by the notes' words, or corroborated by the publishers in `source`.
+    by_notes = graded_rows["attribution_basis"].str.contains('ACLED notes: "')
+    by_publishers = graded_rows["attribution"].eq("corroborated") & graded_rows["attribution_basis"].str.contains(
+        "ACLED source: [0-9]+ distinct named publishers", regex=True
+    )
+    assert (by_notes | by_publishers).all()
 
 
 def test_only_notes_that_may_hold_a_deciding_word_are_read_and_none_is_missed():

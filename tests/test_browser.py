@@ -7,6 +7,8 @@ sorting and pages return exactly the rows that pandas finds in the same data.
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from pathlib import Path
 
@@ -98,6 +100,10 @@ def check_report(tab: Page, html: Path) -> None:
     images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt || ''])")
     assert images, "the report shows its figures as images"
     assert all(complete and width > 0 for complete, width, _ in images), images
+    # Every chart is described (nbconvert's fallback is "No description has been provided for this image").
+    assert all(len(alt) > 40 and "No description" not in alt for _, _, alt in images), [a for _, _, a in images]
+    text = page.inner_text("body")
+    assert "Nothing to show" not in text  # sections with nothing to show are left out
     assert page.locator("a[href='incidents.html']").count() >= 1
     page.locator("a[href='incidents.html']").first.click()
     page.wait_for_selector("#incidents tbody tr")
@@ -108,9 +114,11 @@ def check_report(tab: Page, html: Path) -> None:
 def test_curated_report_and_annex_open_without_errors(tab, curated):
     check_report(tab, curated.files["html"])
     page = tab.page
-    shown = page.eval_on_selector_all("#incidents tbody tr", "rows => rows.map(r => r.dataset.id)")
     data = pd.read_csv(curated.directory / "tables" / "incidents.csv", encoding="utf-8-sig")
-    assert shown == list(data["id"])
+    killed = data[data["killed_best"].fillna(0).gt(0) | data["killed_best"].isna() & data["civilians killed"].ne("–")]
+    assert shown_ids(page) == list(killed["id"]) != list(data["id"])  # opens on incidents with killings
+    page.select_option("#killed", "")
+    assert shown_ids(page) == list(data["id"])
     assert page.title().startswith("Incidents")
     assert tab.errors == []
 
@@ -118,6 +126,8 @@ def test_curated_report_and_annex_open_without_errors(tab, curated):
 def test_synthetic_report_opens_without_errors(tab, imported):
     result, _, _ = imported
     check_report(tab, result.files["html"])
+    html = result.files["html"].read_text(encoding="utf-8")
+    assert "Totals reported by NGOs" not in html  # an ACLED import has none: no empty section
 
 
 def plain(text: str) -> str:
@@ -127,13 +137,22 @@ def plain(text: str) -> str:
 
 
 def expected_search(incidents: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Every word of ``query`` as a whole word (letters and digits around it do not count), or as the
+    start of a word when it ends with *."""
     fields = ["id", "date", "place", "region", "kind of violence", "what happened", "summary"]
     fields += ["perpetrators (attribution)", "harm (source's words)", "sources"]
     haystack = incidents[fields].astype(str).agg(" ".join, axis=1).map(plain)
     keep = pd.Series(True, index=incidents.index)
     for word in plain(query).split():
-        keep &= haystack.str.contains(word, regex=False)
+        body = re.escape(word.rstrip("*"))
+        keep &= haystack.str.contains(r"(?:^|[^a-z0-9])" + body + ("" if word.endswith("*") else r"(?![a-z0-9])"))
     return incidents[keep]
+
+
+def with_killings(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The annex's default: incidents with civilians killed (a figure above 0, or reported without one)."""
+    best = incidents["killed_best"].astype("Float64")
+    return incidents[(best > 0).fillna(False) | (best.isna() & ~incidents["civilians killed"].isin(["–", ""]))]
 
 
 def by_date(frame: pd.DataFrame) -> list[str]:
@@ -162,6 +181,10 @@ def test_annex_search_filters_sort_and_pages_match_pandas(tab, imported):
     result, incidents, data_dir = imported
     page = tab.open(result.directory / "incidents.html")
     page.wait_for_selector("#incidents tbody tr")
+    # It opens on the incidents with civilians killed; "any" shows them all.
+    assert matching_count(page) == len(with_killings(incidents)) < len(incidents)
+    assert shown_ids(page) == by_date(with_killings(incidents))[:PAGE_SIZE]
+    page.select_option("#killed", "")
     assert matching_count(page) == len(incidents) > PAGE_SIZE
     assert shown_ids(page) == by_date(incidents)[:PAGE_SIZE]
     page.click(".pager .next >> nth=0")
@@ -188,6 +211,7 @@ def test_annex_search_filters_sort_and_pages_match_pandas(tab, imported):
 
     # Filters, recounted from the tidy tables with pandas (not from the annex's own data).
     page.click("#reset")
+    page.select_option("#killed", "")
     tidy = pd.read_csv(data_dir / "incidents.csv", parse_dates=["start_date"])
     events = tidy[tidy["record_type"] == "event"]
     perpetrators = pd.read_csv(data_dir / "perpetrators.csv")
@@ -221,6 +245,132 @@ def test_annex_search_filters_sort_and_pages_match_pandas(tab, imported):
     assert matching_count(page) == int((grades.reindex(expected["incident_id"]) == "single_source").sum())
 
     page.click("#reset")
+    page.select_option("#killed", "")
     page.select_option("#sort", "deaths-desc")
     assert shown_ids(page) == by_deaths(incidents)[:PAGE_SIZE]
     assert tab.errors == []
+
+
+def csv_ids(download) -> list[str]:
+    return list(pd.read_csv(download.path(), encoding="utf-8-sig", dtype=str)["id"])
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_annex_on_a_phone_and_a_desktop_search_filters_and_csv(browser, imported, tmp_path, width):
+    """At 390 and 1,280 px: whole-word search ("moura" is not "Mourabitoune"), the civilians-killed, date,
+    kind, cercle and family filters recounted with pandas, the matching rows saved as CSV, and a layout
+    that holds (no sideways scrolling, headers that do not break inside words)."""
+    result, incidents, data_dir = imported
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto((result.directory / "incidents.html").resolve().as_uri())
+    page.wait_for_selector("#incidents tbody tr")
+    page.screenshot(path=str(tmp_path / f"annex-{width}.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width < 720:  # cards: the headers are hidden and every cell names its column
+        assert not page.is_visible("#incidents thead")
+        labels = page.eval_on_selector_all("#incidents tbody tr:first-child td", "tds => tds.map(t => t.dataset.label)")
+        assert labels[0] == "Date" and labels[5] == "Civilians killed"
+    else:  # at most two lines per header, and a one-word header on one line (never "Attributio/n")
+        lines = page.eval_on_selector_all(
+            "#incidents thead th",
+            """ths => ths.map(t => { const r = document.createRange(); r.selectNodeContents(t);
+                                  return [t.textContent, r.getClientRects().length]; })""",
+        )
+        assert all(n <= 2 and (n == 1 or " " in text) for text, n in lines), lines
+    page.select_option("#killed", "")
+
+    # Whole words: "moura" finds Moura, not Al Mourabitoune; "mour*" finds both.
+    for query in ("moura", "mour*"):
+        page.fill("#search", query)
+        settle(page)
+        expected = expected_search(incidents, query)
+        assert matching_count(page) == len(expected)
+        assert set(shown_ids(page)) == set(expected["id"])
+    assert len(expected_search(incidents, "moura")) < len(expected_search(incidents, "mour*"))
+    page.fill("#search", "")
+    settle(page)
+
+    # Civilians killed, dates, kind of violence, cercle and family, against pandas.
+    page.select_option("#killed", "killed")
+    subset = with_killings(incidents)
+    assert matching_count(page) == len(subset)
+    start = pd.to_datetime(subset["start_date"])
+    page.fill("#from", "2018-01-01")
+    page.fill("#to", "2022-12-31")
+    page.dispatch_event("#to", "change")
+    subset = subset[(start >= "2018-01-01") & (start <= "2022-12-31")]
+    assert matching_count(page) == len(subset) > 0
+    kind = subset["kind of violence"].value_counts().index[0]
+    page.select_option("#kind", kind)
+    subset = subset[subset["kind of violence"] == kind]
+    assert matching_count(page) == len(subset) > 0
+    cercle = subset.loc[subset["cercle"] != "", "cercle"].value_counts().index[0]
+    page.select_option("#cercle", cercle)
+    subset = subset[subset["cercle"] == cercle]
+    assert matching_count(page) == len(subset) > 0
+    assert set(shown_ids(page)) == set(subset["id"])
+    with page.expect_download() as download:
+        page.click("#csv")
+    assert download.value.suggested_filename == "incidents-selection.csv"
+    assert csv_ids(download.value) == by_date(subset)
+
+    # Family: an incident is found under every family that took part (primary and joint actors).
+    page.click("#reset")
+    page.select_option("#killed", "")
+    perpetrators = pd.read_csv(data_dir / "perpetrators.csv")
+    actors = pd.read_csv(data_dir / "reference" / "actors.csv")
+    leading = perpetrators[perpetrators["role"].isin(["primary", "joint"])].merge(actors, on="actor", how="left")
+    family = "russian_forces" if (leading["family"] == "russian_forces").any() else leading["family"].iloc[0]
+    with_family = set(leading.loc[leading["family"] == family, "incident_id"])
+    page.select_option("#family", family)
+    assert matching_count(page) == len(with_family)
+    with page.expect_download() as download:
+        page.click("#csv")
+    assert set(csv_ids(download.value)) == with_family
+    page.screenshot(path=str(tmp_path / f"annex-{width}-filtered.png"))
+    assert errors == []
+    page.close()
+
+
+TIMES = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times", 7: "seven times"}
+
+
+def test_page_one_reads_back_out_of_the_html_with_numbers_from_the_data(imported):
+    """The dataset line, the trend and the armed-actor count, read out of report.html and recomputed with
+    plain pandas from the imported tables (not with the report's code)."""
+    result, _, data_dir = imported
+    page = result.files["html"].read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))
+    assert "Data: ACLED (each event's fatalities are the lowest figure reported" in text
+
+    incidents = pd.read_csv(data_dir / "incidents.csv", parse_dates=["start_date"])
+    events = incidents[incidents["record_type"] == "event"].set_index("incident_id")
+    casualties = pd.read_csv(data_dir / "casualties.csv")
+    killed = casualties[
+        (casualties["harm"] == "killed")
+        & (casualties["victim_status"] == "civilian")
+        & (casualties["victim_group"] == "all")
+        & casualties["incident_id"].isin(events.index)
+    ]
+    best = killed["count_best"].fillna(killed["count_min"]).fillna(0)
+    by_year = best.groupby(killed["incident_id"].map(events["start_date"].dt.year)).sum()
+    year = int(by_year.idxmax())
+    assert f"{year} was the deadliest year: {int(by_year[year]):,} civilians killed (best estimate" in text
+    if year - 1 >= events["start_date"].dt.year.min():
+        previous = int(by_year.get(year - 1, 0))
+        ratio = by_year[year] / previous
+        phrase = TIMES[round(ratio)] + " as many as" if ratio >= 1.95 else f"{round((ratio - 1) * 100)}% more than"
+        assert f"{phrase} in {year - 1} ({previous:,}" in text, text[:1500]
+
+    perpetrators = pd.read_csv(data_dir / "perpetrators.csv")
+    actors = pd.read_csv(data_dir / "reference" / "actors.csv")
+    involved = perpetrators[
+        perpetrators["role"].isin(["primary", "joint", "associated"]) & perpetrators["incident_id"].isin(events.index)
+    ].merge(actors[["actor", "family"]], on="actor", how="left")
+    armed = involved.loc[~involved["family"].isin(["other", "unidentified"]) & involved["family"].notna(), "actor"]
+    assert f"They involve {armed.nunique():,} armed forces and groups in" in text
+    everyone = involved["actor"].nunique()
+    assert armed.nunique() < everyone  # civilians, rioters and unidentified groups are not counted

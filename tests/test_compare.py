@@ -198,38 +198,40 @@ def test_side_by_side_and_sentences(pair):
 
 def test_match_events(pair):
     m = matching.match_events(pair["curated"], pair["acled"], max_days=2, max_km=25, labels=("curated", "acled"))
-    assert m.pairs[["incident_id_a", "incident_id_b", "days_apart", "place"]].values.tolist() == [
-        ["a-1", "b-1", 1, "same pre-2016 region"]
-    ]
+    assert m.pairs[["incident_id_a", "incident_id_b", "days_apart"]].values.tolist() == [["a-1", "b-1", 1]]
     p = m.pairs.iloc[0]
-    assert p["shared_actors"] == ("FAMa", "Wagner Group")  # associated actors are perpetrators too
+    # FAMa + Wagner (joint) against FAMa with Wagner associated: the state-forces family in common
+    assert p["reasons"] == (
+        "score 58: 1 day apart; same region (Tombouctou); same family (Malian state forces); figures close (7 / 6)"
+    )
     assert (p["difference_min"], p["difference_best"], p["difference_max"]) == (1, -1, -4)  # 6/6/6 against 5/7/10
-    assert dict(zip(m.unmatched_a["incident_id"], m.unmatched_a["closest_miss"], strict=True)) == {
-        "a-2": "acled b-2: 5 days apart (tolerance 2)",
-        "a-3": "acled b-3: no perpetrator in common (curated: JNIM; acled: FAMa)",
+    assert dict(zip(m.unmatched_a["incident_id"], m.unmatched_a["reason"], strict=True)) == {
+        "a-2": "closest acled b-2: 5 days apart (window 2)",
+        "a-3": "closest acled b-3: no perpetrator family in common "
+        "(curated: JNIM and predecessors; acled: Malian state forces)",
     }
-    assert dict(zip(m.unmatched_b["incident_id"], m.unmatched_b["closest_miss"], strict=True)) == {
-        "b-4": "no curated event within 30 days",
-        "b-2": "curated a-2: 5 days apart (tolerance 2)",
-        "b-3": "curated a-3: no perpetrator in common (curated: JNIM; acled: FAMa)",
+    assert dict(zip(m.unmatched_b["incident_id"], m.unmatched_b["reason"], strict=True)) == {
+        "b-4": "no curated event within 2 days and 25 km (the same cercle or region where coordinates are missing), "
+        "and no near miss within 6 days",
+        "b-2": "closest curated a-2: 5 days apart (window 2)",
+        "b-3": "closest curated a-3: no perpetrator family in common "
+        "(acled: Malian state forces; curated: JNIM and predecessors)",
     }
     assert (m.events_a, m.events_b) == (3, 4)  # the period total is never an event
 
 
 def test_match_tolerances_and_one_to_one(pair):
     wider = matching.match_events(pair["curated"], pair["acled"], max_days=5, labels=("curated", "acled"))
-    assert wider.pairs[["incident_id_a", "incident_id_b", "place"]].values.tolist() == [
-        ["a-1", "b-1", "same pre-2016 region"],
-        ["a-2", "b-2", "1 km apart"],
-    ]
+    assert wider.pairs[["incident_id_a", "incident_id_b"]].values.tolist() == [["a-1", "b-1"], ["a-2", "b-2"]]
+    assert wider.pairs["km"].round(1).tolist()[1] == 1.0
     too_close = matching.match_events(pair["curated"], pair["acled"], max_days=5, max_km=0.5)
     assert too_close.pairs["incident_id_a"].tolist() == ["a-1"]
-    assert too_close.unmatched_a["closest_miss"].iloc[0] == "acled b-2: 1 km apart (tolerance 0.5 km)"
-    # Within 70 days b-2 and b-3 are both candidates for a-2; each event is used once, the closest first.
+    assert too_close.unmatched_a["reason"].iloc[0] == "closest acled b-2: 1 km apart (limit 0.5 km)"
+    # Within 70 days b-1, b-2 and b-3 are candidates for a-1 and a-2; each unit is used once, the best total.
     one_to_one = matching.match_events(pair["curated"], pair["acled"], max_days=70, labels=("curated", "acled"))
     assert one_to_one.pairs[["incident_id_a", "incident_id_b"]].values.tolist() == [["a-1", "b-1"], ["a-2", "b-2"]]
-    left = dict(zip(one_to_one.unmatched_b["incident_id"], one_to_one.unmatched_b["closest_miss"], strict=True))
-    assert left["b-3"] == "curated a-2: already matched to a closer event"
+    left = dict(zip(one_to_one.unmatched_b["incident_id"], one_to_one.unmatched_b["reason"], strict=True))
+    assert left["b-3"].startswith("candidate curated a-")
 
 
 def test_selection_applies_to_both_sides(pair):
@@ -299,7 +301,11 @@ def test_render_curated_against_acled(acled_import, tmp_path):
     more = "more" if fama["difference"] > 0 else "fewer"
     assert f"acled records {abs(fama['difference'])} {more} civilians killed by FAMa than curated" in text
     assert f"{fama['value']} against {fama['reference_value']}" in text
-    assert "not covered" in text and "Events without a counterpart" in text
+    assert "Events only one dataset has" in text and "The same events, different figures" in text
+    published = result.directory
+    assert (published / "matches.html").is_file()
+    pairs = pd.read_csv(published / "tables" / "matches.csv", encoding="utf-8-sig")
+    assert set(pairs["dataset_a"]) <= {"curated"} and set(pairs["dataset_b"]) <= {"acled"}
     assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", html)) == 1
     nbval_options = ["-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env"]
     nbval = subprocess.run(

@@ -12,7 +12,7 @@ from analysis import config
 ROOT = config.PROJECT_ROOT
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 #: A path of the repository written in backticks: `src/...`, `docs/...` (not ../shared, not globs or placeholders).
-PATH = re.compile(r"`((?:src|docs|tests|benchmarks|examples|config|notebooks)/[^`*<> ]+?)`")
+PATH = re.compile(r"`((?:src|docs|tests|benchmarks|examples|config|notebooks)/[^`*<> :]+)(?:::[^`]*)?`")
 LINK = re.compile(r"\]\(([^)#]+)(?:#[^)]*)?\)")
 #: Lines of the README's generated mapping reference, which issue 22 moves to a page of its own.
 MAPPING_REFERENCE = re.compile(r"<!-- mapping-reference:start -->.*?<!-- mapping-reference:end -->", re.S)

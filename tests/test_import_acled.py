@@ -62,7 +62,7 @@ def test_per_event_2023_shape(tmp_path):
     ]
     assert rows(out, "perpetrators", PERPETRATOR_COLUMNS) == [
         ("acled-MLI9001", "FAMa", "primary"),
-        ("acled-MLI9001", "Wagner Group", "associated"),
+        ("acled-MLI9001", "Wagner Group", "joint"),
         ("acled-MLI9002", "JNIM", "primary"),
         ("acled-MLI9002", "FAMa", "opponent"),
         ("acled-MLI9002", "Wagner Group", "opponent"),
@@ -131,7 +131,7 @@ def test_per_actor_shape_is_merged_back_into_events(tmp_path):
     ]
     assert rows(out, "perpetrators", PERPETRATOR_COLUMNS) == [
         ("acled-MLI200", "Wagner Group", "primary"),
-        ("acled-MLI200", "FAMa", "associated"),
+        ("acled-MLI200", "FAMa", "joint"),
         ("acled-MLI201", "JNIM", "primary"),
         ("acled-MLI201", "FAMa", "opponent"),
         ("acled-MLI203", "JNIM", "primary"),
@@ -181,8 +181,8 @@ def test_labels_instead_of_inter_codes_and_semicolon_associates(tmp_path):
     run_import("acled", path, out)
     assert rows(out, "perpetrators", PERPETRATOR_COLUMNS) == [
         ("acled-MLI9100", "Wagner Group", "primary"),
-        ("acled-MLI9100", "FAMa", "associated"),
-        ("acled-MLI9100", "Dozo militias", "associated"),
+        ("acled-MLI9100", "FAMa", "joint"),
+        ("acled-MLI9100", "Dozo militias", "joint"),
     ]
 
 

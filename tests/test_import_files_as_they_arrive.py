@@ -150,7 +150,7 @@ def test_older_acled_column_names(tmp_path):
     path.write_text(f"{header}\n{line}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_import("acled", path, out)
-    assert [r[2] for r in rows(out, "perpetrators", ["incident_id", "actor", "role"])] == ["primary", "associated"]
+    assert [r[2] for r in rows(out, "perpetrators", ["incident_id", "actor", "role"])] == ["primary", "joint"]
     assert "older ACLED column name 'ally_actor_1' read as 'assoc_actor_1'" in result.notes
 
 

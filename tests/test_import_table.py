@@ -99,7 +99,7 @@ def test_fixture_is_latin1_semicolon():
 def test_french_latin1_fixture_gives_exact_tables(fixture_import):
     _, out = fixture_import
     assert table_text(out / "incidents.csv", columns_of(EXPECTED_INCIDENTS)) == EXPECTED_INCIDENTS
-    assert table_text(out / "perpetrators.csv") == EXPECTED_PERPETRATORS
+    assert table_text(out / "perpetrators.csv", columns_of(EXPECTED_PERPETRATORS)) == EXPECTED_PERPETRATORS
     assert table_text(out / "casualties.csv") == EXPECTED_CASUALTIES
     assert table_text(out / "sources.csv", columns_of(EXPECTED_SOURCES)) == EXPECTED_SOURCES
     assert table_text(out / "rejects.csv") == EXPECTED_REJECTS
@@ -367,7 +367,7 @@ def test_command_bad_mapping_key_exits_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_zero_killed_is_no_killed_row(small, tmp_path):
+def test_zero_killed_is_a_zero_row_and_no_killing(small, tmp_path):
     data, mapping = small
     with data.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
@@ -375,5 +375,7 @@ def test_zero_killed_is_no_killed_row(small, tmp_path):
         )
     result = run_import("table", data, tmp_path / "out", mapping=mapping)
     assert "petit-zero" in set(result.incidents["incident_id"])  # the incident stays
-    assert "petit-zero" not in set(result.casualties["incident_id"])  # "0" killed is no killing
+    zero = result.casualties[result.casualties["incident_id"] == "petit-zero"]
+    # the list's 0 is a real zero: a 0 row, as for every other harm (the report counts no killing for it)
+    assert zero[["harm", "victim_status", "count_best"]].values.tolist() == [["killed", "civilian", 0]]
     assert result.balanced()

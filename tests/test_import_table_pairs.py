@@ -247,12 +247,12 @@ def test_new_keys_are_checked(tmp_path, yaml_text, expected):
     assert expected in str(err.value)
 
 
-def test_readme_mapping_reference_is_generated_from_the_models():
-    from analysis.importers.mapping_model import mapping_reference
+def test_mapping_reference_is_generated_from_the_models():
+    from analysis.importers.mapping_model import mapping_reference_markdown
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- mapping-reference:start -->\n")[1].split("<!-- mapping-reference:end -->")[0]
-    assert block == mapping_reference()
+    docs = Path(__file__).resolve().parents[1] / "docs" / "mapping-reference.md"
+    assert docs.read_text(encoding="utf-8") == mapping_reference_markdown()
+    assert "whole words" in docs.read_text(encoding="utf-8")
 
 
 # -- status words and counts the mapping cannot read: warned about, never dropped -----------------------------

@@ -13,12 +13,13 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
-#: Each part of the package and its layer. Helpers that import nothing from the package (config, atomic, deferred)
-#: are at the bottom, usable by all; the command line and the package's front door are at the top.
+#: Each part of the package and its layer. Helpers that import nothing from the package (config, atomic, deferred,
+#: boundedyaml) are at the bottom, usable by all; the command line and the package's front door are at the top.
 LAYERS = {
     "config": 0,
     "atomic": 0,
     "deferred": 0,
+    "boundedyaml": 0,
     "data": 1,
     "fetch": 1,
     "importers": 2,

@@ -186,7 +186,7 @@ def test_validation_never_modifies_input(data_copy):
 def test_cached_dataset_equals_validated_and_any_change_revalidates(tiny, _dataset_cache):
     fresh, _ = check_dataset(tiny)
     first, second = load_dataset(tiny), load_dataset(tiny)  # the second comes from the cache
-    assert len(list((_dataset_cache / "datasets").glob("*.pickle"))) >= 1
+    assert len(list((_dataset_cache / "datasets").glob("*/meta.json"))) >= 1
     for name, frame in fresh.tables().items():
         pd.testing.assert_frame_equal(getattr(second, name), frame)
         pd.testing.assert_frame_equal(getattr(first, name), frame)

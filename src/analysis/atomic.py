@@ -8,6 +8,7 @@ Imports nothing from the package, so any layer can use it.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -76,3 +77,17 @@ def replace_symlink(target: str | Path, points_to: str | Path) -> None:
         link.unlink()
     link.symlink_to(points_to)
     os.replace(link, target)
+
+
+def write_failure(err: OSError, what: str, kept: str) -> str:
+    """A failed write said so that the analyst can act: the path, the cause, and that nothing was lost."""
+    cause = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only"}.get(
+        err.errno, err.strerror or str(err)
+    )
+    if err.errno in (errno.EACCES, errno.EPERM):
+        cause = "permission denied"
+    where = err.filename or "a file"
+    return (
+        f"{what} failed: cannot write {where} ({cause}). The {kept} (if any) is kept "
+        "unchanged; free some space or make the folder writable, then run the command again."
+    )

@@ -36,11 +36,22 @@ def _docs(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(data_dictionary_markdown(), encoding="utf-8")
     print(f"wrote {target}")
+    from .importers.mapping_model import mapping_reference_markdown
+
+    reference = target.parent / "mapping-reference.md"
+    reference.write_text(mapping_reference_markdown(), encoding="utf-8")
+    print(f"wrote {reference}")
     return EXIT_OK
 
 
 def _check_notebooks(args: argparse.Namespace) -> int:
     notebooks = find_notebooks([Path(p) for p in (args.paths or [config.NOTEBOOKS_DIR])])
+    if args.fix:
+        from .hygiene import strip_notebook
+
+        for notebook in notebooks:
+            if strip_notebook(notebook):
+                print(f"stripped outputs from {notebook}")
     problems = [problem for notebook in notebooks for problem in notebook_problems(notebook)]
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -85,6 +96,8 @@ def _render(args: argparse.Namespace) -> int:
     except RenderError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for kind, path in result.files.items():
         print(f"{kind}: {path}")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
@@ -150,6 +163,11 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except ImportBug as err:
         print(f"error: {err}\nNothing was written. This is a bug in the importer; please report it.", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as err:  # a full disk, a read-only folder: say where, and that the earlier import is kept
+        from .atomic import write_failure
+
+        print(f"error: {write_failure(err, f'Importing {args.file}', 'previous import')}", file=sys.stderr)
         return EXIT_FAILURE
     for line in result.report_lines():
         print(line)
@@ -226,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a data directory against the schema")
     validate.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR), help="default: the embedded data/")
     validate.set_defaults(run=_validate)
-    docs = commands.add_parser("docs", help="write the data dictionary generated from the schema")
+    docs = commands.add_parser(
+        "docs", help="write the data dictionary and the mapping reference, generated from the schema and the models"
+    )
     docs.add_argument("--out", default=str(config.DOCS_DIR / "data_dictionary.md"))
     docs.set_defaults(run=_docs)
     render = commands.add_parser("render", help="execute a report notebook and publish HTML and PDF")
@@ -293,12 +313,25 @@ def build_parser() -> argparse.ArgumentParser:
     update.set_defaults(run=_update)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
+    hygiene.add_argument("--fix", action="store_true", help="strip outputs and run metadata first (in place)")
     hygiene.set_defaults(run=_check_notebooks)
     return parser
 
 
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
     args = build_parser().parse_args(argv)
+    previous = None
+    if args.command in ("render", "import") and threading.current_thread() is threading.main_thread():
+        # SIGTERM (a scheduler's stop) unwinds as an exception: the kernel is stopped, its folder and the
+        # staging folder removed, as on Ctrl-C. render-all keeps the default: its workers end with it.
+        previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -307,3 +340,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a last resort: the analyst gets one line, not a traceback
         print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

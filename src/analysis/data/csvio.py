@@ -49,6 +49,11 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
     expected_header = ",".join(table.columns)
     if not path.is_file():
         return None, [Problem(name, None, None, None, f"a CSV file here with the header: {expected_header}")]
+    if path.is_symlink() and not path.resolve().is_relative_to(Path(data_dir).resolve()):
+        # Not read: what a link to a file elsewhere holds (/etc/passwd) must not be echoed in a message.
+        return None, [
+            Problem(name, None, None, None, "a CSV file in the data directory; this is a link to a file outside it")
+        ]
     raw = path.read_bytes()
     if not raw.strip():
         return None, [Problem(name, 1, None, None, f"a header row: {expected_header} (the file is empty)")]

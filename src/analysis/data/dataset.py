@@ -5,13 +5,21 @@
 reads and validates them, and the library versions. Any change to one of these misses the cache,
 so fresh data is always validated; only data that passed validation is ever cached. A hit skips
 importing pandera, which is most of the cost of loading the small embedded data.
+
+An entry is a folder ``datasets/<key>/``: each table in Arrow IPC (Feather), a format that holds data and
+cannot run code (a pickle can), and ``meta.json`` with each file's SHA-256 and column types. Every file is
+checked against its digest when read; an entry that does not match (edited, truncated, half-written) is
+not used, and the data is validated again from the CSV files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
+import io
+import json
+import os
+import shutil
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +28,6 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..atomic import write_file
 from .csvio import RawTable, read_raw_table
 from .problems import DataValidationError, Problem
 from .reference import actor_index, region_index
@@ -30,6 +37,8 @@ from .schema import LOAD_ORDER, TABLES
 #: invalidates the cache.
 _LOADING_CODE = ("csvio", "dataset", "names", "problems", "rawtext", "reference", "rules", "schema", "validation")
 _CACHE_KEPT = 16
+_CACHE_FORMAT = 1
+_META = "meta.json"
 
 
 @dataclass
@@ -151,31 +160,66 @@ def _cache_key(data_dir: Path) -> str | None:
 
 
 def _cache_path(key: str) -> Path:
-    return Path(config.CACHE_DIR) / "datasets" / f"{key}.pickle"
+    return Path(config.CACHE_DIR) / "datasets" / key
 
 
 def _read_cache(key: str, data_dir: Path) -> Dataset | None:
+    """The cached tables of ``key`` if every file matches its digest; else None (validate afresh)."""
+    folder = _cache_path(key)
     try:
-        with open(_cache_path(key), "rb") as file:
-            dataset = pickle.load(file)
-    except Exception:  # absent, unreadable or from an incompatible pandas: validate afresh
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+        if meta.get("format") != _CACHE_FORMAT or meta.get("key") != key or set(meta["tables"]) != set(LOAD_ORDER):
+            return None
+        frames = {}
+        for name in LOAD_ORDER:
+            entry = meta["tables"][name]
+            data = (folder / f"{name}.arrow").read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                return None
+            frame = pd.read_feather(io.BytesIO(data))
+            if list(frame.columns) != list(entry["dtypes"]):
+                return None
+            for column, kind in entry["dtypes"].items():
+                if kind == "object":  # Arrow gives text back as strings; the tables hold objects, None missing
+                    frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+            frames[name] = frame
+    except Exception:  # absent, unreadable, damaged or from an incompatible pandas: validate afresh
         return None
-    if not isinstance(dataset, Dataset):
-        return None
-    dataset.data_dir = data_dir
-    return dataset
+    return Dataset(data_dir=data_dir, **frames)
 
 
 def _write_cache(key: str, dataset: Dataset) -> None:
-    """Atomically, and never failing the load: a cache that cannot be written is only slower."""
-    folder = _cache_path(key).parent
+    """Written whole in a folder beside the entry, then renamed into place; never failing the load: a cache
+    that cannot be written is only slower."""
+    target = _cache_path(key)
+    partial = target.parent / f".{key}.{os.getpid()}.partial"
     try:
-        write_file(_cache_path(key), lambda file: pickle.dump(dataset, file, protocol=pickle.HIGHEST_PROTOCOL))
-        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        partial.mkdir(parents=True, exist_ok=True)
+        tables = {}
+        for name, frame in dataset.tables().items():
+            buffer = io.BytesIO()
+            frame.to_feather(buffer)
+            data = buffer.getvalue()
+            (partial / f"{name}.arrow").write_bytes(data)
+            dtypes = {str(column): str(kind) for column, kind in frame.dtypes.items()}
+            tables[name] = {"sha256": hashlib.sha256(data).hexdigest(), "dtypes": dtypes}
+        meta = {"format": _CACHE_FORMAT, "key": key, "tables": tables}
+        (partial / _META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        shutil.rmtree(target, ignore_errors=True)  # a damaged entry of the same key
+        os.replace(partial, target)
+        entries = sorted(
+            (p for p in target.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
         for old in entries[_CACHE_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+        for old in target.parent.glob("*.pickle"):  # entries of earlier versions: never read, removed
             old.unlink(missing_ok=True)
-    except OSError:
+    except Exception:  # a full disk, a table Arrow cannot hold: the load goes on without the cache
         pass
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def summarise(dataset: Dataset) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -24,8 +25,9 @@ from .schema import MAX_CELL_CHARACTERS
 
 #: Text columns held in Arrow, whose string functions run in C.
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
-#: Read whole cells up to well past the limit, so that a long cell is reported with its column.
-FIELD_LIMIT = max(MAX_CELL_CHARACTERS * 4, 1 << 24)
+#: No limit on a cell while parsing: the csv module stops reading the file at a cell over its limit, and
+#: every record after it would be lost. A cell over the schema's limit is refused by its record instead.
+FIELD_LIMIT = sys.maxsize
 _LINE_BREAK = r"\r\n|\r|\n"
 
 # --- sniff ------------------------------------------------------------------------------------------------
@@ -83,6 +85,23 @@ def read_records(text: str, delimiter: str = ",") -> Records:
         except csv.Error as err:
             found.error_line, found.error = start, str(err)
     return found
+
+
+def count_records(path, encoding: str, delimiter: str = ",") -> tuple[int, int | None]:
+    """The file's own count of records after the header (empty lines not counted), streamed through the
+    csv module with no cell limit, and the line where the count stopped when the file is not well-formed
+    CSV (None when it was counted to the end; the record it stopped in is counted as one). The check on
+    what a faster reader returned."""
+    count, start = -1, 1  # the header is not a record
+    with open(path, encoding=encoding, errors="replace", newline="") as handle, field_limit():
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            for record in reader:
+                count += bool(record)
+                start = reader.line_num + 1
+        except csv.Error:
+            return max(count + 1, 0), start
+    return max(count, 0), None
 
 
 def record_lines(frame: pd.DataFrame, first: int = 2) -> np.ndarray:

@@ -174,14 +174,18 @@ def _every_incident_sourced(frames, lines) -> list[Problem]:
 
 
 def _parents_are_period_totals(frames, lines) -> list[Problem]:
+    """An event's parent is a period total it is also counted in, or the episode it is one record of; only
+    events have parents (a period total or an episode is never part of another record)."""
     i = frames["incidents"]
     kinds = dict(zip(i["incident_id"], i["record_type"], strict=True))
     problems = []
     for row in i.index[i["parent_incident_id"].notna()]:
         parent = i.at[row, "parent_incident_id"]
-        if parent in kinds and kinds[parent] != "period_total":
+        if parent in kinds and kinds[parent] not in PARENT_TYPES:
             problems.append(
-                _problem("incidents", lines, row, "parent_incident_id", parent, "the id of a period_total record")
+                _problem(
+                    "incidents", lines, row, "parent_incident_id", parent, "the id of a period_total or episode record"
+                )
             )
         if i.at[row, "record_type"] != "event":
             problems.append(
@@ -191,7 +195,11 @@ def _parents_are_period_totals(frames, lines) -> list[Problem]:
                     row,
                     "parent_incident_id",
                     parent,
-                    "empty: only events can be part of a period total",
+                    "empty: only events can be part of a period total or an episode",
                 )
             )
     return problems
+
+
+#: What an event's parent_incident_id may point at.
+PARENT_TYPES = ("period_total", "episode")

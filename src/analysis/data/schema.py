@@ -255,8 +255,11 @@ FIELDS: dict[str, Field] = {
             "string",
             "`event`: one incident (one actor group, place and day or short span). "
             "`period_total`: a total an NGO reports for a period ('at least 32 civilians since May 2024'); "
-            "shown beside incident counts and never added to them.",
-            allowed=("event", "period_total"),
+            "shown beside incident counts and never added to them. "
+            "`episode`: the records of one attack that a dataset split (ACLED codes one event per place and day; "
+            "the rule is in data/episode_rules.py): listed once, with the range its notes state; its records are "
+            "the events counted, and the episode itself is never added.",
+            allowed=("event", "period_total", "episode"),
         ),
         _f("title", "string", "Short headline of the incident, or of the source document in sources."),
         _f("summary", "string", "What happened, in a few sentences, as the sources report it."),
@@ -327,7 +330,8 @@ FIELDS: dict[str, Field] = {
         _f(
             "parent_incident_id",
             "string",
-            "The period total this event is also counted in, so that the two are never added together.",
+            "The period total this event is also counted in, so that the two are never added together; or the "
+            "episode (one attack split over several records) this event is one record of.",
             pattern=ID_PATTERN,
         ),
         _f(
@@ -341,9 +345,10 @@ FIELDS: dict[str, Field] = {
         _f(
             "role",
             "string",
-            "`primary`: the main perpetrator; `joint`: acted together with the primary actor, or named together "
-            "with it by the source; `associated`: a supporting actor (ACLED assoc_actor); `opponent`: the other "
-            "side of a battle, not a perpetrator of the harm counted.",
+            "`primary`: the main perpetrator; `joint`: an armed force or group that acted together with the primary "
+            "actor, or was named together with it by the source (ACLED's associated actors that are armed forces or "
+            "groups: src/analysis/data/associated_actor_rules.csv); `associated`: a supporting actor; `opponent`: the "
+            "other side of a battle, not a perpetrator of the harm counted.",
             allowed=("primary", "joint", "associated", "opponent"),
         ),
         _f(
@@ -355,6 +360,13 @@ FIELDS: dict[str, Field] = {
             allowed=tuple(ATTRIBUTION_GRADES),
         ),
         _f("attribution_basis", "string", "Who attributes it, and how (the evidence words are kept)."),
+        _f(
+            "actor_description",
+            "string",
+            "Identity or communal labels the source attaches to this actor (ACLED associated actors such as "
+            '"Fulani Ethnic Group (Mali)", "Pastoralists (Mali)", separated by "; "): who its members are, '
+            "never a perpetrator or a family of their own; empty when none.",
+        ),
         # casualties
         _f(
             "harm",
@@ -568,7 +580,7 @@ TABLES: dict[str, Table] = {
             "perpetrators",
             "perpetrators.csv",
             "One row per incident and actor, with how firmly the harm is attributed to it.",
-            columns=("incident_id", "actor", "role", "attribution", "attribution_basis"),
+            columns=("incident_id", "actor", "role", "attribution", "attribution_basis", "actor_description"),
             required=("incident_id", "actor", "role", "attribution", "attribution_basis"),
             primary_key=("incident_id", "actor"),
             foreign_keys=(

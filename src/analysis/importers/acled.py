@@ -15,12 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.attribution import grade_from_notes
-from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE
+from ..data.associates import ARMED_INTER, DESCRIPTION, JOINT, classify_associates
+from ..data.attribution import grade_from_notes, grade_from_publishers
+from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE, ATTRIBUTION_ORDER
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
 from .reading import LONG_DATE, InputFileError, RawFile, parse_date_column, read_table_file
 from .result import ImportResult
+from .victim_groups import group_figures
 
 REQUIRED = (
     "event_id_cnty",
@@ -59,6 +61,7 @@ _UNCOUNTED_HARM = {
     "abduction_forced_disappearance": ("disappeared", "ACLED records an abduction or disappearance; no count given"),
     "arrests": ("detained", "ACLED records arrests; no count given"),
     "looting_property_destruction": ("property_looted", "ACLED records looting or destruction; no count given"),
+    "sexual_violence": ("sexual_violence", "ACLED records sexual violence; no count given"),
 }
 #: ACLED replaced its numeric inter codes with labels in 2024; both are read.
 INTER_LABELS = {
@@ -318,8 +321,17 @@ def _build(
         }
     )
     perpetrators = _perpetrators(events, ids, resolver, actor_rows)
-    perpetrators = grade_from_notes(perpetrators, events["notes"].set_axis(ids), resolver.family_of())
+    # Precedence (data.attribution): the publishers in `source` first, then the notes' words outrank them.
+    perpetrators = grade_from_publishers(perpetrators, events["source"].set_axis(ids))
+    perpetrators = grade_from_notes(
+        perpetrators,
+        events["notes"].set_axis(ids),
+        resolver.family_of(),
+        civilian_targeting=civilian_target.set_axis(ids),
+    )
     casualties = _casualties(events, ids, battle, civilian_target)
+    groups, too_large = _group_rows(events["notes"].set_axis(ids), casualties)
+    casualties = pd.concat([casualties, groups], ignore_index=True)
     sources = pd.DataFrame(
         {
             "incident_id": ids,
@@ -341,8 +353,63 @@ def _build(
         perpetrators=perpetrators,
         casualties=casualties,
         sources=sources,
-        notes=_scope_notes(events, civilian_target),
+        notes=_scope_notes(events, civilian_target) + _group_notes(groups, too_large) + _grade_notes(perpetrators),
     )
+
+
+def _grade_notes(perpetrators: pd.DataFrame) -> list[str]:
+    """How many primary perpetrators got each grade, and from what."""
+    grades = perpetrators.loc[perpetrators["role"].eq("primary"), "attribution"].value_counts()
+    if grades.empty:
+        return []
+    counts = ", ".join(f"{grade} {int(grades[grade]):,}" for grade in ATTRIBUTION_ORDER if grade in grades)
+    return [
+        f"attribution grades of the primary perpetrators: {counts} (two or more distinct named publishers in "
+        "`source` corroborate; the notes' words then outrank them: data/attribution_rules.csv)"
+    ]
+
+
+def _group_rows(notes: pd.Series, casualties: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows of women and children killed, from the figures the notes give (importers.victim_groups): each
+    a subset of its event's killed row (same status), never added to it. Only events with a killed row get
+    them; a figure above the event's own is left out and counted (returned second)."""
+    killed = casualties[casualties["harm"].eq("killed") & casualties["victim_group"].eq("all")]
+    killed = killed.set_index("incident_id")
+    found = group_figures(notes[notes.index.isin(killed.index)])
+    if found.empty:
+        return casualties.iloc[0:0], 0
+    whole = killed.loc[found["row"]]
+    fits = (found["figure"].to_numpy() <= whole["count_min"].to_numpy()).astype(bool)
+    found, whole = found[fits], whole[fits]
+    figure = pd.array(found["figure"], dtype="Int64")
+    rows = pd.DataFrame(
+        {
+            "incident_id": found["row"].to_numpy(),
+            "harm": "killed",
+            "victim_status": whole["victim_status"].to_numpy(),
+            "victim_group": found["victim_group"].to_numpy(),
+            "count_min": figure,
+            "count_best": figure,
+            "count_max": pd.array([pd.NA] * len(found), dtype="Int64"),
+            "count_text": ('ACLED notes: "' + found["words"] + '", among the dead').to_numpy(),
+        }
+    )
+    return rows, int((~fits).sum())
+
+
+def _group_notes(groups: pd.DataFrame, too_large: int) -> list[str]:
+    if groups.empty and not too_large:
+        return []
+    counts = groups["victim_group"].value_counts()
+    parts = [f"{int(counts.get(g, 0)):,} event(s) with a figure of {g} killed" for g in ("women", "children")]
+    note = (
+        "women and children among the dead, as the notes state them ('including three women and six children'): "
+        + ", ".join(parts)
+        + "; written as victim groups of the killed row, never added to it"
+    )
+    if too_large:
+        note += f"; {too_large:,} figure(s) larger than the event's own fatalities left out"
+    return [note]
 
 
 VICTIM_STATUS_NOTE = (
@@ -394,73 +461,146 @@ def _unmatched_region_notes(names: pd.Series, resolved: pd.Series) -> pd.Series:
     return ("ACLED admin1 '" + names + "' is not in regions.csv; region left empty").where(unmatched)
 
 
-def _split_actors(values: pd.Series) -> pd.Series:
-    names = values.dropna().str.split(";").explode().astype("str").str.strip()
-    return names[names != ""]
-
-
 def _perpetrators(
     events: pd.DataFrame, ids: pd.Series, resolver: Resolver, actor_rows: pd.DataFrame | None
 ) -> pd.DataFrame:
-    parts = []  # rank orders an event's rows so that a primary role wins over a later mention
-
-    def add(index, names, inter, role, rank):
-        parts.append(pd.DataFrame({"row": index, "name": names, "inter": inter, "role": role, "rank": rank}))
-
-    if actor_rows is not None:
-        # Event by event, each event's rows in file order: the order in which new actors are first met.
-        flat = actor_rows.set_index("row").rename_axis(None).sort_index(kind="stable")
-        flat["position"] = flat.groupby(level=0).cumcount()
-        first = flat["position"].eq(0)
-        add(flat.index, flat["actor"], flat["inter"], np.where(first, "primary", "opponent"), np.where(first, 0, 2))
-        assoc = flat.reset_index(names="row").assign(name=lambda f: f["assoc"].str.split(";")).explode("name")
-        assoc["name"] = assoc["name"].str.strip().replace("", None)
-        assoc = assoc.dropna(subset=["name"])
-        first = assoc["position"].eq(0)
-        add(
-            assoc["row"],
-            assoc["name"],
-            pd.NA,
-            np.where(first, "associated", "opponent_associated"),
-            np.where(first, 1, 3),
-        )
-    else:
-        add(events.index, events["actor1"], events["inter1"], "primary", 0)
-        assoc1 = _split_actors(events["assoc_actor_1"])
-        add(assoc1.index, assoc1.to_numpy(), pd.NA, "associated", 1)
-        # actor2 is the other side, unless it is the civilians (or protesters, rioters) who were harmed.
-        side2 = events["actor2"].notna() & ~events["inter2"].isin(list(_VICTIM_INTER)).fillna(False)
-        add(events.index[side2], events.loc[side2, "actor2"], events.loc[side2, "inter2"], "opponent", 2)
-        assoc2 = _split_actors(events.loc[side2, "assoc_actor_2"])
-        add(assoc2.index, assoc2.to_numpy(), pd.NA, "opponent_associated", 3)
-    table = pd.concat(parts, ignore_index=True)
-    # Rioters or protesters coded as actor1 (mob violence) stay the primary actor: they are who did it.
-    inter = table["inter"].astype("Int64")
+    """One row per event and actor. Each coded actor is a line (actor1 the primary, actor2 or a later
+    per-actor row the other side); its associated actors are split on ";" and classified by the declared
+    rules (data/associated_actor_rules.csv): an armed force or group acts with it (``joint`` beside the
+    primary, ``opponent`` beside the other side), an identity label goes into its ``actor_description``."""
+    columns = ["incident_id", "actor", "role", "attribution", "attribution_basis", "actor_description"]
+    lines = _actor_lines(events, actor_rows).astype({"name": object, "assoc": object})
+    # Civilians, protesters and rioters harmed are not perpetrators, nor are their associated labels;
+    # rioters or protesters coded as actor1 (mob violence) stay the primary actor: they are who did it.
+    inter = lines["inter"].astype("Int64")
     victims = inter.isin(list(_VICTIM_INTER)).fillna(False) & ~(
-        table["role"].eq("primary") & inter.ne(_CIVILIANS_INTER)
+        lines["side"].eq("primary") & inter.ne(_CIVILIANS_INTER)
     )
-    table = table[~victims.fillna(False).to_numpy()]
+    lines = lines[~victims.fillna(False).to_numpy()].reset_index(drop=True)
+    if lines.empty:
+        return pd.DataFrame(columns=columns)
+    lines["line"] = lines.index
+    lines["label"] = pd.Series(None, index=lines.index, dtype=object)
+    # An identity label coded as an armed actor itself: an unnamed militia of that identity, the label kept.
+    own = classify_associates(lines["name"])
+    armed = lines["inter"].astype("Int64").isin(list(ARMED_INTER)).fillna(False).to_numpy()
+    stand_in = own["treat_as"].eq(DESCRIPTION).to_numpy() & own["acting_as"].notna().to_numpy() & armed
+    lines.loc[stand_in, "label"] = lines.loc[stand_in, "name"]
+    lines.loc[stand_in, "name"] = own.loc[stand_in, "acting_as"]
+
+    assoc = lines[["row", "line", "side", "assoc", "name"]].rename(columns={"name": "with"})
+    assoc = assoc.assign(name=assoc["assoc"].str.split(";")).explode("name")
+    assoc["name"] = assoc["name"].astype("str").str.strip()
+    assoc = assoc[assoc["assoc"].notna() & assoc["name"].ne("")]
+    kind = classify_associates(assoc["name"])
+    labels = assoc[kind["treat_as"].eq(DESCRIPTION).to_numpy()]
+    armed_assoc = assoc[kind["treat_as"].eq(JOINT).to_numpy()]
+    described = pd.concat(
+        [lines.loc[stand_in, ["line", "label"]], labels[["line", "name"]].rename(columns={"name": "label"})]
+    )
+
+    table = pd.concat(
+        [
+            lines.assign(
+                role=lines["side"],
+                rank=np.where(lines["side"].eq("primary"), 0, 2),
+                coded_as=np.where(lines["side"].eq("primary"), "actor1", "actor2, the other side"),
+            ),
+            armed_assoc.assign(
+                inter=pd.NA,
+                role=np.where(armed_assoc["side"].eq("primary"), "joint", "opponent"),
+                rank=np.where(armed_assoc["side"].eq("primary"), 1, 3),
+                coded_as=np.where(
+                    armed_assoc["side"].eq("primary"),
+                    "an actor associated with actor1 ("
+                    + armed_assoc["with"]
+                    + "): an armed force or group acting with it",
+                    "an actor associated with actor2, the other side",
+                ),
+            ),
+        ],
+        ignore_index=True,
+    )
     table["actor"] = resolver.actor_names(table["name"], table["inter"].astype("str"), origin="ACLED")
     table["incident_id"] = ids.loc[table["row"]].to_numpy()
-    table = table.sort_values(["row", "rank"], kind="stable").drop_duplicates(["incident_id", "actor"])
-    coded_as = table["role"].map(
-        {
-            "primary": "actor1",
-            "associated": "an actor associated with actor1",
-            "opponent": "actor2, the other side",
-            "opponent_associated": "an actor associated with actor2, the other side",
-        }
+    basis = "ACLED codes " + table["name"] + " as " + table["coded_as"]
+    stood_in = table["line"].isin(lines.loc[stand_in, "line"]) & table["rank"].isin([0, 2])
+    basis[stood_in] = (
+        "ACLED codes the identity label "
+        + table.loc[stood_in, "line"].map(lines["label"])
+        + " as "
+        + table.loc[stood_in, "coded_as"]
+        + " with an armed inter code ("
+        + table.loc[stood_in, "inter"].astype("Int64").astype("str")
+        + "): recorded as "
+        + table.loc[stood_in, "name"]
+        + ", the label kept as its description"
     )
-    basis = "ACLED codes " + table["name"] + " as " + coded_as
-    table["role"] = table["role"].replace("opponent_associated", "opponent")
+    table["attribution_basis"] = basis
+    # Labels go to the row their actor ends up on (an actor named twice in an event is one row).
+    actor_of_line = table[table["rank"].isin([0, 2])].set_index("line")["actor"]
+    described = described.assign(incident_id=ids.loc[lines.loc[described["line"], "row"]].to_numpy())
+    described["actor"] = described["line"].map(actor_of_line)
+    text = (
+        described.drop_duplicates(["incident_id", "actor", "label"])
+        .groupby(["incident_id", "actor"], sort=False)["label"]
+        .agg("; ".join)
+    )
+    table = table.sort_values(["row", "rank"], kind="stable").drop_duplicates(["incident_id", "actor"])
+    keys = pd.MultiIndex.from_frame(table[["incident_id", "actor"]])
     return pd.DataFrame(
         {
             "incident_id": table["incident_id"],
             "actor": table["actor"],
             "role": table["role"],
             "attribution": "single_source",
-            "attribution_basis": basis,
+            "attribution_basis": table["attribution_basis"],
+            "actor_description": text.reindex(keys).to_numpy(),
         }
+    ).reset_index(drop=True)
+
+
+def _actor_lines(events: pd.DataFrame, actor_rows: pd.DataFrame | None) -> pd.DataFrame:
+    """Each actor coded in an event, in order: ``row`` (the event's position), ``name``, ``inter``, ``side``
+    (``primary`` for actor1 or an event's first per-actor row, ``opponent`` for the other side) and ``assoc``
+    (its associated actors as ACLED writes them)."""
+    if actor_rows is not None:
+        # Event by event, each event's rows in file order: the first is the primary actor.
+        flat = actor_rows.sort_values("row", kind="stable")
+        first = flat.groupby("row").cumcount().eq(0)
+        return pd.DataFrame(
+            {
+                "row": flat["row"].to_numpy(),
+                "name": flat["actor"].to_numpy(),
+                "inter": flat["inter"].to_numpy(),
+                "side": np.where(first, "primary", "opponent"),
+                "assoc": flat["assoc"].to_numpy(),
+            }
+        )
+    # actor2 is the other side, unless it is the civilians (or protesters, rioters) who were harmed.
+    side2 = events["actor2"].notna()
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "row": events.index,
+                    "name": events["actor1"],
+                    "inter": events["inter1"],
+                    "side": "primary",
+                    "assoc": events["assoc_actor_1"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "row": events.index[side2],
+                    "name": events.loc[side2, "actor2"],
+                    "inter": events.loc[side2, "inter2"],
+                    "side": "opponent",
+                    "assoc": events.loc[side2, "assoc_actor_2"],
+                }
+            ),
+        ],
+        ignore_index=True,
     )
 
 

@@ -41,6 +41,7 @@ FIELD_KEYS = (
     "perpetrator",
     "attribution",
     "source",
+    "record_type",
 )
 
 
@@ -64,6 +65,7 @@ class FieldSpec:
     opponent: bool = False
     pieces: dict[str, str] = field(default_factory=dict)  # year / month / day -> column
     code: str | None = None
+    sides: list[str] = field(default_factory=list)  # separators between the two sides of a clash
 
     def lookup(self, text: str):
         """Our value for a source text, matched without regard to case, accents or punctuation."""
@@ -76,6 +78,12 @@ class CountSpec:
     harm: str
     victim_status: str | None = None  # None: the top-level victim_status rules, else civilian
     victim_group: str = "all"
+    #: True for the all row a victim group implies (the mapping wrote no all row for its harm and status)
+    implied: bool = False
+
+
+class MappingError(ValueError):
+    """A mapping that passes the models but cannot be compiled (two spellings of one key, ...)."""
 
 
 @dataclass
@@ -93,8 +101,14 @@ class Mapping:
     deaths_yes: frozenset[str] = frozenset()
     journey: tuple[str, str, str | None] | None = None  # from, to, from_code
     region_codes: dict[str, str] = field(default_factory=dict)
-    far_years: int = 3
+    far_years: int | None = None  # None: measured from the file's own span
     sentinel_ids: frozenset[str] = frozenset()
+    #: ordered (tests, reason): rows that are not incidents, left out
+    skip: list[tuple[dict[str, dict], str]] = field(default_factory=list)
+    corrections: list = field(default_factory=list)  # mapping_model.Correction
+    families: dict[str, str] = field(default_factory=dict)  # actor name as written -> family
+    #: normalised status word -> (victim_status, victim_group or None), for the count grammar
+    status_words: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def columns(self) -> dict[str, str]:
         """Every column the mapping names, with the key that names it."""
@@ -108,6 +122,11 @@ class Mapping:
             for tests, _ in spec.rules:
                 for column in tests:
                     named.setdefault(column, f"{key}.rules")
+        for tests, _ in self.skip:
+            for column in tests:
+                named.setdefault(column, "skip")
+        for correction in self.corrections:
+            named.setdefault(correction.column, "corrections")
         for count in self.counts:
             named.setdefault(count.column, "counts")
         for i, group in enumerate(self.groups):
@@ -129,23 +148,31 @@ class Mapping:
 def load_mapping(path: str | Path) -> Mapping:
     import yaml
 
+    from ..boundedyaml import MAX_BYTES, YamlLimitError, load_bounded
+
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: expected a mapping YAML file here; none was found")
+    if path.stat().st_size > MAX_BYTES:  # before reading it: a mapping is a page of text
+        raise InputFileError(f"{path}: expected a mapping of at most {MAX_BYTES:,} bytes; this file is larger")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        document = load_bounded(path.read_text(encoding="utf-8-sig"))
+    except YamlLimitError as err:
+        raise InputFileError(f"{path}: {err}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise InputFileError(f"{path}: expected a YAML mapping file ({err})") from None
     if not isinstance(document, dict):
         raise InputFileError(f"{path}: expected a YAML mapping of keys ({', '.join(TOP_KEYS)})")
     try:
         model = MappingModel.model_validate({str(k): v for k, v in document.items()})
+        return compile_mapping(model, path)
     except ValidationError as err:
-        raise InputFileError(
-            f"{path}: the mapping is not valid; nothing was read:\n"
-            + "\n".join(f"  {line}" for line in errors_as_lines(err))
-        ) from None
-    return compile_mapping(model, path)
+        lines = errors_as_lines(err, document)
+    except MappingError as err:
+        lines = str(err).split("\n")
+    raise InputFileError(
+        f"{path}: the mapping is not valid; nothing was read:\n" + "\n".join(f"  {line}" for line in lines)
+    )
 
 
 def compile_mapping(model: MappingModel, path: Path) -> Mapping:
@@ -154,9 +181,20 @@ def compile_mapping(model: MappingModel, path: Path) -> Mapping:
     for key in FIELD_KEYS:
         entry = getattr(model, key)
         if entry is not None:
-            mapping.fields[key] = _field_spec(entry)
-    mapping.counts = [CountSpec(column, c.harm, c.victim_status, c.victim_group) for column, c in model.counts.items()]
+            mapping.fields[key] = _field_spec(entry, key)
+    mapping.counts = _count_specs(model)
     mapping.groups = list(model.groups)
+    for number, group in enumerate(model.groups):
+        _distinct_keys(group.values, f"groups.{number}.values")
+    mapping.skip = [(_tests(rule.when), rule.reason) for rule in model.skip]
+    mapping.corrections = list(model.corrections)
+    mapping.families = dict(model.families)
+    _distinct_keys(model.status_words, "status_words")
+    for group in model.groups:  # the groups' status words also read count_text
+        for word, status in group.values.items():
+            mapping.status_words.setdefault(normalise_name(word), _status_pair(status))
+    for word, status in model.status_words.items():
+        mapping.status_words[normalise_name(word)] = _status_pair(status)
     mapping.count_text = model.count_text.column if model.count_text else None
     if model.deaths_reported:
         mapping.deaths_reported = model.deaths_reported.column
@@ -172,7 +210,71 @@ def compile_mapping(model: MappingModel, path: Path) -> Mapping:
     return mapping
 
 
-def _field_spec(entry) -> FieldSpec:
+def _status_pair(status) -> tuple[str, str | None]:
+    return ("unknown", None) if status is None else (status.victim_status, status.victim_group)
+
+
+def _count_specs(model: MappingModel) -> list[CountSpec]:
+    """One spec per row a count column feeds, and the all row each victim group implies: a group (aid workers
+    killed) is a subset of all victims, so a list that counts only the group has at least that many victims in
+    all. Two columns counting groups of the same harm and status without an all row are refused: which one gives
+    all cannot be told."""
+    specs = [
+        CountSpec(column, c.harm, c.victim_status, c.victim_group)
+        for column, counts in model.counts.items()
+        for c in counts
+    ]
+    written = {(c.harm, c.victim_status) for c in specs if c.victim_group == "all"}
+    implied: dict[tuple, CountSpec] = {}
+    for count in specs:
+        key = (count.harm, count.victim_status)
+        if count.victim_group == "all" or key in written:
+            continue
+        if key in implied and implied[key].column != count.column:
+            raise MappingError(
+                f"key 'counts': '{implied[key].column}' and '{count.column}' both count a group of the victims "
+                f"{count.harm} and no column counts them all; add {{harm: {count.harm}}} to the column that "
+                "gives every victim (a column may feed several rows: a list)"
+            )
+        implied.setdefault(key, CountSpec(count.column, count.harm, count.victim_status, "all", implied=True))
+    return specs + list(implied.values())
+
+
+def _distinct_keys(values: dict, key: str) -> dict[str, str]:
+    """normalised text -> the text as written; two spellings that are one text once case, accents and
+    punctuation are ignored ('AMA/Barkhane', 'AMA / Barkhane') are refused, naming both."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for text in values:
+        plain = normalise_name(text)
+        if plain in seen:
+            clashes.append(
+                f"key '{key}': '{seen[plain]}' and '{text}' are the same text once case, accents and punctuation "
+                "are ignored; keep one of them"
+            )
+        seen.setdefault(plain, text)
+    if clashes:
+        raise MappingError("\n".join(clashes))
+    return seen
+
+
+def _tests(when: dict) -> dict[str, dict]:
+    return {
+        column: {
+            name: ([normalise_name(t) for t in found] if isinstance(found, list) else found)
+            for name, found in (
+                ("is", test.is_),
+                ("contains", test.contains),
+                ("starts_with", test.starts_with),
+                ("empty", test.empty),
+            )
+            if found is not None
+        }
+        for column, test in when.items()
+    }
+
+
+def _field_spec(entry, key: str = "") -> FieldSpec:
     spec = FieldSpec(column=getattr(entry, "column", None))
     for name in ("value", "default", "prefix", "source_type", "stance", "url", "decimal", "split", "opponent"):
         if hasattr(entry, name) and getattr(entry, name) is not None:
@@ -180,27 +282,9 @@ def _field_spec(entry) -> FieldSpec:
     spec.formats = list(getattr(entry, "format", None) or [])
     spec.code = getattr(entry, "code", None)
     spec.pieces = {p: getattr(entry, p) for p in ("year", "month", "day") if getattr(entry, p, None)}
-    spec.values = {
-        normalise_name(text): (NO_VALUE if ours is None else ours)
-        for text, ours in (getattr(entry, "values", None) or {}).items()
-    }
-    spec.rules = [
-        (
-            {
-                column: {
-                    name: ([normalise_name(t) for t in found] if isinstance(found, list) else found)
-                    for name, found in (
-                        ("is", test.is_),
-                        ("contains", test.contains),
-                        ("starts_with", test.starts_with),
-                        ("empty", test.empty),
-                    )
-                    if found is not None
-                }
-                for column, test in rule.when.items()
-            },
-            rule.value,
-        )
-        for rule in getattr(entry, "rules", None) or []
-    ]
+    values = getattr(entry, "values", None) or {}
+    _distinct_keys(values, f"{key}.values")
+    spec.values = {normalise_name(text): (NO_VALUE if ours is None else ours) for text, ours in values.items()}
+    spec.sides = list(getattr(entry, "sides", None) or [])
+    spec.rules = [(_tests(rule.when), rule.value) for rule in getattr(entry, "rules", None) or []]
     return spec

@@ -2,7 +2,8 @@
 
 Unknown keys are forbidden and every value on our side is checked against the schema's allowed
 values, so a mapping is checked whole before any data is read. The README's mapping reference is
-generated from these models (``mapping_reference``); ``errors_as_lines`` turns pydantic's errors
+generated from these models (``mapping_reference_markdown``, written to docs/mapping-reference.md by
+``python -m analysis docs``); ``errors_as_lines`` turns pydantic's errors
 into the project's messages ("key 'counts.Morts.harm': expected one of killed, ...").
 """
 
@@ -13,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from ..data.schema import ATTRIBUTION_GRADES, FIELDS, HARMS
+from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_GRADES, FIELDS, HARMS
 from .checks import is_id
 
 #: The words a ``values`` table may map to instead of one of our values.
@@ -30,6 +31,8 @@ CHOICES: dict[str, tuple] = {
     "civilian_targeting": (True, False),
     "attribution": tuple(ATTRIBUTION_GRADES),
     "victim_status": VICTIM_STATUSES,
+    # an episode groups the split records of one attack: it is not written by this importer
+    "record_type": ("event", "period_total"),
 }
 _DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")
 
@@ -140,7 +143,9 @@ class Test(Entry):
         None, alias="is", description="the whole cell is this text (or one of a list)"
     )
     contains: Annotated[list[Text], BeforeValidator(_as_list)] | None = Field(
-        None, description="the cell contains this word (or one of a list)"
+        None,
+        description="the cell contains this word or these words (or one of a list), as whole words, ignoring case, "
+        "accents, apostrophes and punctuation: 'drone' matches 'Frappe de drone' but not 'drones'",
     )
     starts_with: Annotated[list[Text], BeforeValidator(_as_list)] | None = Field(
         None, description="the cell starts with this text (or one of a list)"
@@ -148,16 +153,45 @@ class Test(Entry):
     empty: bool | None = Field(None, description="true: the cell is empty; false: it holds something")
 
 
-def _rule_model(key: str, options) -> type[BaseModel]:
+_WHEN = "column: test, for one or more columns; all must hold (tests: is, contains, starts_with, empty)"
+
+
+def _rule_model(key: str, options, value_type=None, value_help: str = "") -> type[BaseModel]:
+    Value = value_type or Annotated[Any, one_of(options)]
+    help_text = value_help or f"our {key} when the rule applies"
+
     class Rule(Entry):
         shorthand: ClassVar[str | None] = None
-        when: dict[Column, Test] = Field(
-            description="column: test, for one or more columns; all must hold (tests: is, contains, starts_with, empty)"
-        )
-        value: Annotated[Any, one_of(options)] = Field(description=f"our {key} when the rule applies")
+        when: dict[Column, Test] = Field(description=_WHEN)
+        value: Value = Field(description=help_text)
 
     Rule.__name__ = f"Rule_{key}"
     return Rule
+
+
+class SkipRule(Entry):
+    """A row the list holds that is not an incident of Mali's conflict (an accident, a row in another country)."""
+
+    shorthand: ClassVar[str | None] = None
+    when: dict[Column, Test] = Field(description=_WHEN)
+    reason: Text = Field(description="why such rows are left out: shown in the import report and rejects.csv")
+
+
+class Correction(Entry):
+    """One cell of the file corrected before anything is read, with the reason (listed in the import report)."""
+
+    shorthand: ClassVar[str | None] = None
+    line: int | None = Field(None, ge=2, description="the row's line in the file (the header is line 1)")
+    id: Text | None = Field(None, description="or the row's own id (in the id column)")
+    column: Column = Field(description="the column to correct, as in the file's header")
+    value: Text = Field(description="the corrected text, written as the file would write it")
+    reason: Text = Field(description="why (kept in the import report)")
+
+    @model_validator(mode="after")
+    def _one_row(self):
+        if (self.line is None) == (self.id is None):
+            raise ValueError("expected either line or id (the row to correct)")
+        return self
 
 
 # -- the kinds of entries ---------------------------------------------------------------------------------------
@@ -166,6 +200,15 @@ def _rule_model(key: str, options) -> type[BaseModel]:
 class TextEntry(Entry):
     column: Column | None = Field(None, description="the column holding it")
     default: Text | None = Field(None, description="used where the cell is empty")
+
+
+class RegionEntry(TextEntry):
+    rules: list[_rule_model("region", (), Text, "the region (as in reference/regions.csv) when the rule applies")] = (
+        Field(
+            default_factory=list,
+            description="ordered rules over several columns, before the column; the first that applies decides",
+        )
+    )
 
 
 class IdEntry(Entry):
@@ -218,8 +261,8 @@ def _choice_model(key: str, options) -> type[Entry]:
 
         @model_validator(mode="after")
         def _source(self):
-            if self.column is None and self.value is None and not self.rules:
-                raise ValueError("expected either column (with values), rules, or value")
+            if self.column is None and self.value is None and not self.rules and self.default is None:
+                raise ValueError("expected either column (with values), rules, value or default")
             if self.value is not None and (self.column is not None or self.rules):
                 raise ValueError("expected either column or value, not both")
             return self
@@ -241,12 +284,26 @@ class PerpetratorEntry(Entry):
         None, description="actor(s) where the cell is empty"
     )
     opponent: bool = Field(
-        False, description="true: several actors in one cell are the two sides of a clash (the first primary)"
+        False,
+        description="true: in an armed clash, the actors after the first are the other side (see sides for allies)",
     )
+    sides: Annotated[list[str], BeforeValidator(_as_list), AfterValidator(_separators)] = Field(
+        default_factory=list,
+        description="separators between the two sides of a clash, e.g. [' contre ', ' vs ']: the actors before "
+        "the first are the perpetrators (allies, split by split), those after it the other side; any event type",
+    )
+    rules: list[
+        _rule_model(
+            "perpetrator",
+            (),
+            Annotated[list[str] | None, BeforeValidator(lambda v: _perpetrator_value(v))],
+            f"the actor(s) when the rule applies, or '{NO_ACTOR}'",
+        )
+    ] = Field(default_factory=list, description="ordered rules over several columns, before the column")
 
     @model_validator(mode="after")
     def _source(self):
-        if self.column is None and self.default is None:
+        if self.column is None and self.default is None and not self.rules:
             raise ValueError("expected a column")
         return self
 
@@ -331,7 +388,7 @@ class GroupEntry(Entry):
 
 class CountTextEntry(Entry):
     column: Column = Field(
-        description="free text read for counts ('2 morts', 'trois tués') when count columns are empty"
+        description="free text read for counts ('2 morts', 'trois tués') for the harms the row's count columns leave empty"
     )
 
 
@@ -344,7 +401,12 @@ class DeathsReportedEntry(Entry):
 
 class ChecksEntry(Entry):
     shorthand: ClassVar[str | None] = None
-    far_years: int = Field(3, ge=1, description="warn for dates more than this many years from the file's median")
+    far_years: int | None = Field(
+        None,
+        ge=1,
+        description="warn for dates more than this many years from the file's median; by default measured from the "
+        "file's own span (outside its quartiles by 1.5 times their distance, and a year)",
+    )
     sentinel_ids: Annotated[list[Text], BeforeValidator(_as_list)] = Field(
         default_factory=lambda: ["0", "9999", "99999", "999999"], description="ids that look like placeholders"
     )
@@ -377,7 +439,7 @@ class MappingModel(Entry):
         None, description="from/to columns: where the place is empty, the incident is placed at the departure"
     )
     cercle: TextEntry | None = Field(None, description="the cercle (admin2); matched in reference/cercles.csv")
-    region: TextEntry | None = Field(None, description="the region (admin1); matched in reference/regions.csv")
+    region: RegionEntry | None = Field(None, description="the region (admin1); matched in reference/regions.csv")
     region_codes: Annotated[dict[str, str], BeforeValidator(_region_codes)] = Field(
         default_factory=dict, description="leading characters of a locality code: region"
     )
@@ -392,7 +454,29 @@ class MappingModel(Entry):
     perpetrator: PerpetratorEntry | None = None
     attribution: _choice_model("attribution", CHOICES["attribution"]) | None = None
     source: SourceEntry | None = None
-    counts: dict[Column, CountEntry] = Field(default_factory=dict, description="column: what it counts")
+    record_type: _choice_model("record_type", CHOICES["record_type"]) | None = Field(
+        None, description="event (default), or period_total: a total for a period, shown apart, never added"
+    )
+    skip: list[SkipRule] = Field(
+        default_factory=list, description="rows that are not incidents: left out, each listed with its reason"
+    )
+    corrections: list[Correction] = Field(
+        default_factory=list, description="cells corrected before reading: {line or id, column, value, reason}"
+    )
+    families: dict[Text, Annotated[str, one_of(tuple(ACTOR_FAMILIES))]] = Field(
+        default_factory=dict, description="actor name (as the import writes it): family, for actors not in actors.csv"
+    )
+    counts: dict[Column, Annotated[list[CountEntry], BeforeValidator(_as_list)]] = Field(
+        default_factory=dict,
+        description="column: what it counts, or a list of rows it feeds ([{harm: killed}, {harm: killed, "
+        "victim_group: aid_workers}]); a victim group also gives its all row unless one is written",
+    )
+    status_words: dict[Text, Annotated[StatusValue | None, BeforeValidator(lambda v: None if v == NO_VALUE else v)]] = (
+        Field(
+            default_factory=dict,
+            description="more status words for count_text ('milicien: combatant'); the groups' values count too",
+        )
+    )
     groups: list[GroupEntry] = Field(default_factory=list, description="repeated status/count column pairs")
     count_text: CountTextEntry | None = None
     deaths_reported: DeathsReportedEntry | None = None
@@ -414,11 +498,12 @@ class MappingModel(Entry):
     @model_validator(mode="after")
     def _distinct_counts(self):
         seen: dict[tuple, str] = {}
-        for column, count in self.counts.items():
-            key = (count.harm, count.victim_status, count.victim_group)
-            if key in seen:
-                raise ValueError(f"@counts.{column}: counts the same harm, status and group as '{seen[key]}'")
-            seen[key] = column
+        for column, counts in self.counts.items():
+            for count in counts:
+                key = (count.harm, count.victim_status, count.victim_group)
+                if key in seen:
+                    raise ValueError(f"@counts.{column}: counts the same harm, status and group as '{seen[key]}'")
+                seen[key] = column
         return self
 
 
@@ -433,11 +518,16 @@ def _sheet(value):
 _REQUIRED_HINT = {"date": "expected e.g. date: {column: Date, format: '%d/%m/%Y'}"}
 
 
-def errors_as_lines(error: ValidationError) -> list[str]:
+def errors_as_lines(error: ValidationError, document: dict | None = None) -> list[str]:
     """pydantic's errors as "key 'a.b': what was expected; got what"."""
     lines = []
     for item in error.errors():
         loc = [str(part) for part in item["loc"] if not _is_branch(part)]
+        counts = (document or {}).get("counts")
+        # one count entry, not a list: its place in the list the model made of it is noise
+        single = isinstance(counts, dict) and not isinstance(counts.get(loc[1] if len(loc) > 1 else None), list)
+        if len(loc) > 2 and loc[0] == "counts" and loc[2] == "0" and single:
+            del loc[2]
         if item["type"] == "missing":
             hint = _REQUIRED_HINT.get(".".join(loc))
             lines.append(f"key '{'.'.join(loc)}': required" + (f"; {hint}" if hint else ""))
@@ -470,8 +560,50 @@ def _is_branch(part) -> bool:
     return isinstance(part, str) and (part.startswith(("function-", "nullable[", "list[")) or "[" in part)
 
 
+MAPPING_REFERENCE_INTRO = """\
+# Mapping reference
+
+Generated from the models in `src/analysis/importers/mapping_model.py` by `python -m analysis docs`
+(a test fails when this file is stale). A mapping YAML describes an analyst's own incident list for
+`python -m analysis import table FILE --mapping MAPPING.yml --out DIR`; the README's "Your own incident
+list" shows a whole example. Every key is checked before any data is read.
+
+## How text is matched
+
+- **`values`** tables and **`is`** / **`starts_with`** tests compare texts without regard to case, accents,
+  apostrophes or punctuation: `Armée malienne`, `armee  malienne` and `ARMÉE-MALIENNE` are one text. Two keys
+  of one `values` table that are one text in this sense (`AMA/Barkhane`, `AMA / Barkhane`) are refused, naming
+  both spellings.
+- **`contains`** matches **whole words**, on the same normalised text: `contains: drone` matches
+  "Frappe de drone" and "DRONE" but not "drones" or "antidrone"; `contains: "mine artisanale"` needs the two
+  words side by side. List several words to match any of them: `contains: [mine, explosif, IED]`.
+- **`rules`** are ordered: the first whose every test holds decides; a rule's columns need not be mapped
+  elsewhere. `skip` rules leave rows out (each listed in rejects.csv as `skipped: <reason>`).
+
+## Counts
+
+- A count column may feed several rows: `counts: {Total killed: [{harm: killed}, {harm: killed, victim_group:
+  aid_workers}]}`. A column that counts only a group (`victim_group: aid_workers`) also gives its `all` row
+  (the group is a subset of all victims) unless another column writes that `all` row.
+- A `0` in a count column is a real zero and is written as a 0 row, for every harm alike; an empty cell is a
+  missing figure (no row, never 0).
+- `count_text` reads each figure with its own words or bracket: "27 morts et 1 blessé (civils)" is 27
+  civilians killed and 1 civilian injured; "8 morts (7 soldats et 1 civil)" is 7 combatants and 1 civilian;
+  status words come from the grammar, the groups' `values` and `status_words`. Where the words name no status,
+  `victim_status` rules (or its column) decide, else the status is unknown.
+
+## Keys
+
+"""
+
+
+def mapping_reference_markdown() -> str:
+    """docs/mapping-reference.md: how text is matched, then every key."""
+    return MAPPING_REFERENCE_INTRO + mapping_reference()
+
+
 def mapping_reference() -> str:
-    """The README's mapping reference: every key, what it accepts and what it means, from the models."""
+    """The table of the mapping reference: every key, what it accepts and what it means, from the models."""
     lines = ["| key | what it takes |", "|---|---|"]
     for name, spec in MappingModel.model_fields.items():
         lines.append(f"| `{spec.alias or name}` | {_described(spec)} |")

@@ -16,12 +16,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.rawtext import oversized_cells, read_records, record_lines, tidy_arrow_text, tidy_text, utf16_encoding
+from ..data.rawtext import (
+    count_records,
+    oversized_cells,
+    read_records,
+    record_lines,
+    tidy_arrow_text,
+    tidy_text,
+    utf16_encoding,
+)
 from ..data.schema import MAX_CELL_CHARACTERS
 
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 16
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+#: Bounds on the work a file can ask for, checked before its records are read: a header of a million
+#: columns once took minutes and gigabytes. ACLED has 31 columns, UCDP 49; Excel's own row limit.
+MAX_COLUMNS = 1_000
+MAX_SHEET_ROWS = 1_048_576
 
 
 class InputFileError(Exception):
@@ -41,6 +53,8 @@ class RawFile:
     unreadable: list[tuple[int | None, str]] = field(default_factory=list)
     #: What the reader found and dealt with (a trailing delimiter, date formats), for the import report.
     detected: list[str] = field(default_factory=list)
+    #: Records with no filled cell, passed over (not rows of the table, so not in ``records``).
+    blank_records: int = 0
 
     @property
     def records(self) -> int:
@@ -60,6 +74,11 @@ def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile
     encoding = detect_encoding(path, head)
     first_line = _first_line(head, encoding)
     delimiter = detect_delimiter(first_line)
+    if first_line.count(delimiter) >= MAX_COLUMNS:
+        raise InputFileError(
+            f"{path}, line 1: expected at most {MAX_COLUMNS:,} columns; the header has more "
+            f"({first_line.count(delimiter) + 1:,} in its first {len(first_line):,} characters). Nothing was read"
+        )
     header = next(csv.reader([first_line], delimiter=delimiter))
     header_trailing = len(header) > 1 and not header[-1].strip() and all(h.strip() for h in header[:-1])
     if header_trailing:
@@ -67,6 +86,7 @@ def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile
     _check_header(path, [h.strip() for h in header])
     trailing = _rows_end_with_delimiter(head, encoding, delimiter, len(header))
     raw = _read_with_pyarrow(path, header, encoding, delimiter, trailing)
+    _check_every_record_read(raw)
     if header_trailing or trailing:
         where = (
             "the header and every record"
@@ -77,6 +97,22 @@ def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile
             f"trailing delimiter: {where} ends with {delimiter!r}, an extra empty column without a name; it was dropped"
         )
     return raw
+
+
+def _check_every_record_read(raw: RawFile) -> None:
+    """Every record of the file is a row of the table or an unreadable record with its reason: checked
+    against the file's own count, so that no reader can stop early and leave the import short."""
+    counted, stopped = count_records(raw.path, raw.encoding, raw.delimiter)
+    seen = raw.records + raw.blank_records
+    cut_short = stopped is not None and any(line == stopped for line, _ in raw.unreadable)
+    if seen == counted and (stopped is None or cut_short):
+        return
+    last = int(raw.lines[-1]) if len(raw.lines) else 1
+    raise InputFileError(
+        f"{raw.path}, line {stopped or last}: expected to read every record of the file; the file holds "
+        f"{counted:,}{' or more' if stopped else ''} records and only {seen:,} could be read (the last read "
+        f"starts on line {last:,}). Nothing was imported: fix the file from this line and import it again"
+    )
 
 
 def _rows_end_with_delimiter(head: bytes, encoding: str, delimiter: str, width: int) -> bool:
@@ -144,6 +180,8 @@ def _check_header(path: Path, header: list[str]) -> None:
         seen.add(name)
 
 
+_BLOCK_BYTES = 1 << 20  # pyarrow's own default
+_LARGEST_BLOCK = (1 << 31) - 1  # pyarrow's block size is a 32-bit count; past it, the csv module reads
 _TRAILING = "\x00trailing"  # the name given to the empty field after a trailing delimiter while reading
 
 
@@ -158,11 +196,15 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
         return "skip"
 
     names = [h.strip() for h in header] + ([_TRAILING] if trailing else [])
-    try:
-        table = pcsv.read_csv(
+
+    def read(block_size: int):
+        return pcsv.read_csv(
             path,
             read_options=pcsv.ReadOptions(
-                encoding="utf8" if encoding == "utf-8" else encoding, column_names=names, skip_rows=1
+                encoding="utf8" if encoding == "utf-8" else encoding,
+                column_names=names,
+                skip_rows=1,
+                block_size=block_size,
             ),
             parse_options=pcsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=keep_invalid
@@ -171,6 +213,16 @@ def _read_with_pyarrow(path: Path, header: list[str], encoding: str, delimiter: 
                 column_types={n: pa.string() for n in names}, strings_can_be_null=True, quoted_strings_can_be_null=True
             ),
         )
+
+    try:
+        try:
+            table = read(_BLOCK_BYTES)
+        except pa.ArrowInvalid as err:
+            if "straddl" not in str(err):
+                raise
+            # A record longer than a block (a notes cell of many megabytes): one block for the whole file.
+            invalid.clear()
+            table = read(min(path.stat().st_size + 1, _LARGEST_BLOCK))
     except pa.ArrowInvalid as err:
         if "invalid UTF8" in str(err) and encoding == "utf-8":
             return _read_with_pyarrow(path, header, "cp1252", delimiter, trailing)
@@ -214,13 +266,14 @@ def _read_with_csv_module(
     lines: list[int] = []
     unreadable: list[tuple[int | None, str]] = []
     header: list[str] | None = None
+    blank_records = 0
     for record, start in zip(found.records, found.lines, strict=True):
         if header is None:
             header = [h.strip() for h in record]
             if trailing and len(header) > 1 and not header[-1]:
                 header.pop()
         elif not any(cell.strip() for cell in record):
-            pass
+            blank_records += bool(record)
         elif trailing and len(record) == len(header) + 1 and not record[-1].strip():
             records.append([cell.strip() or None for cell in record[:-1]])
             lines.append(start)
@@ -232,24 +285,60 @@ def _read_with_csv_module(
             records.append([cell.strip() or None for cell in record])
             lines.append(start)
     if found.error is not None:
-        # An unterminated quote swallows the rest of the file: everything from here is unreadable.
+        rest = text.splitlines()[found.error_line - 1 :]
+        if len(rest) > 1 or "end of data" not in found.error:
+            # The csv module cannot read past this line: the records after it would be lost unseen.
+            raise InputFileError(
+                f"{path}, line {found.error_line}: expected well-formed CSV ({found.error}; a quote opened and "
+                f"never closed?); the {len(rest):,} line(s) from here cannot be read as records, so nothing was "
+                "imported. Fix the quoting on this line and import the file again"
+            )
+        # A file cut short inside its last record's quoted cell: only that record is unreadable.
         unreadable.append(
             (
                 found.error_line,
-                f"unreadable record: expected well-formed CSV from here on ({found.error}; an unterminated quote?)",
+                f"unreadable record: the file ends inside a quoted cell of this record ({found.error}; cut short?)",
             )
         )
     if header is None:
         raise InputFileError(f"{path}: expected a header row; {reason or 'none was found'}")
     frame = pd.DataFrame(records, columns=header, dtype="str") if records else pd.DataFrame(columns=header, dtype="str")
-    return _without_oversized(RawFile(path, frame, np.array(lines, dtype=np.int64), encoding, delimiter, unreadable))
+    raw = RawFile(path, frame, np.array(lines, dtype=np.int64), encoding, delimiter, unreadable)
+    raw.blank_records = blank_records
+    return _without_oversized(raw)
+
+
+def _check_sheet_size(path: Path, sheet: str | int | None) -> None:
+    """Refuse a sheet whose declared dimension is beyond the bounds, before any row is read (read-only mode
+    reads the dimension, not the rows)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        chosen = book[sheet] if isinstance(sheet, str) else book.worksheets[sheet or 0]
+        rows, columns = chosen.max_row or 0, chosen.max_column or 0
+    finally:
+        book.close()
+    if rows > MAX_SHEET_ROWS or columns > MAX_COLUMNS:
+        raise InputFileError(
+            f"{path}: expected at most {MAX_SHEET_ROWS:,} rows and {MAX_COLUMNS:,} columns; the sheet declares "
+            f"{rows:,} rows and {columns:,} columns. Nothing was read"
+        )
 
 
 def _read_spreadsheet(path: Path, sheet: str | int | None) -> RawFile:
     try:
-        raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
+        _check_sheet_size(path, sheet)
+        # nrows: a sheet whose rows run past its declared dimension is still read no further than the bound.
+        raw = pd.read_excel(
+            path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object, nrows=MAX_SHEET_ROWS + 1
+        )
+    except InputFileError:
+        raise
     except Exception as err:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputFileError(f"{path}: expected an .xlsx workbook ({type(err).__name__}: {err})") from None
+    if len(raw) > MAX_SHEET_ROWS or raw.shape[1] > MAX_COLUMNS:
+        raise InputFileError(f"{path}: expected at most {MAX_SHEET_ROWS:,} rows and {MAX_COLUMNS:,} columns")
     raw = raw.dropna(how="all")
     if raw.empty:
         raise InputFileError(f"{path}: expected a header row and records; the sheet is empty")

@@ -41,10 +41,15 @@ class ImportResult:
     import_diff: object | None = None
     #: Values kept as written that look like slips (line, record_id, warning): never silently fixed.
     warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WARNING_COLUMNS))
+    #: What the episode grouping did (importers.episodes.EpisodeSummary), once it has run.
+    episodes: object | None = None
 
     @property
     def rows_written(self) -> int:
-        return len(self.incidents)
+        # Episode rows group records already written: they are not rows of the file.
+        if "record_type" not in self.incidents:
+            return len(self.incidents)
+        return int(self.incidents["record_type"].ne("episode").sum())
 
     @property
     def rows_rejected(self) -> int:
@@ -73,6 +78,8 @@ class ImportResult:
             f"deaths written:     {self.deaths_written:>9,}",
             f"deaths rejected:    {self.deaths_rejected:>9,}",
         ]
+        if self.episodes is not None:
+            lines += self.episodes.lines()
         if self.rows_rejected:
             lines.append("rejections by reason:")
             reasons = self.rejects["reason"].map(lambda r: r.split(":")[0]).value_counts()
@@ -114,6 +121,7 @@ class ImportResult:
                 "deaths_read": self.deaths_read,
                 "deaths_written": self.deaths_written,
                 "deaths_rejected": self.deaths_rejected,
+                "episodes": self.episodes.as_json() if self.episodes is not None else None,
                 "unmatched_actors": dict(self.unmatched_actors.most_common()),
                 "unmatched_regions": dict(self.unmatched_regions.most_common()),
                 "families": family_report_json(self.family_table()),

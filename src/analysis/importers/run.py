@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from .episodes import apply_episodes
 from .output import Resolver, publish, reference_tables
 from .reading import InputFileError
 from .result import ImportResult
@@ -41,5 +42,7 @@ def run_import(
         raise InputFileError(
             f"{file}: expected at least one row that can be imported; every row was rejected:\n{reasons}"
         )
+    # Records of one attack (ACLED's split records, for one) grouped into episodes: the same rule for every dataset.
+    apply_episodes(result)
     publish(result, out_dir, reference_dir)
     return result

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..data.names import normalise_name, normalise_region_name, split_aliases
 from .checks import RowRejected
-from .count_grammar import parse_count, read_counts
+from .count_grammar import parse_count, read_clauses
 from .mapping import NO_VALUE, FieldSpec, Mapping
 
 CASUALTY_COLUMNS = [
@@ -36,9 +36,14 @@ def _normalised(column: pd.Series) -> pd.Series:
 # -- rules ------------------------------------------------------------------------------------------------------
 
 
-def rule_values(frame: pd.DataFrame, header: dict[str, str], spec: FieldSpec) -> tuple[pd.Series, Counter]:
+def rule_values(
+    frame: pd.DataFrame, header: dict[str, str], spec: FieldSpec, chosen_out: list | None = None
+) -> tuple[pd.Series, Counter]:
     """Our value from the first rule that applies to each row (None where none does), and how many
-    rows each rule decided (keyed 'rule N: value')."""
+    rows each rule decided (keyed 'rule N: value'); ``chosen_out`` receives the rule's number per row (-1: none).
+
+    ``contains`` matches whole words: the cell and the wanted text are normalised (lowercase, accents,
+    apostrophes and punctuation as spaces) and the wanted words must appear side by side between spaces."""
     masks = []
     plain = {column: _normalised(frame[header[column]]) for tests, _ in spec.rules for column in tests}
     for tests, _ in spec.rules:
@@ -60,8 +65,16 @@ def rule_values(frame: pd.DataFrame, header: dict[str, str], spec: FieldSpec) ->
     chosen = np.select(masks, list(range(len(masks))), default=-1) if masks else np.full(len(frame), -1)
     values = [value for _, value in spec.rules]
     decided = pd.Series([values[i] if i >= 0 else None for i in chosen], index=frame.index, dtype=object)
-    counts = Counter({f"rule {i + 1} ({values[i]})": int((chosen == i).sum()) for i in range(len(values))})
+    if chosen_out is not None:
+        chosen_out.append(pd.Series(chosen, index=frame.index))
+    counts = Counter({f"rule {i + 1} ({_shown(values[i])})": int((chosen == i).sum()) for i in range(len(values))})
     return decided, counts
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return " + ".join(value) or "no actor"
+    return str(value)
 
 
 # -- dates in pieces --------------------------------------------------------------------------------------------
@@ -167,6 +180,21 @@ def places(
             "admin2": cercle_name.fillna(cercle),
             "location_name": place,
             "location_precision": precision,
+            "cercle_unknown": cercle.notna() & cercle_name.isna(),
+        }
+    )
+
+
+def unknown_cercle_warnings(cercle: pd.Series, unknown: pd.Series) -> pd.DataFrame:
+    """A warning for every row whose cercle is not in data/reference/cercles.csv (kept as written)."""
+    rows = unknown.fillna(False).astype(bool)
+    return pd.DataFrame(
+        {
+            "row": cercle.index[rows],
+            "warning": "cercle '"
+            + cercle[rows].astype(str)
+            + "' is not in data/reference/cercles.csv: kept as written, no region from it (correct it in the "
+            "mapping's corrections, or add it there as an alias)",
         }
     )
 
@@ -193,6 +221,9 @@ def _figures(
         core = _DOUBT.sub("", text)
         try:
             read[text] = parse_count(core, words, column)[1]
+            if read[text] is None:  # "ND", "unknown": reported, with no figure
+                del read[text]
+                raise RowRejected("not known")
             doubt = " (the question mark is kept in count_text)" if core != text else ""
             said[text] = f"count {text.strip()!r} in {column} is not a plain number: read as {read[text]}{doubt}"
         except RowRejected:
@@ -324,10 +355,13 @@ def _as_casualties(rows: pd.DataFrame | None) -> pd.DataFrame:
     )
 
 
-def text_casualties(frame: pd.DataFrame, header: dict[str, str], column: str, rows: pd.Index) -> pd.DataFrame:
-    """Casualty rows read by the grammar from ``column``, for ``rows`` (those whose count columns are empty)."""
+def text_casualties(
+    frame: pd.DataFrame, header: dict[str, str], column: str, rows: pd.Index, status_words: dict | None = None
+) -> pd.DataFrame:
+    """Casualty rows read by the grammar from ``column``, for ``rows`` (those whose count columns are empty);
+    victim_status is None where the words name no status (the mapping's victim_status may decide it later)."""
     texts = frame.loc[rows, header[column]].dropna()
-    distinct = {text: read_counts(text) for text in texts.unique()}
+    distinct = {text: read_clauses(text, status_words) for text in texts.unique()}
     found = [
         {"row": row, "harm": h, "victim_status": s, "victim_group": g, "figure": n, "text": text}
         for row, text in texts.items()
@@ -363,7 +397,7 @@ def slip_warnings(starts: pd.Series, ids: pd.Series | None, spec: Mapping) -> pd
     """Rows whose date lies far from the file's median, or whose id looks like a placeholder."""
     found = []
     dates = pd.to_datetime(starts, errors="coerce")
-    if dates.notna().any():
+    if dates.notna().any() and spec.far_years is not None:
         median = dates.dropna().sort_values().iloc[len(dates.dropna()) // 2]
         far = (dates - median).abs() > pd.Timedelta(days=365.25 * spec.far_years)
         found.append(
@@ -375,6 +409,19 @@ def slip_warnings(starts: pd.Series, ids: pd.Series | None, spec: Mapping) -> pd
                 }
             )
         )
+    elif dates.notna().any():
+        low, high = far_date_fences(dates)
+        far = (dates < low) | (dates > high)
+        found.append(
+            pd.DataFrame(
+                {
+                    "row": dates.index[far],
+                    "warning": "date far from the rest of the file: " + starts[far] + " (the file's dates lie "
+                    f"between {low.date().isoformat()} and {high.date().isoformat()} once its slips are set apart; "
+                    "kept as written; checks.far_years sets a fixed distance)",
+                }
+            )
+        )
     if ids is not None and spec.sentinel_ids:
         sentinel = ids.fillna("").str.strip().isin(spec.sentinel_ids)
         found.append(
@@ -383,6 +430,15 @@ def slip_warnings(starts: pd.Series, ids: pd.Series | None, spec: Mapping) -> pd
             )
         )
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["row", "warning"])
+
+
+def far_date_fences(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The range of dates that are not far from the file's own: its quartiles widened by 1.5 times their
+    distance (Tukey's fences) and by a year, so a list spanning 2007-2025 warns for none of its rows and a
+    list of 2024 warns for 2204."""
+    q1, q3 = dates.dropna().quantile(0.25), dates.dropna().quantile(0.75)
+    spread = (q3 - q1) * 1.5 + pd.Timedelta(days=366)
+    return q1 - spread, q3 + spread
 
 
 def no_value(mapped: object) -> bool:

@@ -80,6 +80,8 @@ class FieldColumns:
         self.lines = pd.Series(np.asarray(lines, dtype="int64"), index=frame.index)
         self.path, self.dataset, self.today = path, dataset, today
         self.reason = pd.Series(None, index=frame.index, dtype=object)
+        if "skip" in derived:  # the mapping's skip rules come first: such a row is not an incident at all
+            self._reject(derived["skip"].notna(), "skipped: " + derived["skip"].astype(object).fillna(""))
         self.incidents = self._incidents()
         self.deaths = self._deaths()
         self.perpetrators = self._perpetrators()
@@ -230,7 +232,7 @@ class FieldColumns:
         return pd.DataFrame(
             {
                 "incident_id": incident_id,
-                "record_type": "event",
+                "record_type": self.choice("record_type", "record type", fallback="event"),
                 "title": self._titles(event_type, place, cercle, region, start),
                 "summary": self._cell("summary"),
                 "start_date": start,
@@ -338,7 +340,14 @@ class FieldColumns:
         for count, _low, best, _high, _text in self.parsed:
             if count.victim_status is None:
                 needs_status |= best.notna()
-        status = self.choice("victim_status", "victim status", fallback="civilian", rows=needs_status)
+        status = self.choice("victim_status", "victim status", fallback=None, rows=needs_status)
+        #: what the mapping's victim_status says of each row (None: nothing), and which rule said it (-1: none);
+        #: counts read from words use them too where the words name no status
+        self.row_status = status
+        rule = self.derived.get("rule#:victim_status")
+        self.status_rule = (
+            pd.Series(-1, index=self.frame.index) if rule is None else pd.to_numeric(rule).fillna(-1).astype(int)
+        )
         status = status.where(status.notna(), "civilian")
         parts = []
         for count, low, best, high, text in self.parsed:
@@ -355,11 +364,13 @@ class FieldColumns:
                         "count_best": best[read],
                         "count_max": high[read],
                         "count_text": text[read],
+                        "status_rule": -1 if count.victim_status else self.status_rule[read],
                     },
-                    columns=COUNT_ROW_COLUMNS,
+                    columns=[*COUNT_ROW_COLUMNS, "status_rule"],
                 )
             )
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COUNT_ROW_COLUMNS)
+        empty = pd.DataFrame(columns=[*COUNT_ROW_COLUMNS, "status_rule"])
+        return pd.concat(parts, ignore_index=True) if parts else empty
 
     # -- perpetrators and sources -----------------------------------------------------------------------------
     def _perpetrators(self) -> pd.DataFrame:
@@ -371,11 +382,20 @@ class FieldColumns:
         if len(spec.values):
             silent = text.map({t: spec.lookup(t) == NO_VALUE for t in text.dropna().unique()})
             text = text.where(~silent.fillna(False).astype(bool))
-        names_of = {t: perpetrator_names(t, spec) for t in text.dropna().unique()}
-        names = text.fillna(_NO_TEXT).map({**names_of, _NO_TEXT: list(spec.default or [])})
+        names_of = {t: perpetrator_sides(t, spec) for t in text.dropna().unique()}
+        default = [(name, 0) for name in spec.default or []]
+        names = text.fillna(_NO_TEXT).map({**names_of, _NO_TEXT: default})
         basis = (self.publisher + ": '" + text + f"' (column '{spec.column}' of {self.path.name})").where(
             text.notna(), self.publisher + "; no perpetrator named (the mapping's default)"
         )
+        ruled = self.derived.get("rule:perpetrator")
+        if ruled is not None:  # a rule decides before the column
+            by_rule = ruled.notna()
+            rule_number = pd.to_numeric(self.derived["rule#:perpetrator"]).fillna(-1).astype(int) + 1
+            names = names.where(~by_rule, ruled.map(lambda found: [(n, 0) for n in found or []], na_action="ignore"))
+            basis = basis.where(
+                ~by_rule, self.publisher + "; perpetrator.rules " + rule_number.astype(str) + " of the mapping"
+            )
         attribution = self.choice("attribution", "attribution", fallback=None)
         attribution = attribution.where(attribution.astype(bool), "alleged")
         table = pd.DataFrame(
@@ -390,6 +410,11 @@ class FieldColumns:
             }
         ).explode("name")
         table = table.dropna(subset=["name"])
+        side = table["name"].map(lambda pair: pair[1])
+        table["name"] = table["name"].map(lambda pair: pair[0])
+        # an actor after a sides separator is the other side whatever the event; without sides, `opponent`
+        # makes every actor after the first the other side of an armed clash
+        table["opponent"] = (side > 0) | (table["opponent"].astype(bool) & ~bool(spec.sides))
         table["order"] = table.groupby(level=0).cumcount()
         return table[columns].reset_index(drop=True)
 
@@ -472,20 +497,34 @@ def period_end(day: dt.date, precision: str) -> dt.date:
 
 def perpetrator_names(text: str, spec: FieldSpec) -> list[str]:
     """The actor names in a perpetrator cell: the whole cell through ``values``, else each part."""
+    return [name for name, _ in perpetrator_sides(text, spec)]
+
+
+def _split(text: str, separators: list[str]) -> list[str]:
+    if not separators:
+        return [text]
+    pattern = "|".join(re.escape(s) for s in sorted(separators, key=len, reverse=True))
+    return re.split(pattern, text, flags=re.IGNORECASE)
+
+
+def perpetrator_sides(text: str, spec: FieldSpec) -> list[tuple[str, int]]:
+    """(actor, side) for a perpetrator cell: side 0 the perpetrators (allies split by ``split``), 1 the actors
+    after a ``sides`` separator ("GATIA et MSA contre JNIM"). A whole cell or a whole side found in ``values``
+    gives its actors; otherwise each part is looked up, an unlisted part kept as written."""
     whole = spec.lookup(text)
     if whole == NO_VALUE:
         return []
     if whole is not None:
-        return list(whole)
-    parts = [text]
-    if spec.split:
-        pattern = "|".join(re.escape(s) for s in sorted(spec.split, key=len, reverse=True))
-        parts = re.split(pattern, text, flags=re.IGNORECASE)
-    names: list[str] = []
-    for part in (p.strip() for p in parts):
-        found = spec.lookup(part) if part else None
-        if found == NO_VALUE:
-            continue
-        if part:
-            names += found if found is not None else [part]  # [] is "no actor": the perpetrator is unknown
-    return names
+        return [(name, 0) for name in whole]
+    found_names: list[tuple[str, int]] = []
+    for side, side_text in enumerate(_split(text, spec.sides)):
+        side_text = side_text.strip()
+        listed = spec.lookup(side_text) if side_text else None
+        parts = [side_text] if listed is not None else _split(side_text, spec.split)
+        for part in (p.strip() for p in parts):
+            found = spec.lookup(part) if part else None
+            if found == NO_VALUE or not part:
+                continue
+            # [] is "no actor": the perpetrator is unknown
+            found_names += [(name, min(side, 1)) for name in (found if found is not None else [part])]
+    return found_names

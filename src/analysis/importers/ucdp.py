@@ -111,8 +111,10 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
     v = values[kept]
     switch = russian_forces_switch(resolver.reference)
     perpetrators, names = _perpetrators(rows, v, resolver, switch)
-    by_id = {c: rows[c].set_axis(v["incident_id"]) for c in ("number_of_sources", "event_clarity")}
-    perpetrators = grade_from_source_count(perpetrators, by_id["number_of_sources"], by_id["event_clarity"])
+    by_id = {c: rows[c].set_axis(v["incident_id"]) for c in ("number_of_sources", "event_clarity", "source_office")}
+    perpetrators = grade_from_source_count(
+        perpetrators, by_id["number_of_sources"], by_id["event_clarity"], offices=by_id["source_office"]
+    )
     incidents = _incidents(rows, v, resolver, dataset, names)
     result = ImportResult(
         source_file=path,

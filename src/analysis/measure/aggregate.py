@@ -96,6 +96,7 @@ def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     inc["region"] = inc["admin1"].astype(object).fillna(REGION_NOT_ESTABLISHED)
     inc["family_group"] = inc["incident_id"].map(family_groups).astype(object).fillna(UNKNOWN_PERPETRATOR)
     inc["how"] = inc["event_type"].map(EVENT_CATEGORIES).astype(object).fillna(EVENT_CATEGORY_UNKNOWN)
+    inc["episode_id"] = episode_ids(dataset.incidents, inc)
 
     keep = inc["grade"].map(rank) <= rank[selection.min_attribution]
     if selection.start is not None:
@@ -107,6 +108,14 @@ def _incident_facts(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     if selection.regions:
         keep &= inc["region"].isin(selection.regions)
     return inc[keep].reset_index(drop=True)
+
+
+def episode_ids(incidents: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    """Per event of ``events``: the id of the episode it is one record of (its parent, when the parent is an
+    episode), else its own id: one attack is one id, whether the dataset recorded it once or split it."""
+    episodes = incidents.loc[incidents["record_type"] == "episode", "incident_id"]
+    parent = events["parent_incident_id"]
+    return parent.where(parent.isin(episodes), events["incident_id"]).astype(object)
 
 
 def _joined(rows: pd.DataFrame, column: str, join) -> pd.Series:
@@ -249,10 +258,16 @@ def _aggregate(
         # totals by period or region count each incident once whatever the attribution policy.
         rows = _perpetrator_series(rows, dataset, selection)
 
+    # an incident reports a harm other than killing when its figure is above 0 or not given: a list's written 0
+    # ("nobody wounded") is kept as a 0 row but is not an incident of that harm (the other-harms table). Killing
+    # tables keep counting every incident with a row, as they always have (their 0s are counted apart).
+    reported = rows["without_figure"].astype(bool) | (rows["count_max"].fillna(rows["count_best"]).fillna(0) > 0)
+    reported |= harm == "killed"
+    rows = rows.assign(reporting=rows["incident_id"].where(reported))
     if by:
         groups = rows.groupby(list(by), dropna=False)
         result = groups[[*COUNT_COLUMNS, "without_figure"]].sum()
-        result.insert(len(COUNT_COLUMNS), "incidents", groups["incident_id"].nunique())
+        result.insert(len(COUNT_COLUMNS), "incidents", groups["reporting"].nunique())
         result = result.rename(columns={"without_figure": "incidents_without_figure"})
         if fill:
             result = result.reindex(_grid(by, rows, dataset, selection), fill_value=0)
@@ -263,7 +278,7 @@ def _aggregate(
                 "count_min": [rows["count_min"].sum()],
                 "count_best": [rows["count_best"].sum()],
                 "count_max": [rows["count_max"].sum()],
-                "incidents": [rows["incident_id"].nunique()],
+                "incidents": [rows["reporting"].nunique()],
                 "incidents_without_figure": [int(rows.drop_duplicates("incident_id")["without_figure"].sum())],
             }
         )

@@ -167,11 +167,42 @@ def _plain(value):
     return value
 
 
+def normalised(snapshot: Snapshot) -> Snapshot:
+    """The snapshot with one set of column types whatever it was built or read from: every INCIDENT_COLUMNS
+    and SOURCE_COLUMNS column present, counts as Int64 (text that is not a number is missing), everything else
+    as object with None for missing, headline figures as int or None. Every comparison and every sentence
+    about it can then rely on these types, even when a build has no incident, or no figure at all (an empty
+    or all-missing column would otherwise keep whatever type the reader guessed for it)."""
+    incidents = snapshot.incidents.reindex(columns=INCIDENT_COLUMNS)
+    counts = {c: pd.to_numeric(incidents[c].astype(object), errors="coerce").astype("Float64") for c in KILLED}
+    text = incidents[[c for c in INCIDENT_COLUMNS if c not in KILLED]].astype(object)
+    incidents = text.where(text.notna(), None).assign(
+        **{c: values.round().astype("Int64") for c, values in counts.items()}
+    )[INCIDENT_COLUMNS]
+    sources = snapshot.sources.reindex(columns=SOURCE_COLUMNS).astype(object).fillna("")
+    headline = {f: _figure(snapshot.headline.get(f)) for f in HEADLINE_FIGURES}
+    return Snapshot(snapshot.build, dict(snapshot.parameters), headline, incidents.reset_index(drop=True), sources)
+
+
+def _figure(value) -> int | None:
+    number = pd.to_numeric(pd.Series([value], dtype=object), errors="coerce").iloc[0]
+    return None if pd.isna(number) else int(number)
+
+
+def _no_incidents() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="Int64" if c in KILLED else object) for c in ["incident_id", "title", *KILLED]}
+    )
+
+
 def compare(before: Snapshot | None, after: Snapshot) -> Changes:
-    """The changes from ``before`` (None: the first build) to ``after``."""
+    """The changes from ``before`` (None: the first build) to ``after``; any two snapshots compare (see
+    ``normalised``), whatever their tables hold."""
+    after = normalised(after)
     if before is None:
         empty = pd.DataFrame()
-        return Changes(None, after.build, False, empty, empty, empty, empty, empty, empty, empty)
+        return Changes(None, after.build, False, empty, empty, empty, _no_incidents(), _no_incidents(), empty, empty)
+    before = normalised(before)
     parameters = _parameter_changes(before.parameters, after.parameters)
     comparable = bool(parameters["parameter"].isin(SAME_SELECTION_PARAMETERS).all())
     headline = pd.DataFrame(
@@ -181,10 +212,22 @@ def compare(before: Snapshot | None, after: Snapshot) -> Changes:
             "after": [after.headline.get(f) for f in HEADLINE_FIGURES],
         }
     )
+    headline = headline.astype({"before": "Int64", "after": "Int64"})
     headline["change"] = headline["after"] - headline["before"]
     if not comparable:  # another selection: its incidents differ by design, so they are not listed as changes
         empty = pd.DataFrame()
-        return Changes(before.build, after.build, False, parameters, headline, empty, empty, empty, empty, empty)
+        return Changes(
+            before.build,
+            after.build,
+            False,
+            parameters,
+            headline,
+            empty,
+            _no_incidents(),
+            _no_incidents(),
+            empty,
+            empty,
+        )
     old = before.incidents.set_index("incident_id")
     new = after.incidents.set_index("incident_id")
     added = after.incidents[~after.incidents["incident_id"].isin(old.index)]

@@ -5,7 +5,9 @@ Rules it keeps (see the comparison notebook's methodology, ``report.comparison``
   perpetrator group), so a dataset is counted exactly as in its own report; period totals are never counted;
 - a year outside a dataset's span (``coverage``) is "not covered", never a zero, and differences are only
   computed where both datasets cover the year, over the dates both cover;
-- events are matched across datasets by ``matching.match_events``.
+- events are matched across datasets by ``matching.match_events`` (episodes as one unit); ``headline``,
+  ``by_year``, ``by_family``, ``largest_differences``, ``deadliest_unmatched`` and ``merged_incidents`` read
+  its pairs and unmatched units, so that every figure of the comparison comes from the same matches.
 """
 
 from __future__ import annotations
@@ -245,6 +247,174 @@ class Comparison:
         return pd.DataFrame(rows, columns=["dataset", "events", "killed"])
 
 
+# --- what the matches say -----------------------------------------------------------------------------------------
+
+#: How many matched pairs and one-sided events the PDF lists (all of them go to matches.html and tables/).
+PDF_ROWS = 25
+
+
+def _side_units(m: Matches, side: str) -> pd.DataFrame:
+    """One side's units, each with whether it is matched."""
+    units = m.units_a if side == "a" else m.units_b
+    matched = set(m.pairs[f"incident_id_{side}"])
+    return units.assign(matched=units["incident_id"].isin(matched))
+
+
+def headline(m: Matches) -> pd.DataFrame:
+    """Per dataset: events (units: an episode counts once), records, civilians killed (min/best/max) and how
+    much of it is matched in the other dataset (units and civilians killed, best estimates)."""
+    rows = []
+    for side, label in (("a", m.label_a), ("b", m.label_b)):
+        u = _side_units(m, side)
+        killed = u["count_best"].fillna(0)
+        rows.append(
+            {
+                "dataset": label,
+                "events": len(u),
+                "records": int(u["records"].sum()),
+                "count_min": int(u["count_min"].fillna(0).sum()),
+                "count_best": int(killed.sum()),
+                "count_max": int(u["count_max"].fillna(0).sum()),
+                "matched_events": int(u["matched"].sum()),
+                "matched_share": u["matched"].mean() if len(u) else float("nan"),
+                "killed_in_matched": int(killed[u["matched"]].sum()),
+                "killed_matched_share": killed[u["matched"]].sum() / killed.sum() if killed.sum() else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def by_year(m: Matches) -> pd.DataFrame:
+    """Per year of the first day and dataset: events, civilians killed (best) and the part matched in the other."""
+    parts = []
+    for side, label in (("a", m.label_a), ("b", m.label_b)):
+        u = _side_units(m, side)
+        killed = u["count_best"].fillna(0).astype(int)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "dataset": label,
+                    "year": u["start_date"].dt.year,
+                    "events": 1,
+                    "matched_events": u["matched"].astype(int),
+                    "killed": killed,
+                    "killed_in_matched": killed.where(u["matched"], 0),
+                }
+            )
+        )
+    rows = pd.concat(parts, ignore_index=True)
+    table = rows.groupby(["dataset", "year"], sort=False).sum().reset_index()
+    return table.sort_values(["year", "dataset"], key=_dataset_order(m)).reset_index(drop=True)
+
+
+def _dataset_order(m: Matches):
+    order = {m.label_a: 0, m.label_b: 1}
+    return lambda column: column.map(order) if column.name == "dataset" else column
+
+
+def by_family(m: Matches) -> pd.DataFrame:
+    """Per perpetrator family group (each event once, under its group) and dataset: events, civilians killed
+    (best) and the part matched; wide, one column per dataset and measure, deadliest groups first."""
+    parts = []
+    for side, label in (("a", m.label_a), ("b", m.label_b)):
+        u = _side_units(m, side)
+        killed = u["count_best"].fillna(0).astype(int)
+        part = pd.DataFrame(
+            {
+                "family_group": u["family_group"],
+                f"{label} events": 1,
+                f"{label} matched": u["matched"].astype(int),
+                f"{label} killed": killed,
+                f"{label} killed in matched": killed.where(u["matched"], 0),
+            }
+        )
+        parts.append(part.groupby("family_group").sum())
+    table = pd.concat(parts, axis=1).fillna(0).astype(int)
+    deadliest = table[[f"{m.label_a} killed", f"{m.label_b} killed"]].max(axis=1)
+    return table.assign(_d=deadliest).sort_values("_d", ascending=False).drop(columns="_d").reset_index()
+
+
+def largest_differences(m: Matches, n: int = PDF_ROWS, estimate: str = "best") -> pd.DataFrame:
+    """The matched pairs whose civilians killed differ most (the ``estimate``), largest first."""
+    column = ESTIMATE_COLUMN[estimate].replace("count", "difference")
+    p = m.pairs[m.pairs[column].notna() & (m.pairs[column] != 0)]
+    p = p.assign(size=p[column].abs()).sort_values(["size", "start_date_a"], ascending=[False, True])
+    return p.head(n).drop(columns="size").reset_index(drop=True)
+
+
+def unmatched(m: Matches) -> pd.DataFrame:
+    """Both sides' unmatched units in one table, with the dataset each belongs to, deadliest first."""
+    parts = [frame.assign(dataset=label) for label, frame in ((m.label_a, m.unmatched_a), (m.label_b, m.unmatched_b))]
+    both = pd.concat(parts, ignore_index=True)
+    both.insert(0, "dataset", both.pop("dataset"))
+    order = both.assign(_k=both["count_best"].astype("Float64").fillna(-1))
+    return order.sort_values(["_k", "start_date"], ascending=[False, True]).drop(columns="_k").reset_index(drop=True)
+
+
+def deadliest_unmatched(m: Matches, n: int = PDF_ROWS) -> pd.DataFrame:
+    """The deadliest events only one dataset has, with the reason each found no pair."""
+    found = unmatched(m)
+    return found[found["count_best"].fillna(0) > 0].head(n).reset_index(drop=True)
+
+
+def merged_incidents(matches: list[Matches]) -> pd.DataFrame:
+    """One row per real-world incident: each dataset's ids and figures side by side (missing where the dataset
+    does not carry it), the range across the sources, and which sources carry it. The reference's units first
+    (matched in any other dataset or not), then each other dataset's events the reference does not have."""
+    if not matches:
+        return pd.DataFrame()
+    reference = matches[0].label_a
+    ref = matches[0].units_a
+    base = pd.DataFrame(
+        {
+            "start_date": ref["start_date"],
+            "end_date": ref["end_date"],
+            "admin1": ref["admin1"],
+            "admin2": ref["admin2"],
+            "location_name": ref["location_name"],
+            "family_group": ref["family_group"],
+            "_ref": ref["incident_id"],
+        }
+    )
+    rows = [base]
+    for m in matches:
+        only = m.unmatched_b
+        rows.append(
+            pd.DataFrame(
+                {
+                    "start_date": only["start_date"],
+                    "end_date": only["end_date"],
+                    "admin1": only["admin1"],
+                    "admin2": only["admin2"],
+                    "location_name": only["location_name"],
+                    "family_group": only["family_group"],
+                    f"_{m.label_b}": only["incident_id"],
+                }
+            )
+        )
+    merged = pd.concat(rows, ignore_index=True)
+    labels = [reference, *(m.label_b for m in matches)]
+    sides = {reference: (ref.set_index("incident_id"), merged["_ref"])}
+    for m in matches:
+        partner = merged["_ref"].map(m.pairs.set_index("incident_id_a")["incident_id_b"])
+        own = merged[f"_{m.label_b}"].combine_first(partner) if f"_{m.label_b}" in merged else partner
+        sides[m.label_b] = (m.units_b.set_index("incident_id"), own)
+    out = merged[["start_date", "end_date", "admin1", "admin2", "location_name", "family_group"]].copy()
+    for label in labels:
+        units, ids = sides[label]
+        out[f"{label}_incident_ids"] = ids.map(units["incident_ids"])
+        for column in COUNTS:
+            out[f"{label}_{column}"] = ids.map(units[column]).astype("Int64")
+    lows = out[[f"{label}_count_min" for label in labels]].astype("Float64")
+    highs = out[[f"{label}_count_max" for label in labels]].astype("Float64")
+    out["range_min"] = lows.min(axis=1).astype("Int64")
+    out["range_max"] = highs.max(axis=1).astype("Int64")
+    carried = pd.DataFrame({label: out[f"{label}_incident_ids"].notna() for label in labels})
+    out["sources"] = carried.apply(lambda r: "; ".join(c for c in labels if r[c]), axis=1) if len(out) else ""
+    out["source_count"] = carried.sum(axis=1)
+    return out.sort_values(["start_date", "location_name"], kind="stable", na_position="last").reset_index(drop=True)
+
+
 def open_comparison(data_dirs: Mapping[str, str] | None = None, **parameters) -> Comparison:
     """``check_comparison``'s comparison (the notebook's parameters by name), or InvalidParameter naming every
     bad value. An empty path is the embedded data/; a relative one is taken from the project root."""
@@ -262,7 +432,7 @@ def check_comparison(
     actors: list | tuple | str = (),
     regions: list | tuple | str = (),
     estimate: str = "best",
-    max_days: int = 2,
+    max_days: int = 3,
     max_km: float = 25.0,
     title: str = "",
     base: Path = config.PROJECT_ROOT,

@@ -183,6 +183,22 @@ def _resolve(names, index, kind, valid) -> tuple[tuple[str, ...], list[str]]:
     if not unknown:
         return tuple(resolved), []
     named = ", ".join(repr(str(name)) for name in unknown)
+    guesses = {str(name): guess for name in unknown if (guess := _closest(str(name), valid))}
+    one = len(unknown) == 1 and guesses
+    hint = f" (did you mean '{next(iter(guesses.values()))}'?)" if one else ""
+    after = "" if one else "".join(f"; for '{name}' did you mean '{guess}'?" for name, guess in guesses.items())
     return (), [
-        f"unknown {kind}{'s' if len(unknown) > 1 else ''} {named}; valid {kind}s (or their aliases): {', '.join(valid)}"
+        f"unknown {kind}{'s' if len(unknown) > 1 else ''} {named}{hint}; valid {kind}s (or their aliases): "
+        f"{', '.join(valid)}{after}"
     ]
+
+
+def _closest(name: str, valid: list[str]) -> str | None:
+    """The valid name closest to a misspelt one, compared without regard to case (None: none is close)."""
+    import difflib
+
+    by_key = {word.casefold(): str(v) for v in valid for word in str(v).split() if len(word) >= 4}
+    by_key.update({str(v).casefold(): str(v) for v in valid})  # a name's words too: 'Wagnr' is 'Wagner Group'
+
+    close = difflib.get_close_matches(name.casefold(), list(by_key), n=1, cutoff=0.6)
+    return by_key[close[0]] if close else None

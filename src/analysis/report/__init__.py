@@ -11,6 +11,7 @@ _EXPORTS = {
     "changes": ("changes_markdown", "changes_table", "since_last_build"),
     "notebook": (
         "Report",
+        "deadliest_episodes_markdown",
         "export_tables",
         "headline_markdown",
         "md",

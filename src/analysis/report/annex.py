@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER
-from .evidence import FAMILY_LABELS, GRADE_WORDS
+from .evidence import FAMILY_LABELS, GRADE_WORDS, range_text
 from .style import FAMILY_COLOURS
 
 #: The file beside report.html, and its data in the tables folder.
@@ -46,6 +46,7 @@ ANNEX_COLUMNS = {
     "year": "year",
     "place": "place",
     "region": "region",
+    "cercle": "cercle",
     "kind": "kind of violence",
     "title": "what happened",
     "summary": "summary",
@@ -66,33 +67,95 @@ def _by_deaths(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def pdf_selection(incidents: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+def by_episode(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incident list with the records of each episode (one attack a dataset split) on one row: its
+    days, its records' ids, the coded figures summed and the range its notes state. Grouped once over the
+    members only; standalone incidents are kept as they are."""
+    if "episode" not in incidents or not incidents["episode"].ne("").any():
+        return incidents
+    is_member = incidents["episode"].ne("")
+    members = incidents[is_member]
+    by = members.groupby("episode", sort=False)
+    rows = by.head(1).set_index("episode").copy()
+    rows["start_date"], rows["end_date"] = by["start_date"].min(), by["end_date"].max()
+    for column in ("killed_min", "killed_best", "killed_max"):
+        rows[column] = by[column].sum(min_count=1).astype("Int64")
+    count = by.size()
+    ids = (members["id"] + ", ").groupby(members["episode"], sort=False).sum().str[:-2]
+    rows["id"] = rows.index + " (records " + ids + ")"
+    start, end = rows["start_date"], rows["end_date"]
+    same = end.isna() | (start == end)
+    rows["date"] = start.dt.strftime("%d %b %Y").where(
+        same, start.dt.strftime("%d %b %Y") + " – " + end.dt.strftime("%d %b %Y")
+    )
+    killed = range_text(rows["killed_min"], rows["killed_best"], rows["killed_max"])
+    killed = killed.where(rows["killed_best"].notna(), rows["civilians killed"])
+    noted = rows["episode range in the notes"]
+    rows["civilians killed"] = (
+        killed + " in " + count.astype(str) + " records" + noted.where(noted.eq(""), "; the notes say " + noted)
+    )
+    places = members.drop_duplicates(["episode", "place"])
+    rows["place"] = (places["place"] + "; ").groupby(places["episode"], sort=False).sum().str[:-2]
+    # The first record's statements (the PDF stays short); every record's are in incidents.html.
+    collapsed = pd.concat([incidents[~is_member], rows.reset_index(drop=True)], ignore_index=True)
+    return collapsed.sort_values(["start_date", "id"], kind="stable").reset_index(drop=True)
+
+
+def pdf_selection(incidents: pd.DataFrame, listed: pd.Series | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The incidents the PDF lists, and how they were chosen: all of them when there are few, else
-    the deadliest and the deadliest contested ones (attribution denied by someone), deadliest first."""
+    the deadliest and the deadliest contested ones (attribution denied by someone), deadliest first.
+    The records of one episode are one row (``by_episode``).
+
+    ``listed``: ids the report already lists in full (its "Deadliest incidents" section); with many
+    incidents they are not listed a second time, the next deadliest take their place."""
+    records = len(incidents)
+    incidents = by_episode(incidents)
     total = len(incidents)
     if total <= PDF_ALL_UP_TO:
-        return incidents, {"total": total, "shown": total, "deadliest": 0, "contested": 0}
+        counts = {"total": total, "shown": total, "deadliest": 0, "contested": 0, "listed": 0, "records": records}
+        return incidents, counts
     ranked = _by_deaths(incidents)
-    deadliest = ranked.head(PDF_DEADLIEST)
+    already = ranked["id"].isin(listed) if listed is not None else pd.Series(False, index=ranked.index)
+    ranked, listed_count = ranked[~already], int(already.sum())
+    deadliest = ranked.head(max(PDF_DEADLIEST - listed_count, 0))
     contested = ranked[(ranked["grade"] == "contested") & ~ranked["id"].isin(deadliest["id"])].head(PDF_CONTESTED)
     shown = _by_deaths(pd.concat([deadliest, contested]))
-    counts = {"total": total, "shown": len(shown), "deadliest": len(deadliest), "contested": len(contested)}
+    counts = {
+        "total": total,
+        "shown": len(shown),
+        "deadliest": len(deadliest),
+        "contested": len(contested),
+        "listed": listed_count,
+    }
     counts["contested_total"] = int((incidents["grade"] == "contested").sum())
+    counts["records"] = records
     return shown, counts
 
 
-def pdf_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
+def _episodes_phrase(counts: dict[str, int]) -> str:
+    """How many incidents the list's rows stand for, when episodes put several records on one row."""
+    grouped = counts["records"] - counts["total"]
+    if grouped <= 0:
+        return ""
+    return (
+        f" (the {counts['records']:,} incidents counted above, with the records of each attack that a dataset "
+        f"split into several records on one row: {grouped:,} fewer rows)"
+    )
+
+
+def pdf_incidents(incidents: pd.DataFrame, listed: pd.Series | None = None) -> pd.DataFrame:
     """The incident table as the PDF shows it."""
-    shown, _ = pdf_selection(incidents)
+    shown, _ = pdf_selection(incidents, listed)
     return shown[PDF_COLUMNS].reset_index(drop=True)
 
 
-def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
+def incidents_note(incidents: pd.DataFrame, rendered: bool, listed: pd.Series | None = None) -> str:
     """What the PDF's incident list shows, what it leaves out and where the rest are (Markdown)."""
-    _, counts = pdf_selection(incidents)
+    _, counts = pdf_selection(incidents, listed)
     total = counts["total"]
     where = (
-        f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by perpetrator family, region, year and "
+        f"[{ANNEX_FILE}]({ANNEX_FILE}) beside this report (search, filters by civilians killed, dates, kind of violence, "
+        "perpetrator family, region, cercle, year and "
         f"attribution grade, sorting by date or deaths) and in `tables/incidents.csv` for spreadsheets"
         if rendered
         else f"`{ANNEX_FILE}` beside the report and in `tables/incidents.csv` when the report is rendered "
@@ -101,7 +164,13 @@ def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
     )
     if total == 0:
         return "No incidents match this selection."
+    episodes = _episodes_phrase(counts)
     if counts["shown"] == total:
+        if episodes:
+            return (
+                f"All {total:,} attacks{episodes}, by date, with attribution grades and the statements they rest "
+                f"on. The same list, one row per record, is in {where}."
+            )
         return (
             f"All {total:,} incident{'s' if total != 1 else ''} counted above, by date, with attribution grades "
             f"and the statements they rest on. The same list is in {where}."
@@ -116,9 +185,21 @@ def incidents_note(incidents: pd.DataFrame, rendered: bool) -> str:
         contested = f" (all {counts['contested_total']:,} contested incidents are among them)"
     else:
         contested = " (no incident is contested)"
-    left_out = total - counts["shown"]
+    left_out = total - counts["shown"] - counts.get("listed", 0)
+    deadliest = f"**{counts['deadliest']:,} deadliest**"
+    if counts.get("listed"):
+        deadliest = (
+            f"**{counts['deadliest']:,} next deadliest** (after the {counts['listed']:,} listed under "
+            "“Deadliest incidents”)"
+        )
+    if episodes:
+        return (
+            f"This list shows the {deadliest} of the **{total:,}** attacks{episodes}"
+            f"{contested}, deadliest first. The other **{left_out:,}** are left out here; all "
+            f"{counts['records']:,} incidents are in {where}."
+        )
     return (
-        f"This list shows the **{counts['deadliest']:,} deadliest** of the **{total:,}** incidents counted above"
+        f"This list shows the {deadliest} of the **{total:,}** incidents counted above"
         f"{contested}, deadliest first. The other **{left_out:,}** are left out here; all {total:,} are in {where}."
     )
 
@@ -138,12 +219,29 @@ def annex_note(report) -> str:
     )
     return (
         f"{len(incidents):,} incidents{span} ({scope}). Civilians killed: best estimate (lowest–highest figure); "
-        "“reported, no figure” where a source reports deaths without a number; “–” where none are reported."
+        "“reported, no figure” where a source reports deaths without a number; “–” where none are reported. "
+        "The list opens on the incidents in which civilians were killed: choose “any” under “Civilians killed” "
+        "for all of them."
     )
+
+
+#: Said under the sources table: how "carried by" counts publishers.
+CARRIED_BY_NOTE = (
+    " “Carried by” names the publishers a document cites, each counted once: a dataset that names several "
+    "for one event (ACLED's “Human Rights Watch; Le Monde”) is counted by publisher, never by combination."
+)
 
 
 def sources_note(sources: pd.DataFrame) -> str:
     """What the sources table shows (Markdown)."""
+    return _sources_scope(sources) + (CARRIED_BY_NOTE if _cites_publishers(sources) else "")
+
+
+def _cites_publishers(sources: pd.DataFrame) -> bool:
+    return "carried by" in sources and sources["carried by"].fillna("").astype("str").ne("").any()
+
+
+def _sources_scope(sources: pd.DataFrame) -> str:
     total = len(sources)
     documents = "the one source document" if total == 1 else f"each of the {total:,} source documents once"
     if total <= PDF_SOURCES:
@@ -173,6 +271,21 @@ def annex_json(incidents: pd.DataFrame, title: str, note: str = "") -> str:
     present = {code for codes in incidents["family_codes"].unique() for code in codes.split("; ")}
     families = [[code, FAMILY_LABELS[code], FAMILY_COLOURS.get(code, "#999999")] for code in ACTOR_FAMILIES]
     frame = incidents[list(ANNEX_COLUMNS.values())].copy()
+    if "episode" in incidents:
+        # A record of an episode says so in its "what happened" (shown, and found by the search).
+        member = incidents["episode"].ne("")
+        episode = incidents.loc[member, "episode"]
+        records = episode.map(episode.value_counts()).astype(str)
+        noted = incidents.loc[member, "episode range in the notes"]
+        frame.loc[member, "what happened"] = (
+            frame.loc[member, "what happened"]
+            + " [one of "
+            + records
+            + " records of "
+            + episode
+            + noted.where(noted.eq(""), "; the notes say " + noted + " for the whole attack")
+            + "]"
+        )
     frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.strftime("%Y-%m-%d")  # typed even when empty
     meta = {
         "title": title,  # first, so that render reads it without parsing the rows

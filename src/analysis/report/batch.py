@@ -41,9 +41,11 @@ class Summary:
 
 def load_jobs(path: Path = config.CONFIG_DIR / "reports.yml") -> list[Job]:
     """Read and check the jobs file; raise ConfigError listing every problem before anything runs."""
+    from ..boundedyaml import YamlLimitError, load_bounded
+
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+        raw = load_bounded(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, YamlLimitError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read it as YAML ({err})") from None
     parsed, problems = shape_problems(raw)
     problems = [f"{path}: {problem}" for problem in problems]
@@ -75,11 +77,12 @@ def _render_job(job: Job, out_dir: Path, force: bool, warm: bool) -> tuple[str, 
 
             kernel = worker_kernel()
         result = render(job.notebook, job.parameters, job.formats, out_dir, slug=job.slug, force=force, kernel=kernel)
+        changed, line = build_changes(result.files.get("changes"))
     except (RenderError, ParameterError) as err:
         return job.slug, "failed", str(err), False
     except Exception as err:  # one job's crash must not stop the others
         return job.slug, "failed", f"{type(err).__name__}: {err}", False
-    changed, line = build_changes(result.files.get("changes"))
+    line = "; ".join([*result.notes, line] if line else result.notes)
     return job.slug, "skipped" if result.skipped else "rendered", line, changed
 
 
@@ -108,12 +111,20 @@ def render_all(
     (``kernels.py``); False starts a new kernel for every job, as a single render does."""
     from tqdm import tqdm
 
+    from .kernels import die_with_parent, sweep_kernel_folders
+
+    sweep_kernel_folders()  # left by runs killed outright
     summary = Summary()
     bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress, file=sys.stderr)
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_render_job, job, Path(out_dir), force, warm) for job in jobs]
+    # Each worker (and the kernel it starts) is sent SIGTERM when this process ends, however it ends: a
+    # killed render-all leaves no worker publishing reports and no kernel running.
+    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=die_with_parent) as pool:
+        futures = {pool.submit(_render_job, job, Path(out_dir), force, warm): job for job in jobs}
         for future in as_completed(futures):
-            slug, status, message, changed = future.result()
+            try:
+                slug, status, message, changed = future.result()
+            except Exception as err:  # a worker that died: the job is reported, the others go on
+                slug, status, message, changed = futures[future].slug, "failed", f"{type(err).__name__}: {err}", False
             if status == "failed":
                 summary.failed[slug] = message
             else:

@@ -169,6 +169,13 @@ def _parameter(value) -> str:
     return str(value) if value not in ("", None) else "(default)"
 
 
+def _phrases(prefix: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """``prefix`` and each row's count in words, as text whatever the column's type: built as a list, because
+    ``Series.map`` keeps an empty or all-missing Int64 column Int64, and text cannot be added to it."""
+    values = frame[column] if column in frame else pd.Series(None, index=frame.index, dtype=object)
+    return pd.Series([prefix + _killed(v) for v in values], index=frame.index, dtype=object)
+
+
 def _change_rows(change: str, frame: pd.DataFrame, detail: pd.Series) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame()
@@ -179,13 +186,11 @@ def changes_table(changes: Changes, listed: int = LISTED) -> pd.DataFrame:
     """One row per change (new, withdrawn, revised field, new source), naming the incident by id and title;
     at most ``listed`` rows, ``attrs['caption']`` says how many there are and where the rest are."""
     rows = [
-        _change_rows(
-            "new", changes.added, "civilians killed " + changes.added.get("killed_best", pd.Series()).map(_killed)
-        ),
+        _change_rows("new", changes.added, _phrases("civilians killed ", changes.added, "killed_best")),
         _change_rows(
             "withdrawn",
             changes.withdrawn,
-            "was counted with civilians killed " + changes.withdrawn.get("killed_best", pd.Series()).map(_killed),
+            _phrases("was counted with civilians killed ", changes.withdrawn, "killed_best"),
         ),
     ]
     if len(changes.revised):

@@ -7,23 +7,32 @@ which escapes every cell.
 
 from __future__ import annotations
 
+import html
+import json
+import re
+from pathlib import Path
+
 import pandas as pd
 
-from ..measure.aggregate import ESTIMATE_COLUMN
+from ..measure import compare, matching
+from ..measure.aggregate import ESTIMATE_COLUMN, GROUP_SEPARATOR
 from ..measure.compare import Comparison
 from ..measure.coverage import is_whole_year
-from ..measure.matching import COUNTS, NEAR_MISS_DAYS, PRECISE_LOCATIONS, Matches, actors_text
+from ..measure.matching import COUNTS, NEAR_MISS_DAYS, PRECISE_LOCATIONS, Matches
 from .text import date_window_text, esc, fmt_range, percent, signed, span_text
 
 NOT_COVERED = "not covered"
+#: The page beside the comparison report with every pair and every unmatched event (search, filters, sorting).
+MATCHES_FILE = "matches.html"
+MATCHES_TEMPLATE = Path(__file__).parent / "templates" / "matches.html"
 #: What each source's figures mean, keyed by the ``dataset`` column of its incidents.
 DATASET_NOTES = {
     "curated": "Curated from news and NGO reports by hand: every figure is a range (lowest, best, highest) "
     "with the source's words; joint army and Wagner incidents are coded as one perpetrator group.",
     "acled": "ACLED's `fatalities` is the lowest figure reported, so it is the minimum and the best estimate and "
     "there is no upper bound; 0 can mean that no figure was reported. Deaths in battles are of unknown status, "
-    "not civilians. Partner forces are coded as associated actors, so an army event with Wagner 'associated' "
-    "counts under FAMa alone.",
+    "not civilians. ACLED codes partner forces (Wagner Group / Africa Corps) as associated actors; they count "
+    "with the army as the import's rule for joint perpetrators says.",
     "ucdp": "UCDP GED counts events with at least one death and gives a best estimate with low and high "
     "alternatives; only deaths UCDP codes as civilian are counted here, and deaths in fighting between armed "
     "sides are of unknown status or combatants.",
@@ -35,6 +44,9 @@ def coverage_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in ("first_date", "last_date"):
         out[column] = out[column].map(lambda d: "–" if pd.isna(d) else f"{d:%d %b %Y}")
+    for column in ("events", "period_totals"):
+        if column in out:
+            out[column] = out[column].map(lambda n: f"{n:,}")
     return out.rename(
         columns={
             "source": "records from",
@@ -85,12 +97,18 @@ def _difference_text(r) -> str:
 
 
 def matching_rule(max_days: int, max_km: float) -> str:
+    """The matching rule in words (``measure.matching``)."""
+    days = f"{max_days} {'day' if max_days == 1 else 'days'}"
+    w = matching.SCORE_WEIGHTS
     return (
-        f"two events match when their date windows overlap or are at most {max_days} "
-        f"{'day' if max_days == 1 else 'days'} apart, their places agree (within {max_km:g} km when both have "
-        "coordinates of the place itself, otherwise the same region or the same pre-2016 region), and at least one "
-        "perpetrator (primary, joint or associated, never the opposing side) is the same; each event is matched at "
-        "most once, closest pairs first (fewest days apart, then nearest place, then most actors in common)"
+        f"the records of one episode are matched as one event; two events can be the same when their dates are at "
+        f"most {days} apart, their places agree (within {max_km:g} km when both have coordinates of the place "
+        "itself, otherwise the same cercle or place name, else the same region) and their perpetrator families are "
+        "compatible (one family in common, or the perpetrator unknown on one side); each such pair is scored out "
+        f"of 100 on the closeness of the dates ({w['dates']}), the place ({w['place']}: same place name, distance, "
+        f"same cercle, same region), the families ({w['families']}) and the civilians killed ({w['figures']}), "
+        "and the set of one-to-one pairs with the highest total score is chosen over all events at once (an optimal "
+        f"assignment, not the closest pair first); pairs scoring under {matching.MIN_SCORE} are not made"
     )
 
 
@@ -101,52 +119,115 @@ def _event_range(frame: pd.DataFrame, suffix: str = "") -> list[str]:
     ]
 
 
-def matched_table(m: Matches, estimate: str = "best") -> pd.DataFrame:
-    """For reading: each matched pair, both ids, dates, places and figures, and the difference."""
-    p = m.pairs
-    column = ESTIMATE_COLUMN[estimate].replace("count", "difference")
-    out = pd.DataFrame(
+def _dates(frame: pd.DataFrame, suffix: str = "") -> list[str]:
+    return [
+        date_window_text(s, e) for s, e in zip(frame[f"start_date{suffix}"], frame[f"end_date{suffix}"], strict=True)
+    ]
+
+
+def _places(frame: pd.DataFrame, suffix: str = "") -> list[str]:
+    columns = [frame[f"{c}{suffix}"] for c in ("location_name", "admin2", "admin1")]
+    return [_place(*values) for values in zip(*columns, strict=True)]
+
+
+def _place(*names) -> str:
+    parts = [str(v) for v in names if isinstance(v, str) and v]
+    return ", ".join(dict.fromkeys(parts)) or "place not established"
+
+
+def headline_table(m: Matches) -> pd.DataFrame:
+    """For reading: each dataset's events, civilians killed and how much of it the other dataset also has."""
+    h = compare.headline(m)
+    return pd.DataFrame(
         {
-            f"{m.label_a}": p["incident_id_a"],
-            f"{m.label_b}": p["incident_id_b"],
-            "dates": [
-                f"{date_window_text(s, e)} / {date_window_text(t, f)}"
-                for s, e, t, f in zip(
-                    p["start_date_a"], p["end_date_a"], p["start_date_b"], p["end_date_b"], strict=True
-                )
+            "dataset": h["dataset"],
+            "events (an episode once)": [
+                f"{e:,}" + (f" ({r:,} records)" if r != e else "")
+                for e, r in zip(h["events"], h["records"], strict=True)
             ],
-            "place": [
-                f"{_place(x, y)} / {_place(z, w)} ({how})"
-                for x, y, z, w, how in zip(
-                    p["location_name_a"], p["admin1_a"], p["location_name_b"], p["admin1_b"], p["place"], strict=True
-                )
+            "civilians killed": [
+                fmt_range(*v) for v in zip(h["count_min"], h["count_best"], h["count_max"], strict=True)
             ],
-            "perpetrator in common": p["shared_actors"].map(", ".join),
-            f"civilians killed, {m.label_a}": _event_range(p, "_a"),
-            f"civilians killed, {m.label_b}": _event_range(p, "_b"),
-            f"{m.label_b} − {m.label_a} ({estimate})": ["–" if pd.isna(d) else signed(d) for d in p[column]],
+            "events matched in the other": [
+                f"{n:,} ({_share(s)})" for n, s in zip(h["matched_events"], h["matched_share"], strict=True)
+            ],
+            "civilians killed in matched events": [
+                f"{n:,} ({_share(s)})" for n, s in zip(h["killed_in_matched"], h["killed_matched_share"], strict=True)
+            ],
         }
     )
+
+
+def _share(value) -> str:
+    return "–" if pd.isna(value) else f"{value:.0%}"
+
+
+def headline_markdown(m: Matches) -> str:
+    """One paragraph: what each dataset records and how much of it the other has (names escaped)."""
+    h = compare.headline(m).set_index("dataset")
+    a, b = (h.loc[label].to_dict() for label in (m.label_a, m.label_b))
+    for side in (a, b):  # a row of mixed columns comes back as floats
+        side.update({k: int(side[k]) for k in ("events", "records", "count_best")})
+    return (
+        f"**{esc(m.label_a)}** records **{a['events']:,} events** ({a['records']:,} records) with **{a['count_best']:,} "
+        f"civilians killed**; **{esc(m.label_b)}** records **{b['events']:,} events** ({b['records']:,} records) with "
+        f"**{b['count_best']:,}** (best estimates). **{len(m.pairs):,}** events are the same in both: "
+        f"{_share(a['matched_share'])} of {esc(m.label_a)}'s events and {_share(b['matched_share'])} of "
+        f"{esc(m.label_b)}'s; they hold {_share(a['killed_matched_share'])} of the civilians killed in "
+        f"{esc(m.label_a)} and {_share(b['killed_matched_share'])} in {esc(m.label_b)}."
+    )
+
+
+def family_table(m: Matches, n: int = 12) -> pd.DataFrame:
+    """For reading: civilians killed and events by perpetrator family group in each dataset, and the share
+    matched in the other (the deadliest ``n`` groups; the rest in tables/)."""
+    f = compare.by_family(m).head(n)
+    out = pd.DataFrame({"perpetrator family": f["family_group"]})
+    for label in (m.label_a, m.label_b):
+        killed, matched = f[f"{label} killed"], f[f"{label} killed in matched"]
+        events, events_matched = f[f"{label} events"], f[f"{label} matched"]
+        out[f"{label}: civilians killed (matched)"] = [
+            f"{k:,} ({_share(x / k) if k else '–'})" for k, x in zip(killed, matched, strict=True)
+        ]
+        out[f"{label}: events (matched)"] = [
+            f"{e:,} ({_share(x / e) if e else '–'})" for e, x in zip(events, events_matched, strict=True)
+        ]
     return out
 
 
-def unmatched_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """For reading: the events of one side with no counterpart, and their closest miss."""
+def differences_table(m: Matches, estimate: str = "best", n: int = compare.PDF_ROWS) -> pd.DataFrame:
+    """For reading: the matched events whose civilians killed differ most, with both records and the reasons."""
+    p = compare.largest_differences(m, n, estimate)
+    difference = ESTIMATE_COLUMN[estimate].replace("count", "difference")
     return pd.DataFrame(
         {
-            "id": frame["incident_id"],
-            "dates": [date_window_text(s, e) for s, e in zip(frame["start_date"], frame["end_date"], strict=True)],
-            "place": [_place(x, y) for x, y in zip(frame["location_name"], frame["admin1"], strict=True)],
-            "perpetrators": frame["actors"].map(actors_text),
-            "civilians killed": _event_range(frame),
-            "closest candidate and why it is not a match": frame["closest_miss"],
+            "dates": [x if x == y else f"{x} / {y}" for x, y in zip(_dates(p, "_a"), _dates(p, "_b"), strict=True)],
+            "place": [x if x == y else f"{x} / {y}" for x, y in zip(_places(p, "_a"), _places(p, "_b"), strict=True)],
+            "perpetrators": [
+                x if x == y else f"{x} / {y}" for x, y in zip(p["family_group_a"], p["family_group_b"], strict=True)
+            ],
+            f"{m.label_a}": [f"{k} ({i})" for k, i in zip(_event_range(p, "_a"), p["incident_ids_a"], strict=True)],
+            f"{m.label_b}": [f"{k} ({i})" for k, i in zip(_event_range(p, "_b"), p["incident_ids_b"], strict=True)],
+            f"{m.label_b} − {m.label_a}": [signed(d) for d in p[difference]],
+            "why they are one event": p["reasons"],
         }
     )
 
 
-def _place(name, region) -> str:
-    parts = [str(v) for v in (name, region) if isinstance(v, str) and v]
-    return ", ".join(dict.fromkeys(parts)) or "place not established"
+def only_one_table(m: Matches, n: int = compare.PDF_ROWS) -> pd.DataFrame:
+    """For reading: the deadliest events only one dataset has, and why each found no pair."""
+    u = compare.deadliest_unmatched(m, n)
+    return pd.DataFrame(
+        {
+            "only in": u["dataset"],
+            "dates": _dates(u),
+            "place": _places(u),
+            "perpetrators": u["family_group"],
+            "civilians killed": _event_range(u),
+            "id": u["incident_ids"],
+            "why no pair": u["reason"],
+        }
+    )
 
 
 def difference_sentence(row, reference: str, estimate: str) -> str:
@@ -201,8 +282,173 @@ def methodology_markdown(c: Comparison) -> str:
         f"**Matching events.** Between the reference ({esc(c.reference)}) and each other dataset, "
         f"{matching_rule(c.max_days, c.max_km)}. Coordinates are used only when they place the event itself "
         f"({', '.join(PRECISE_LOCATIONS)} precision); events with no region and no such coordinates are never matched. "
-        f"For an event left unmatched, the closest candidate within {NEAR_MISS_DAYS} days that fails a single test "
-        "is named with the test it fails.",
+        "Candidates are found through an index of days within each region and a grid of places, never by comparing "
+        "all pairs. Every pair carries its score and the reasons it is one event; every event left unmatched says "
+        "why: the candidate that matched better to another event, or the closest event within "
+        f"{c.max_days + NEAR_MISS_DAYS} days in the same region and the tests it fails, or that there is none.",
         f"**Ranges.** Figures are shown as best (min–max); differences are of the **{esc(c.estimate)}** estimate.",
     ]
     return "\n\n".join(text)
+
+
+# --- the full lists: tables/ and matches.html ------------------------------------------------------------------
+
+
+def _text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Tuples of actors as text, so that the CSV reads back as it reads."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object and any(isinstance(v, tuple) for v in out[column]):
+            out[column] = out[column].map(lambda v: "; ".join(v) if isinstance(v, tuple) else v)
+    return out
+
+
+def comparison_frames(c: Comparison) -> dict[str, pd.DataFrame]:
+    """Every table of the comparison for spreadsheets: figures as numbers, one file each."""
+    pairs, unmatched = [], []
+    for m in c.matches:
+        p = m.pairs.drop(columns=["actors_a", "actors_b"])
+        p.insert(0, "dataset_b", m.label_b)
+        p.insert(0, "dataset_a", m.label_a)
+        pairs.append(p)
+        u = compare.unmatched(m).drop(columns=["actors"])
+        u.insert(1, "compared_with", [m.label_b if d == m.label_a else m.label_a for d in u["dataset"]])
+        unmatched.append(u)
+    frames = {
+        "matches": pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(),
+        "unmatched": pd.concat(unmatched, ignore_index=True) if unmatched else pd.DataFrame(),
+        "merged_incidents": compare.merged_incidents(c.matches),
+        "killed_by_actor_year": c.table,
+    }
+    for m in c.matches:
+        suffix = "" if len(c.matches) == 1 else f"_{m.label_b}"
+        frames[f"comparison_headline{suffix}"] = compare.headline(m)
+        frames[f"comparison_by_year{suffix}"] = compare.by_year(m)
+        frames[f"comparison_by_family{suffix}"] = compare.by_family(m)
+    return {name: _text_columns(frame) for name, frame in frames.items()}
+
+
+def write_comparison_tables(c: Comparison, directory: str | Path) -> list[Path]:
+    """tables/*.csv (spreadsheet-safe) and matches.html beside the tables folder."""
+    from .export import write_spreadsheet_csv
+
+    directory = Path(directory)
+    written = [write_spreadsheet_csv(f, directory / f"{name}.csv") for name, f in comparison_frames(c).items()]
+    written.append(write_matches_html(c, directory.parent / MATCHES_FILE))
+    return written
+
+
+#: matches.html's columns, in the order of each row of its JSON data (the page's script reads them by name).
+MATCHES_COLUMNS = [
+    "kind",
+    "start",
+    "date",
+    "year",
+    "place",
+    "region",
+    "family",
+    "ids_a",
+    "ids_b",
+    "killed_a",
+    "killed_b",
+    "best_a",
+    "best_b",
+    "difference",
+    "score",
+    "why",
+    "a",
+    "b",
+]
+
+
+def _iso(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).dt.strftime("%Y-%m-%d")
+
+
+def matches_rows(m: Matches) -> pd.DataFrame:
+    """One row per matched pair and per unmatched event of one comparison, as matches.html shows them."""
+    p = m.pairs
+    pairs = pd.DataFrame(
+        {
+            "kind": "both",
+            "start": _iso(p["start_date_a"]),
+            "date": [x if x == y else f"{x} / {y}" for x, y in zip(_dates(p, "_a"), _dates(p, "_b"), strict=True)],
+            "year": p["start_date_a"].dt.year,
+            "place": [x if x == y else f"{x} / {y}" for x, y in zip(_places(p, "_a"), _places(p, "_b"), strict=True)],
+            "region": p["admin1_a"],
+            "family": [
+                x if x == y else f"{x} / {y}" for x, y in zip(p["family_group_a"], p["family_group_b"], strict=True)
+            ],
+            "ids_a": p["incident_ids_a"],
+            "ids_b": p["incident_ids_b"],
+            "killed_a": _event_range(p, "_a"),
+            "killed_b": _event_range(p, "_b"),
+            "best_a": p["count_best_a"],
+            "best_b": p["count_best_b"],
+            "difference": p["difference_best"],
+            "score": p["score"].round(0),
+            "why": p["reasons"],
+        }
+    )
+    parts = [pairs]
+    for side, frame in (("a", m.unmatched_a), ("b", m.unmatched_b)):
+        other = "b" if side == "a" else "a"
+        parts.append(
+            pd.DataFrame(
+                {
+                    "kind": side,
+                    "start": _iso(frame["start_date"]),
+                    "date": _dates(frame),
+                    "year": frame["start_date"].dt.year,
+                    "place": _places(frame),
+                    "region": frame["admin1"],
+                    "family": frame["family_group"],
+                    f"ids_{side}": frame["incident_ids"],
+                    f"ids_{other}": None,
+                    f"killed_{side}": _event_range(frame),
+                    f"killed_{other}": None,
+                    f"best_{side}": frame["count_best"],
+                    f"best_{other}": pd.NA,
+                    "difference": pd.NA,
+                    "score": pd.NA,
+                    "why": frame["reason"],
+                }
+            )
+        )
+    rows = pd.concat(parts, ignore_index=True)
+    rows["a"], rows["b"] = m.label_a, m.label_b
+    return rows[MATCHES_COLUMNS]
+
+
+def matches_json(c: Comparison) -> str:
+    """matches.html's data: its title and note, then one array per row (MATCHES_COLUMNS)."""
+    rows = pd.concat([matches_rows(m) for m in c.matches], ignore_index=True) if c.matches else None
+    families = sorted({f for m in c.matches for u in (m.units_a, m.units_b) for f in u["family_group"]})
+    meta = {
+        "title": c.title,
+        "note": "Every event of the comparison: the pairs found by the matching rule, with their score and reasons, "
+        "and the events only one dataset has, with the reason each found no pair. Civilians killed: best estimate "
+        "(lowest–highest); “–” where the dataset gives no figure.",
+        "columns": MATCHES_COLUMNS,
+        "comparisons": [[m.label_a, m.label_b] for m in c.matches],
+        "families": [f for f in families if GROUP_SEPARATOR not in f],
+        "rows": None,  # last, so that the placeholder is the text's last null
+    }
+    body = rows.to_json(orient="values", force_ascii=False) if rows is not None and len(rows) else "[]"
+    head, _, tail = json.dumps(meta, ensure_ascii=False).rpartition("null")
+    return head + body + tail
+
+
+def matches_html(data_json: str, title: str) -> str:
+    """The self-contained matches.html for its data (JSON text), made safe as the incident annex is."""
+    from .annex import script_safe_json
+
+    values = {"TITLE": html.escape(title), "DATA": script_safe_json(data_json)}
+    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda g: values[g.group(1)], MATCHES_TEMPLATE.read_text(encoding="utf-8"))
+
+
+def write_matches_html(c: Comparison, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(matches_html(matches_json(c), f"Matches: {c.title}"), encoding="utf-8")
+    return path

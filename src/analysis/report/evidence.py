@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..data.attribution import split_publishers
 from ..data.dataset import Dataset
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER, EVENT_TYPES
 from ..measure.aggregate import REGION_NOT_ESTABLISHED, Selection, incident_facts, incident_figures
+from .text import event_title_words
 from .text import words as code_words
 
 #: The columns of the incident list, in order: text for readers, then figures and codes for sorting,
@@ -35,11 +37,16 @@ INCIDENT_COLUMNS = [
     "end_date",
     "year",
     "region",
+    "cercle",
     "family_codes",  # the families' codes (data.schema.ACTOR_FAMILIES), joined with "; "
     "grade",
     "killed_min",
     "killed_best",
     "killed_max",
+    # the episode (one attack a dataset split over several records) the incident is a record of, and the
+    # range of civilians killed its notes state for the whole attack (shown, never added)
+    "episode",
+    "episode range in the notes",
 ]
 
 #: How each perpetrator role reads in the list, and the order in which roles are listed.
@@ -173,7 +180,7 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     place = place.where(place.ne(""), "place not established")
     out["place"] = place + _text(facts["location_precision"]).map(PLACE_PRECISION_WORDS).fillna("")
     out["kind of violence"] = _words(facts["event_type"], KIND_WORDS)
-    out["what happened"] = _text(facts["title"])
+    out["what happened"] = event_title_words(_text(facts["title"]))  # generated titles as sentences
     out["summary"] = _text(facts["summary"])
 
     perpetrators = _perpetrators(dataset, ids)
@@ -193,11 +200,31 @@ def incident_list(dataset: Dataset, selection: Selection) -> pd.DataFrame:
     out["start_date"], out["end_date"] = start, end
     out["year"] = start.dt.year
     out["region"] = region.where(region.ne(""), REGION_NOT_ESTABLISHED)
+    out["cercle"] = _text(facts["admin2"])  # for the annex's cercle filter
     out["family_codes"] = perpetrators["family_codes"].reindex(ids).fillna(NO_PERPETRATOR_FAMILY)
     out["grade"] = _text(facts["grade"])
     for column, source in (("killed_min", "count_min"), ("killed_best", "count_best"), ("killed_max", "count_max")):
         out[column] = killed[source].where(has_figure).astype("Int64")
+    episode = _text(facts["episode_id"])
+    out["episode"] = episode.where(episode.ne(ids.to_series(index=ids)), "")
+    out["episode range in the notes"] = _episode_ranges(dataset, out["episode"])
     return out[INCIDENT_COLUMNS].reset_index(drop=True)
+
+
+def _episode_ranges(dataset: Dataset, episodes: pd.Series) -> pd.Series:
+    """Per row, the range of civilians killed that its episode's notes state ('150–600'), else empty text."""
+    c = dataset.casualties
+    wanted = episodes[episodes.ne("")].unique()
+    rows = c[
+        c["incident_id"].isin(wanted)
+        & c["harm"].eq("killed")
+        & c["victim_status"].eq("civilian")
+        & c["victim_group"].eq("all")
+    ].drop_duplicates("incident_id")
+    low, high = _number_text(rows["count_min"]), _number_text(rows["count_max"])
+    text = low.where(high.isna() | rows["count_max"].isna(), low + "–" + high)
+    by_episode = pd.Series(text.to_numpy(), index=_text(rows["incident_id"]).to_numpy(), dtype=object)
+    return episodes.map(by_episode).astype(object).fillna("")
 
 
 def _rows_of(table: pd.DataFrame, ids: pd.Index) -> pd.DataFrame:
@@ -213,7 +240,10 @@ def _perpetrators(dataset: Dataset, ids: pd.Index) -> pd.DataFrame:
         ["incident_id", "_order"], kind="stable"
     )
     actor = _text(p["actor"])
-    text = actor + " (" + _words(p["role"], ROLE_WORDS) + ", " + _words(p["attribution"], GRADE_WORDS) + ")"
+    # The identity labels a source attaches to an actor (ACLED's "Fulani Ethnic Group (Mali)") say who it is.
+    labels = _text(p["actor_description"]) if "actor_description" in p else pd.Series("", index=p.index)
+    described = ("; described as " + labels.str.replace("; ", ", ", regex=False)).where(labels.ne(""), "")
+    text = actor + " (" + _words(p["role"], ROLE_WORDS) + ", " + _words(p["attribution"], GRADE_WORDS) + described + ")"
     leading = p["role"].isin(LEADING_ROLES).to_numpy()
     families = _text(dataset.actors["family"]).set_axis(_text(dataset.actors["actor"]).to_numpy())
     family_rows = pd.DataFrame(
@@ -302,7 +332,15 @@ def sources_appendix(dataset: Dataset, incident_ids: pd.Series | None = None) ->
     )
     stances = rows.drop_duplicates([*keys, "stance"])
     documents["stance"] = stances.groupby(keys, sort=False)["stance"].agg(", ".join)
-    outlets = rows[rows["carried_by"].notna()].groupby([*keys, "carried_by"], sort=False).size().reset_index(name="n")
+    # ACLED writes an event's publishers in one field ("Human Rights Watch; Le Monde"): each publisher is
+    # counted, not each combination of them.
+    carried = rows.loc[rows["carried_by"].notna(), [*keys, "carried_by"]]
+    publishers = split_publishers(carried["carried_by"])
+    # "RFI" and "rfi" are one publisher, shown as it is most often written.
+    key = publishers.str.casefold()
+    spelling = publishers.groupby(key).agg(lambda names: names.value_counts().index[0])
+    carried = carried.drop(columns="carried_by").join(key.map(spelling).rename("carried_by"))
+    outlets = carried.groupby([*keys, "carried_by"], sort=False).size().reset_index(name="n")
     outlets = outlets.sort_values([*keys, "n", "carried_by"], ascending=[True] * len(keys) + [False, True])
     outlets["rank"] = outlets.groupby(keys, sort=False).cumcount()
     named = outlets[outlets["rank"] < 3].groupby(keys, sort=False)["carried_by"].agg(", ".join)

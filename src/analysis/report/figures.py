@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import StrMethodFormatter
 
 from ..measure.aggregate import ESTIMATE_COLUMN, period_labels
 from . import style
@@ -19,6 +20,8 @@ def _empty(fig: Figure, ax, message: str) -> Figure:
     return fig
 
 
+#: Axis figures with thousands separators (1,365, not 1365).
+THOUSANDS = StrMethodFormatter("{x:,.0f}")
 LEGEND_LABEL_WIDTH = 30  # characters per line of a legend entry or a bar label
 KEY_DATE_LINE_WIDTH = 150
 LEGEND_ENTRY_INCHES = 0.34  # height of a two-line legend entry at 7 pt
@@ -80,6 +83,16 @@ def killed_over_time(
     if style.OTHER_SERIES in table.columns:
         order.append(style.OTHER_SERIES)
     partial = partial or {}
+    stubs = _stub_periods(periods, partial, span, period)
+    dropped_notes = [
+        f"{label}: {int(table.loc[label].sum()):,} civilians killed in incidents whose date window begins in the "
+        f"{partial[label].removeprefix('partial: ')} of {label} (the data cover no more of it) are in every total "
+        "but not drawn as a bar"
+        for label in stubs
+        if table.loc[label].sum() > 0
+    ]
+    periods = [p for p in periods if p not in stubs]
+    table = table.reindex(periods)
     x = np.arange(len(periods))
     bottom = np.zeros(len(periods))
     is_partial = np.array([p in partial for p in periods])
@@ -111,6 +124,7 @@ def killed_over_time(
         if last is not None:
             inside = inside[inside["date"] <= last]
         notes.append(_mark_key_dates(ax, inside, periods, period))
+    notes.extend(dropped_notes)
     # A partial period is outlined, starred on the axis, and its days are named under the chart.
     notes.extend(
         f"* {periods[i]}: {partial[periods[i]]} (the data cover only these days)" for i in np.flatnonzero(is_partial)
@@ -130,9 +144,42 @@ def killed_over_time(
         fig.supxlabel(text, fontsize=6.5, color="#333333", x=0.01, ha="left")
     ax.set_xlim(-0.6, len(periods) - 0.4)
     ax.set_ylabel(f"civilians killed ({estimate} estimate)")
+    ax.yaxis.set_major_formatter(THOUSANDS)
     ax.set_title(title, pad=30 if notes and notes[0].startswith("Key dates") else 6)  # room for key-date numbers
     _legend(fig, ax, order)
+    peak = int(np.argmax(bottom))
+    fig.alt_text = (
+        f"Stacked bar chart: {title.lower()}, {periods[0]} to {periods[-1]} ({estimate} estimate). "
+        f"The most civilians were killed in {periods[peak]} ({int(bottom[peak]):,}). "
+        + _largest_series_text(table[order].sum())
+    )
     return fig
+
+
+#: A period at either end of the data that the data cover for less than this share of its days is not
+#: drawn as a bar (a "2014*" bar for the 4 days of a week-long date window is read as a year).
+STUB_SHARE = 0.1
+
+
+def _stub_periods(periods: list[str], partial: dict[str, str], span, period: str) -> list[str]:
+    """The first period, when the data cover less than STUB_SHARE of its days (never the only period).
+
+    Only the first: incidents are placed by their first possible day, so a date window (a week, a month)
+    reaches back before the file's first day; the last period's days are days the data really cover."""
+    first, last = span
+    if len(periods) < 2 or first is None or last is None or period == "named" or periods[0] not in partial:
+        return []
+    start, end = _period_bounds(periods[0], period)
+    covered = (min(end, last) - max(start, first)).days + 1
+    return [periods[0]] if covered < STUB_SHARE * ((end - start).days + 1) else []
+
+
+def _largest_series_text(totals: pd.Series, shown: int = 3) -> str:
+    """'Largest: A (1,234), B (567), C (89).' from a series of totals by perpetrator."""
+    totals = totals[totals > 0].sort_values(ascending=False, kind="stable").head(shown)
+    if totals.empty:
+        return ""
+    return "Largest: " + ", ".join(f"{name} ({int(v):,})" for name, v in totals.items()) + "."
 
 
 def harm_by_actor(by_actor: pd.DataFrame, *, estimate: str = "best", title: str, xlabel: str) -> Figure:
@@ -154,9 +201,13 @@ def harm_by_actor(by_actor: pd.DataFrame, *, estimate: str = "best", title: str,
     ax.errorbar(values, y, xerr=[values - frame["count_min"], frame["count_max"] - values], **style.RANGE_WHISKER)
     ax.set_yticks(y, [_wrap(a, 40) for a in frame["actor"]], fontsize=8)
     ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(THOUSANDS)
     ax.set_title(title)
     ax.grid(axis="x", color="#dddddd")
     ax.grid(axis="y", visible=False)
+    fig.alt_text = f"Bar chart: {title.lower()} ({estimate} estimate). " + _largest_series_text(
+        frame.set_index("actor")[column], shown=5
+    )
     return fig
 
 
@@ -190,10 +241,15 @@ def killed_by_kind(
         left += values
     ax.set_yticks(y, [_wrap(k, 40) for k in kinds.index], fontsize=8)
     ax.set_xlabel(f"civilians killed ({estimate} estimate)")
+    ax.xaxis.set_major_formatter(THOUSANDS)
     ax.set_title(title)
     ax.grid(axis="x", color="#dddddd")
     ax.grid(axis="y", visible=False)
     _legend(fig, ax, order)
+    fig.alt_text = (
+        f"Stacked bar chart: {title.lower()} ({estimate} estimate), by perpetrator; the kinds with the most: "
+        + _largest_series_text(table.sum(axis=1), shown=4).removeprefix("Largest: ")
+    )
     return fig
 
 

@@ -2,7 +2,10 @@
 what changed.
 
 A build's folder is replaced when the next one is published, so each snapshot is also kept under
-``<reports>/.history/<slug>/<build>.json.gz``. A snapshot is one gzipped JSON file: parameters, headline
+``<reports>/.history/<slug>/<build>.json.gz``, written before the build is published (render.py). The
+published build's manifest names its snapshot (``build``): a kept snapshot newer than it belongs to a render
+killed between the two steps, is not a build of the report, and is dropped by the next render of the slug.
+A snapshot that cannot be read is set aside (``.corrupt``) and the render goes on as a first build. A snapshot is one gzipped JSON file: parameters, headline
 figures, and the incident and source tables as column names plus rows (no repeated keys); for 8,700
 ACLED incidents it is about 1.9 MB of JSON, 0.2 MB gzipped.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -61,17 +65,17 @@ def read_snapshot(path: str | Path) -> Snapshot:
         payload = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
         incidents = pd.DataFrame(payload["incidents"]["rows"], columns=payload["incidents"]["columns"])
         sources = pd.DataFrame(payload["sources"]["rows"], columns=payload["sources"]["columns"])
-    except (OSError, EOFError, ValueError, KeyError, TypeError) as err:
-        raise HistoryError(f"{path}: cannot read it as a build snapshot ({err})") from None
-    incidents = incidents.reindex(columns=INCIDENT_COLUMNS).astype({c: "Int64" for c in KILLED})
-    incidents = incidents.astype({c: object for c in INCIDENT_COLUMNS if c not in KILLED})
-    return Snapshot(
-        build=str(payload.get("build", path.name.removesuffix(SUFFIX))),
-        parameters=payload.get("parameters", {}),
-        headline=payload.get("headline", {}),
-        incidents=incidents.where(incidents.notna(), None),
-        sources=sources.reindex(columns=SOURCE_COLUMNS),
-    )
+        incidents = incidents.reindex(columns=INCIDENT_COLUMNS).astype({c: "Int64" for c in KILLED})
+        incidents = incidents.astype({c: object for c in INCIDENT_COLUMNS if c not in KILLED})
+        return Snapshot(
+            build=str(payload.get("build", path.name.removesuffix(SUFFIX))),
+            parameters=dict(payload.get("parameters", {})),
+            headline=dict(payload.get("headline", {})),
+            incidents=incidents.where(incidents.notna(), None),
+            sources=sources.reindex(columns=SOURCE_COLUMNS),
+        )
+    except Exception as err:  # damage of any shape (a list for a table, text for a count) is the file's
+        raise HistoryError(f"{path}: cannot read it as a build snapshot ({type(err).__name__}: {err})") from None
 
 
 def write_build_files(snapshot: Snapshot, changes: Changes, build_dir: str | Path) -> None:
@@ -87,9 +91,38 @@ def history_dir(out_dir: str | Path, slug: str) -> Path:
     return Path(out_dir) / HISTORY / slug
 
 
-def builds(out_dir: str | Path, slug: str) -> list[Path]:
-    """The kept snapshots of ``slug``, oldest first."""
+def published_build(out_dir: str | Path, slug: str) -> str | None:
+    """The snapshot id of the build ``<out>/<slug>`` serves (from its manifest), or None."""
+    try:
+        manifest = json.loads((Path(out_dir) / slug / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    build = manifest.get("build") if isinstance(manifest, dict) else None
+    return str(build) if build else None
+
+
+def _kept(out_dir: str | Path, slug: str) -> list[Path]:
     return sorted(history_dir(out_dir, slug).glob(f"*{SUFFIX}"))
+
+
+def builds(out_dir: str | Path, slug: str) -> list[Path]:
+    """The kept snapshots of ``slug``, oldest first, up to the published build's (one kept by a render that
+    was killed before it published is not a build of the report)."""
+    found = _kept(out_dir, slug)
+    published = published_build(out_dir, slug)
+    if published is None:
+        return found
+    return [path for path in found if path.name.removesuffix(SUFFIX) <= published]
+
+
+def drop_unpublished(out_dir: str | Path, slug: str) -> list[Path]:
+    """Remove the kept snapshots newer than the published build's: left by a render killed between keeping
+    its snapshot and publishing (called under the slug's lock, before a render keeps its own)."""
+    kept = set(builds(out_dir, slug))
+    dropped = [path for path in _kept(out_dir, slug) if path not in kept]
+    for path in dropped:
+        path.unlink(missing_ok=True)
+    return dropped
 
 
 def latest_snapshot(out_dir: str | Path, slug: str) -> Path | None:
@@ -97,15 +130,41 @@ def latest_snapshot(out_dir: str | Path, slug: str) -> Path | None:
     return found[-1] if found else None
 
 
+def usable_snapshot(out_dir: str | Path, slug: str) -> tuple[Path | None, str | None]:
+    """The latest kept snapshot if it can be read, else None and a note: a damaged one is set aside (renamed
+    ``<build>.json.gz.corrupt``, out of the history), so that the render goes on as a first build instead of
+    failing on every run until someone removes the file by hand."""
+    path = latest_snapshot(out_dir, slug)
+    if path is None:
+        return None, None
+    try:
+        read_snapshot(path)
+    except HistoryError as err:
+        aside = path.with_name(path.name + ".corrupt")
+        os.replace(path, aside)
+        return None, (
+            f"{err}. It was set aside as {aside} and this build is compared with no earlier build (as a first build)"
+        )
+    return path, None
+
+
+def snapshot_build(build_dir: str | Path) -> str | None:
+    """The id of the snapshot a build folder holds, or None when it holds none."""
+    source = Path(build_dir) / SNAPSHOT_FILE
+    return read_snapshot(source).build if source.is_file() else None
+
+
 def keep_snapshot(out_dir: str | Path, slug: str, build_dir: str | Path) -> Path | None:
-    """Copy a published build's snapshot into the history, named by its build id."""
+    """Copy a build's snapshot into the history, named by its build id (written whole, then renamed)."""
     source = Path(build_dir) / SNAPSHOT_FILE
     if not source.is_file():
         return None
     build = read_snapshot(source).build
     target = history_dir(out_dir, slug) / f"{build}{SUFFIX}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
     return target
 
 
@@ -113,6 +172,11 @@ def pick_builds(out_dir: str | Path, slug: str, names: list[str]) -> tuple[Path 
     """The two snapshots to compare: the last two builds, or the builds whose ids start with the two names.
 
     With a single build, the first is None (nothing to compare with)."""
+    from .precheck import slug_problem
+
+    problem = slug_problem(slug)
+    if problem:
+        raise HistoryError(problem)
     found = builds(out_dir, slug)
     if not found:
         raise HistoryError(

@@ -13,11 +13,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .precheck import SLUG_PATTERN
 from .render import FORMATS
 
 DEFAULT_NOTEBOOK = "notebooks/casualty_report.ipynb"
-#: A slug names a folder under reports/ and appears in URLs: lower-case letters, digits and dashes.
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 
 Format = Literal[FORMATS]  # type: ignore[valid-type]
 

@@ -15,7 +15,11 @@ have passed, so that the kernel's start and imports overlap the command's own im
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import shutil
+import signal
 import tempfile
 import threading
 from pathlib import Path
@@ -31,6 +35,50 @@ SETUP_TIMEOUT = 120
 IN_KERNEL = "__import__('analysis.report.kernel_state').report.kernel_state.{}({})"
 
 
+#: A kernel's private folder of sockets: the prefix names the process that made it, so that a folder left by
+#: a process killed outright (kill -9 runs no clean-up) is found and removed by the next render.
+FOLDER_PREFIX = "mali-kernel-"
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def kernel_folder() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+
+
+def sweep_kernel_folders(root: Path | None = None) -> list[Path]:
+    """Remove the kernel folders of processes that no longer run (``mali-kernel-<pid>-*``)."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Ask Linux to send this process ``sig`` when the thread that started it ends (prctl PR_SET_PDEATHSIG):
+    render-all's workers, and their kernels, end with render-all however it ends, kill -9 included. Does
+    nothing where prctl is missing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os.kill(os.getpid(), sig)
+
+
 class KernelSetupError(RuntimeError):
     """The warm kernel could not be started, warmed or reset."""
 
@@ -38,13 +86,22 @@ class KernelSetupError(RuntimeError):
 class WarmKernel:
     """A running kernel with the report's modules imported, reset before each notebook it executes."""
 
-    def __init__(self, cwd: Path = config.PROJECT_ROOT, imports: tuple | None = None, graceful: bool = False):
+    def __init__(
+        self,
+        cwd: Path = config.PROJECT_ROOT,
+        imports: tuple | None = None,
+        graceful: bool = False,
+        tied: bool = False,
+    ):
         """``imports``: what to import while warming (``notebook_imports``); by default the warm modules.
         ``graceful``: after a failed job, ask the kernel to end rather than kill it (a single render's kernel,
-        ended as papermill ends the kernels it starts; killed, it may print "KeyboardInterrupt caught")."""
+        ended as papermill ends the kernels it starts; killed, it may print "KeyboardInterrupt caught").
+        ``tied``: the kernel is sent SIGTERM when the thread that starts it ends (``die_with_parent``): for a
+        worker's kernel, started on the worker's main thread, never for one started in the background."""
         self.cwd = Path(cwd)
         self.imports = imports
         self.graceful = graceful
+        self.tied = tied
         self.manager = None
         self.client = None
         self.sockets = None
@@ -75,9 +132,10 @@ class WarmKernel:
         from jupyter_client.manager import KernelManager
 
         # Over IPC in a private folder, as a single render's kernel (render.kernel_config says why).
-        self.sockets = tempfile.TemporaryDirectory(prefix="mali-kernel-")
+        self.sockets = kernel_folder()
         self.manager = KernelManager(kernel_name="python3", config=kernel_config(Path(self.sockets.name)))
-        self.manager.start_kernel(cwd=str(self.cwd))
+        tied = {"preexec_fn": die_with_parent} if self.tied else {}
+        self.manager.start_kernel(cwd=str(self.cwd), **tied)
         self.client = self.manager.client()
         self.client.start_channels()
         try:
@@ -190,7 +248,7 @@ def worker_kernel() -> WarmKernel:
     if _worker_kernel is None:
         from multiprocessing.util import Finalize
 
-        _worker_kernel = WarmKernel()
+        _worker_kernel = WarmKernel(tied=True)
         # A pool's worker process ends without running atexit handlers, but it runs these finalizers.
         Finalize(_worker_kernel, _worker_kernel.shutdown, exitpriority=10)
     return _worker_kernel

@@ -7,6 +7,7 @@ with the package: Natural Earth's nine pre-2023 regions (public domain), simplif
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -19,7 +20,7 @@ from matplotlib import colormaps
 from matplotlib import patheffects as pe
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PathCollection
-from matplotlib.colors import ListedColormap, Normalize, to_rgba
+from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -174,12 +175,18 @@ def precise_points(places: pd.DataFrame, column: str) -> pd.DataFrame:
         & places["latitude"].notna()
         & (places[column] > 0)
     )
-    rows = places.loc[precise, ["longitude", "latitude", column, "incident_id"]]
+    named = "location_name" in places
+    keep = ["longitude", "latitude", column, "incident_id"] + (["location_name"] if named else [])
+    rows = places.loc[precise, keep]
     rows = rows.assign(
         longitude=rows["longitude"].astype(float).round(2), latitude=rows["latitude"].astype(float).round(2)
     )
-    points = rows.groupby(["longitude", "latitude"], as_index=False).agg(
-        deaths=(column, "sum"), incidents=("incident_id", "nunique")
+    if not named:
+        rows = rows.assign(location_name=None)
+    # The place's name is that of its deadliest incident (names of one point differ in spelling).
+    rows = rows.sort_values(column, ascending=False, kind="stable")
+    points = rows.groupby(["longitude", "latitude"], as_index=False, sort=False).agg(
+        deaths=(column, "sum"), incidents=("incident_id", "nunique"), name=("location_name", "first")
     )
     return points.sort_values("deaths", ascending=False, ignore_index=True)  # big circles under small ones
 
@@ -255,6 +262,70 @@ LABEL_OFFSET = (-46, -26)
 LABEL_NUDGE = {"Koulikoro": (-0.5, 0.6)}
 
 
+#: Colour classes of the region map, and how many of the deadliest places are named on it.
+MAP_CLASSES = 5
+HOTSPOTS = 5
+HALOED = 2_000
+
+
+def class_bounds(values: np.ndarray, classes: int = MAP_CLASSES) -> list[int]:
+    """Whole-number class edges at the quantiles of ``values``: class i holds low <= v < next low, the last
+    edge is the maximum + 1 (so the deadliest region is in the last class). Fewer classes when the values
+    have fewer distinct figures."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return [0, 1]
+    distinct = np.unique(values)
+    if len(distinct) <= classes:
+        edges = list(distinct)
+    else:
+        edges = list(np.unique(np.floor(np.quantile(values, np.linspace(0, 1, classes + 1)[:-1]))))
+    return [int(e) for e in edges] + [int(values.max()) + 1]
+
+
+def _class_centres(bounds: list[int]) -> list[float]:
+    return [(low + high) / 2 for low, high in itertools.pairwise(bounds)]
+
+
+def _class_label(low: int, high: int) -> str:
+    """'12–40' for the class low <= v < high; '25' for a class of one figure."""
+    return f"{low:,}" if high - 1 == low else f"{low:,}–{high - 1:,}"
+
+
+#: A hotspot closer than this (in degrees) to a region's name is not named: the two labels would overlap.
+HOTSPOT_CLEARANCE = (1.6, 0.7)  # longitude, latitude: labels are wider than tall
+
+
+def _name_hotspots(ax, points: pd.DataFrame, region_labels: list[tuple[float, float]], n: int = HOTSPOTS) -> None:
+    """The names of the ``n`` places with the most deaths beside their circles, skipping those whose name
+    would be written over a region's label."""
+    halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    labels = np.array(region_labels or [(np.inf, np.inf)])
+    named = 0
+    for row in points.itertuples():
+        if named == n:
+            break
+        if not isinstance(row.name, str) or not row.name:
+            continue
+        near = (np.abs(labels[:, 0] - row.longitude) < HOTSPOT_CLEARANCE[0]) & (
+            np.abs(labels[:, 1] - row.latitude) < HOTSPOT_CLEARANCE[1]
+        )
+        if near.any():
+            continue
+        named += 1
+        ax.annotate(
+            f"{row.name} ({int(row.deaths):,})",
+            (row.longitude, row.latitude),
+            xytext=(6, 5),
+            textcoords="offset points",
+            fontsize=6.5,
+            fontstyle="italic",
+            color="#1b1b3a",
+            path_effects=halo,
+            zorder=5,
+        )
+
+
 def region_map(
     by_region: pd.DataFrame,
     regions: pd.DataFrame,
@@ -289,10 +360,11 @@ def region_map(
     coloured = (totals["recorded"] & (totals["incidents"] > totals["incidents_without_figure"])).to_numpy()
     no_figure = (totals["recorded"] & ~coloured).to_numpy()
     nothing = ~totals["recorded"].to_numpy()
-    # The ramp stops short of its darkest shades so that the dark circles stay visible on the worst-hit region.
-    cmap = ListedColormap(colormaps[style.MAP_COLORMAP](np.linspace(0.0, 0.78, 256)))
-    norm = Normalize(vmin=0, vmax=max(int(totals.loc[coloured, "value"].max()) if coloured.any() else 0, 1))
     values = totals["value"].to_numpy()
+    bounds = class_bounds(values[coloured])
+    # Quantile classes: a linear ramp made most regions the same pale yellow beside one dark region.
+    cmap = ListedColormap(colormaps[style.MAP_COLORMAP](np.linspace(0.12, 0.85, len(bounds) - 1)))
+    norm = BoundaryNorm(bounds, cmap.N)
     ax.add_collection(
         PathCollection(
             [p for p, c in zip(paths, coloured, strict=True) if c],
@@ -315,14 +387,27 @@ def region_map(
         if len(points):
             biggest = int(points["deaths"].max())
             scale = 320 / biggest  # area in points squared per death: the biggest circle about 20 pt across
+            sizes_drawn = np.maximum(points["deaths"].to_numpy() * scale, 5)
+            # Rings with a white halo under them: visible on the palest and on the darkest region. Only the
+            # HALOED largest get one (points come largest first): tens of thousands of halos doubled the
+            # drawing time, and the smallest rings read as dots anyway.
+            halo = slice(0, HALOED)
+            ax.scatter(
+                points["longitude"].iloc[halo],
+                points["latitude"].iloc[halo],
+                s=sizes_drawn[halo],
+                facecolor="none",
+                edgecolor="white",
+                linewidth=1.5,
+                zorder=3,
+            )
             ax.scatter(
                 points["longitude"],
                 points["latitude"],
-                s=np.maximum(points["deaths"].to_numpy() * scale, 5),
-                # Rings, thin and slightly transparent: the region's colour shows through and between them.
+                s=sizes_drawn,
                 facecolor="none",
-                edgecolor=to_rgba(style.MAP_POINT, 0.75),
-                linewidth=0.45,
+                edgecolor=to_rgba(style.MAP_POINT, 0.85),
+                linewidth=0.6,
                 zorder=3,
             )
             sizes = sorted({_nice(biggest), _nice(biggest / 6), _nice(biggest / 30)})
@@ -348,6 +433,7 @@ def region_map(
     halo = [pe.withStroke(linewidth=2.4, foreground="white")]
     # Hatched regions carry their name only: the legend says what the hatching means.
     figure_texts = np.where(coloured, "\n" + totals["value"].map("{:,}".format), np.where(nothing, "", "\nno figure"))
+    region_labels = []  # where the region names are written: hotspot names keep clear of them
     for shape, row, figure_text in zip(shapes, totals.itertuples(), figure_texts, strict=True):
         name = row.region if isinstance(row.region, str) else row.feature
         if row.rolled_up:
@@ -372,6 +458,9 @@ def region_map(
             )
         else:
             ax.text(anchor.x, anchor.y, label, ha="center", va="center", fontsize=7, path_effects=halo, zorder=4)
+            region_labels.append((anchor.x, anchor.y))
+    if points is not None and len(points):
+        _name_hotspots(ax, points, region_labels)
 
     categories = []
     if nothing.any():
@@ -392,15 +481,31 @@ def region_map(
     if categories:
         ax.legend(handles=categories, loc="upper right", title="regions", **legend_style)
     ax.autoscale_view()
-    fig.colorbar(
+    bar = fig.colorbar(
         ScalarMappable(norm=norm, cmap=cmap),
         ax=ax,
         orientation="horizontal",
-        shrink=0.55,
+        shrink=0.7,
         pad=0.02,
         aspect=35,
-        label=f"civilians killed in the region ({estimate} estimate)",
+        spacing="uniform",
+        label=f"civilians killed in the region ({estimate} estimate), in classes of about as many regions each",
     )
+    bar.set_ticks(
+        _class_centres(bounds),
+        labels=[_class_label(low, high) for low, high in itertools.pairwise(bounds)],
+    )
+    bar.ax.tick_params(labelsize=7, length=0)
     ax.set_title(title)
+    named = [] if points is None else [n for n in points["name"].head(HOTSPOTS) if isinstance(n, str)]
+    fig.alt_text = (
+        f"Map of Mali's regions shaded by civilians killed ({estimate} estimate): "
+        + "; ".join(
+            f"{r.region if isinstance(r.region, str) else r.feature} {int(r.value):,}"
+            for r in totals[coloured].sort_values("value", ascending=False).itertuples()
+        )
+        + ". Circles mark precisely located incidents"
+        + (f"; the most deaths at {', '.join(named)}." if named else ".")
+    )
     fig.map_note = map_note(totals, by_region, places, points, column, estimate)  # the notebook prints it under the map
     return fig

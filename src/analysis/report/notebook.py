@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,8 +22,12 @@ from ..measure.aggregate import (
 )
 from ..measure.parameters import InvalidParameter, resolve_path
 from ..measure.selection import check_report
-from . import figures, maps, places, style, tables
+from . import figures, lab, maps, places, style, tables
+from .page1 import headline_markdown, what_changed_markdown  # noqa: F401  (page 1's text lives in page1)
 from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
+
+#: Parameters of the notebook that render fills and open_report does not take (report/render.py).
+RENDER_PARAMETERS = ("previous_snapshot", "build_dir", "tables_dir")
 
 
 @dataclass
@@ -33,6 +38,12 @@ class Report:
     title: str
     boundaries: dict
     data_dir: Path | None = None
+
+    def __getattribute__(self, name: str):
+        # a report from an earlier run, after the parameters cell failed: refuse at once (report/lab.py)
+        if not name.startswith("__"):
+            lab.check_not_stale(self)
+        return object.__getattribute__(self, name)
 
     @cached_property
     def _headline(self) -> tables.Headline:
@@ -62,10 +73,15 @@ class Report:
             self.dataset.key_dates,
             period=self.selection.period,
             estimate=self.estimate,
-            title=f"Civilians killed by {self.series_name}",
+            title=f"Civilians killed each {self.period_word}, by {self.series_name}",
             partial=self.partial_periods(),
             span=self.span,
         )
+
+    @property
+    def period_word(self) -> str:
+        """'year', 'quarter', 'month', or 'period' for the named periods between key dates."""
+        return self.selection.period if self.selection.period in ("year", "quarter", "month") else "period"
 
     @property
     def series_name(self) -> str:
@@ -133,7 +149,7 @@ class Report:
         return figures.harm_by_actor(
             frame,
             estimate=self.estimate,
-            title=f"Civilians killed by {self.series_name}" + note,
+            title=f"Civilians killed by {self.series_name}, all selected dates together" + note,
             xlabel=f"civilians killed ({self.estimate} estimate)",
         )
 
@@ -168,10 +184,15 @@ def open_report(
         "min_attribution": min_attribution,
         "group_by": group_by,
     }
-    dataset, selection, problems = check_report(data_dir, parameters, boundaries)
+    lab.retire_previous()  # nothing from an earlier run is used once this cell runs again
+    # the names open_report takes and render fills: the notebook file itself cannot say, as the analyst's
+    # edit is in it (a test keeps the notebook's parameters cell within these)
+    problems = lab.unknown_parameter_names([*inspect.signature(open_report).parameters, *RENDER_PARAMETERS])
+    dataset, selection, check_problems = check_report(data_dir, parameters, boundaries)
+    problems += check_problems
     if problems:
         raise InvalidParameter(problems)
-    return Report(
+    report = Report(
         dataset=dataset,
         selection=selection,
         estimate=estimate,
@@ -179,58 +200,60 @@ def open_report(
         boundaries=maps.find_boundaries(resolve_path(boundaries) if boundaries else None),
         data_dir=dataset.data_dir if data_dir else None,
     )
+    lab.register(report)
+    return report
 
 
-def headline_markdown(r: Report) -> str:
-    """Page 1's opening paragraph: the headline with its range, stated honestly."""
-    h = r.headline()
-    if h.has_upper_bound:
-        highest = f"highest figure reported {h.killed_max:,}"
+def deadliest_episodes_markdown(r: Report, n: int = 3) -> str:
+    """Page 1's deadliest attacks, one sentence each: the days, the place, who, the civilians killed as coded
+    (summed over the records of an episode) and the range the sources state in the notes. Records of one
+    attack that a dataset split are one attack here (data/episode_rules.py)."""
+    from ..measure.episodes import episode_table
+
+    table = episode_table(r.dataset, r.selection)
+    rows = table[table["count_best"].fillna(0) > 0].sort_values(
+        ["count_best", "count_max", "start_date", "episode_id"], ascending=[False, False, True, True]
+    )
+    if rows.empty:
+        return ""
+    lines = [f"**The {min(n, len(rows))} deadliest attacks**" if n > 1 else "**The deadliest attack**"]
+    for number, row in enumerate(rows.head(n).itertuples(index=False), start=1):
+        lines.append(f"{number}. {_episode_sentence(row)}")
+    return "\n".join(lines)
+
+
+#: How page 1 names a dataset whose records it cites; others by their own name.
+DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+
+
+def _episode_sentence(row) -> str:
+    start, end = row.start_date, row.end_date
+    if pd.isna(end) or start == end:
+        days = date_text(start)
+    elif (start.year, start.month) == (end.year, end.month):
+        days = f"{start.day}–{end.day} {end:%B %Y}"
     else:
-        with_figure = h.incidents_with_killings - h.incidents_without_figure
-        missing = (
-            f"none of the {with_figure:,} incidents with a figure gives an"
-            if h.incidents_without_upper_bound == with_figure
-            else f"{h.incidents_without_upper_bound:,} of the {with_figure:,} incidents with a figure give no"
-        )
-        highest = f"no maximum can be stated: {missing} upper bound"
+        days = f"{date_text(start)} – {date_text(end)}"
+    parts = [v for v in (row.location_name, row.admin1) if isinstance(v, str) and v]
+    place = ", ".join(dict.fromkeys(parts)) or "place not established"
+    killed = fmt_range(row.count_min, row.count_best, row.count_max)
+    if not row.has_upper_bound and row.count_min == row.count_best:
+        killed = f"at least {row.count_min:,.0f}"
+    dataset = DATASET_NAMES.get(row.dataset, row.dataset)
+    ids = row.record_ids.split("; ")
+    if len(ids) > 1:
+        recorded = f"coded in {len(ids):,} {dataset} records, {', '.join(ids[:-1])} and {ids[-1]}"
+    else:
+        recorded = f"{dataset} record {ids[0]}"
+    reported = ""
+    if pd.notna(row.reported_min) and pd.notna(row.reported_max):
+        reported = f"; the sources put the toll between {int(row.reported_min):,} and {int(row.reported_max):,}"
+    elif pd.notna(row.reported_min):
+        reported = f"; the sources report at least {int(row.reported_min):,}"
     return (
-        f"# {esc(r.title)}\n\n"
-        f"Between **{date_text(h.first_date)}** and **{date_text(h.last_date)}**, the **{h.incidents:,}** incidents recorded here "
-        f"killed **at least {h.killed_min:,} civilians** (best estimate **{h.killed_best:,}**; {highest}), "
-        f"in {h.incidents_with_killings:,} incidents with killings, {h.incidents_without_figure:,} of which give no figure. "
-        f"They involve **{h.actors:,} armed actors** in **{h.regions} regions**."
-        + (
-            f" A further {h.period_totals} totals reported by NGOs for whole periods are shown in their own table and "
-            "never added to these counts."
-            if h.period_totals
-            else ""
-        )
+        f"**{esc(days)}, {esc(place)}**: {esc(row.perpetrator_group)} killed **{esc(killed)} civilians** "
+        f"({esc(recorded)}{esc(reported)})."
     )
-
-
-def what_changed_markdown(r: Report) -> str:
-    """Page 1's second paragraph: change against the previous span, and what is not known."""
-    h = r.headline()
-    c = h.change
-    lines = []
-    if c is not None and c.previous_start is not None:
-        span = f"{date_text(c.previous_start)} to {date_text(c.previous_end)}"
-        if c.comparable:
-            lines.append(
-                f"**Change against the previous period of the same length** ({span}): {esc(fmt_change(c.previous, c.current))} "
-                f"civilians killed ({esc(r.estimate)} estimate)."
-            )
-        else:
-            lines.append(
-                f"**Change against the previous period of the same length** ({span}): not comparable, "
-                "the data does not cover that period."
-            )
-    lines.append(
-        f"**What is not known.** {h.share_unknown_perpetrator:.0%} of the civilians killed (best estimate) were killed by a "
-        f"perpetrator the sources do not identify; for {h.share_unknown_region:.0%} the region is not established."
-    )
-    return "\n\n".join(lines)
 
 
 def report_meta_html(r: Report, rendered: str = "") -> HTML:
@@ -250,12 +273,18 @@ def md(text: str) -> Markdown:
 def table(
     frame: pd.DataFrame, caption: str = "", index: bool = False, empty: str = "Nothing to show for this selection."
 ) -> HTML:
-    """An escaped HTML table (data text can never become markup)."""
+    """An escaped HTML table (data text can never become markup), with the sentence a table builder puts in
+    ``frame.attrs['note']`` (what the figures mean) under it."""
     if frame is None or frame.empty:
         return HTML(f"<p class='empty'>{esc(empty)}</p>")
-    body = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="")
+    # Whole numbers with thousands separators (1,365 beside 5,676, never 1365).
+    whole = {c: "{:,}".format for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])}
+    html = frame.to_html(index=index, escape=True, border=0, classes="data", na_rep="", formatters=whole)
+    body = lab.left_align_text(html, frame, index)
     head = f"<p class='caption'>{esc(caption)}</p>" if caption else ""
-    return HTML(head + body)
+    note = frame.attrs.get("note", "")
+    foot = f"<p class='table-note'>{esc(note)}</p>" if note else ""
+    return HTML(head + body + foot)
 
 
 def methodology_markdown(r: Report) -> str:
@@ -283,6 +312,7 @@ def methodology_markdown(r: Report) -> str:
         + f"Grades: {grades}.",
         _grouping_text(r),
         "**Period totals** reported by NGOs are kept apart and never added to incident counts: they overlap the incidents and each other.",
+        *_episodes_text(r),
         "**Dates and places.** Incidents are placed in a period by their first possible day; the incident list gives each date's "
         "and place's precision. Incidents whose region the sources do not establish are shown as “Region not established”. "
         "Newer (2016, 2023) regions are drawn inside the older region that contains them when only older boundaries are available.",
@@ -298,9 +328,32 @@ def methodology_markdown(r: Report) -> str:
             "**ACLED's conventions.** Events from ACLED keep ACLED's rules: where reports disagree, ACLED records the lowest "
             "reported figure; a figure of 0 means no fatalities were reported (such an event counts as an event, never as an "
             "incident with killings); and deaths in battles between armed groups are not counted as civilian deaths, "
-            "because ACLED does not say who the dead were."
+            "because ACLED does not say who the dead were. An actor ACLED names as associated with the perpetrator "
+            "acted jointly with it when it is an armed force or group (Wagner Group beside the Malian army); an identity "
+            "label (an ethnic group, pastoralists, civilians) describes the perpetrator and is never counted as one "
+            "(the rules: src/analysis/data/associated_actor_rules.csv). The attribution grade of an ACLED event comes "
+            "from its sources: two or more distinct named publishers in its source field make it corroborated (an "
+            "undisclosed or local source names no publisher: src/analysis/data/source_labels.csv); words in its "
+            "notes outrank that count: a hedge makes it alleged, a denial or a party's counter-claim (the army "
+            "calling the dead terrorists) contested, a claim of responsibility acknowledged "
+            "(src/analysis/data/attribution_rules.csv)."
         )
     return "\n\n".join(text)
+
+
+def _episodes_text(r: Report) -> list[str]:
+    """The episode rule in words (from its declaration, data/episode_rules.py), when the data has episodes."""
+    from ..data.episode_rules import RULE
+
+    inc = r.dataset.incidents
+    episodes = int((inc["record_type"] == "episode").sum())
+    if not episodes:
+        return []
+    members = int(inc["parent_incident_id"].isin(inc.loc[inc["record_type"] == "episode", "incident_id"]).sum())
+    return [
+        f"**Episodes.** {RULE.explanation()} In these data, {members:,} records form {episodes:,} episode"
+        f"{'s' if episodes != 1 else ''}."
+    ]
 
 
 def _grouping_text(r: Report) -> str:
@@ -313,7 +366,9 @@ def _grouping_text(r: Report) -> str:
             "**Perpetrator families.** Charts and tables group actors by family; an incident in which actors of two "
             "families took part counts under both together (for example “Malian state forces + Wagner Group / Africa "
             "Corps”), drawn in the first family's colour hatched in the second's. Actors that an import could not name "
-            f"are counted as unidentified. Families: {families}."
+            "are counted as unidentified. Page 1's last column gives, for each family, the civilians killed in every "
+            "incident it took part in, alone or jointly: an incident of two families counts for both there, so that "
+            f"column does not add up. Families: {families}."
         )
     if r.selection.group_by == "actor":
         return (
@@ -323,16 +378,23 @@ def _grouping_text(r: Report) -> str:
     return "**Perpetrator groups.** Charts and tables show perpetrator groups as the sources name them."
 
 
-def png(fig) -> Image:
+def png(fig, alt: str = "") -> Image:
     """A figure as an embedded PNG (bare Figures are not shown by Jupyter; PNG keeps nbval stable).
 
     It is shown at its own size (96 CSS px per inch), so that printed it has style.DPI pixels per
-    inch, or more where the page is narrower than the figure."""
+    inch (the width rounded down), or more where the page is narrower than the figure. ``alt`` (else the figure's ``alt_text``,
+    which the figure functions set, else its title) becomes the image's alternative text."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=style.DPI, bbox_inches="tight", metadata={"Software": None})
     data = buffer.getvalue()
     pixels_wide = int.from_bytes(data[16:20], "big")  # the PNG header's width field
-    return Image(data=data, format="png", width=round(pixels_wide * 96 / style.DPI))
+    alt = alt or getattr(fig, "alt_text", "") or _figure_title(fig)
+    return Image(data=data, format="png", width=pixels_wide * 96 // style.DPI, metadata={"alt": alt})
+
+
+def _figure_title(fig) -> str:
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return titles[0] if titles else "Chart"
 
 
 def export_tables(r: Report, directory: str) -> None:

@@ -25,6 +25,7 @@ PLACE_COLUMNS = [
     "incident_id",
     "region",
     "admin2",
+    "location_name",
     "longitude",
     "latitude",
     "location_precision",

@@ -14,6 +14,7 @@ import ast
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,29 @@ COMPARISON = (
     "max_km",
     "title",
 )
+
+
+#: A slug names a folder under --out and appears in URLs: lower-case letters, digits and dashes. Every name
+#: the tool keeps under --out for itself (.builds, .history, .locks, _failed) starts with a dot or an
+#: underscore, so no slug can be one of them, and none can climb out of --out ('..', '/').
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+SLUG_RULE = "lower-case letters, digits and dashes, starting with a letter or digit, at most 80 characters"
+#: The longest text a parameter takes (a title is a line, a path a path), and the most items in a list: a
+#: megabyte title once took 42 s to render.
+MAX_PARAMETER_CHARACTERS = 1_000
+MAX_PARAMETER_ITEMS = 1_000
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot name a report's folder, or None."""
+    if re.fullmatch(SLUG_PATTERN, str(slug)):
+        return None
+    return f"slug {str(slug)[:100]!r} must be {SLUG_RULE} (it names the report's folder under --out)"
+
+
+def inside(out_dir: Path, path: Path) -> bool:
+    """Whether ``path``, every link resolved, lies under ``out_dir``: what the tool writes stays there."""
+    return Path(path).resolve().is_relative_to(Path(out_dir).resolve())
 
 
 @dataclass(frozen=True)
@@ -124,6 +148,9 @@ def _as_declared(value, declared: Declared) -> tuple[object, str | None]:
     """The value in the declared type, or the problem. YAML and the command line give numbers and dates
     where text was meant (``-p start_date 2024``): those are read as the text they were written as."""
     name, kind = declared.name, declared.kind
+    too_long = _too_long(name, value)
+    if too_long:
+        return None, too_long
     if isinstance(value, dt.date):
         value = value.isoformat()
     if kind == "list":
@@ -152,6 +179,20 @@ def _as_declared(value, declared: Declared) -> tuple[object, str | None]:
     if kind == "bool":
         return (value, None) if isinstance(value, bool) else (None, f"{name} must be true or false; got {value!r}")
     return value, None
+
+
+def _too_long(name: str, value) -> str | None:
+    items = list(value.items()) if isinstance(value, Mapping) else value if isinstance(value, list | tuple) else None
+    if items is not None:
+        if len(items) > MAX_PARAMETER_ITEMS:
+            return f"{name} holds {len(items):,} items; at most {MAX_PARAMETER_ITEMS:,} are accepted"
+        texts = [str(part) for item in items for part in (item if isinstance(item, tuple) else (item,))]
+    else:
+        texts = [str(value)]
+    longest = max((len(text) for text in texts), default=0)
+    if longest > MAX_PARAMETER_CHARACTERS:
+        return f"{name} is {longest:,} characters long; at most {MAX_PARAMETER_CHARACTERS:,} are accepted"
+    return None
 
 
 def _absolute(name: str, value, base: Path):

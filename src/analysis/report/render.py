@@ -3,33 +3,44 @@
 Publishing is atomic: everything is built in a staging folder, and ``reports/<slug>`` is a symlink
 switched to the new build in one step. A failed render leaves the previous report in place, keeps
 the executed notebook under ``reports/_failed/`` and raises RenderError naming the failing cell.
+
+One writer per slug: a render holds the slug's lock (``<out>/.locks/<slug>.lock``, an fcntl lock the
+system drops when the process ends, however it ends) from staging to publishing; a second render of the
+slug waits for it. Publishing is the last step: the build's snapshot is kept in the history before the
+link switches, so a kill at any moment leaves build and history agreeing (history.py), and nothing that
+fails after the switch can remove the published build. docs/reliability.md lists these promises.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import tempfile
+import sys
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .. import config
-from ..atomic import replace_symlink
-from .precheck import checked_parameters, declared_parameters
+from ..atomic import replace_symlink, write_failure
+from .precheck import ParameterError, checked_parameters, declared_parameters, inside, slug_problem
 
 DEFAULT_NOTEBOOK = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 FORMATS = ("html", "pdf")
 BUILDS = ".builds"
 FAILED = "_failed"
+LOCKS = ".locks"
+#: Seconds a render waits for another process rendering the same slug before it gives up (exit 1).
+LOCK_WAIT = 900.0
 #: The notebook parameter through which render asks for the report's tables as spreadsheet CSV files,
 #: and the folder beside report.html that receives them.
 TABLES_PARAMETER = "tables_dir"
@@ -52,6 +63,8 @@ class RenderResult:
     files: dict[str, Path]
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: bool = False
+    #: What the analyst should know about this build (a damaged snapshot set aside).
+    notes: list[str] = field(default_factory=list)
 
 
 def slugify(text: str) -> str:
@@ -145,7 +158,9 @@ def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="mali-kernel-") as sockets:
+    from .kernels import kernel_folder
+
+    with kernel_folder() as sockets:
         try:
             pm.execute_notebook(
                 str(notebook),
@@ -259,25 +274,82 @@ def render(
     ``base``, by default the current folder) and publish ``out_dir/<slug>``. ``kernel``: a
     ``kernels.WarmKernel`` to execute the notebook in (render-all); by default a new kernel."""
     notebook = Path(notebook)
-    out_dir = Path(out_dir)
+    # absolute: the kernel runs in another folder, and writes the build's tables and snapshot where it is told
+    out_dir = Path(out_dir).absolute()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format(s) {unknown}; valid formats: {', '.join(FORMATS)}")
+    if slug is not None and slug_problem(slug):  # before anything runs or is written
+        raise ParameterError(notebook, [slug_problem(slug)])
     if not notebook.is_file():
         raise RenderError(f"notebook {notebook.resolve()} does not exist")
     slug = slug or default_slug(notebook, plain_parameters(parameters))  # from the parameters as written
     parameters = checked_parameters(notebook, parameters or {}, base)  # raises ParameterError: no kernel started
     inputs = render_inputs(notebook, parameters, tuple(formats))
-    previous = published_manifest(out_dir, slug)
-    if not force and previous and previous.get("input_hash") == inputs["input_hash"]:
-        return RenderResult(slug, out_dir / slug, {}, skipped=True)
+    from .kernels import sweep_kernel_folders
+
+    sweep_kernel_folders()  # left by renders killed outright
+    try:
+        with slug_lock(out_dir, slug):
+            previous = published_manifest(out_dir, slug)
+            if not force and previous and previous.get("input_hash") == inputs["input_hash"]:
+                return RenderResult(slug, out_dir / slug, {}, skipped=True)
+            return _build(notebook, parameters, formats, out_dir, slug, inputs, kernel)
+    except OSError as err:
+        raise RenderError(write_failure(err, f"Rendering '{slug}'", "previously published report")) from None
+
+
+@contextmanager
+def slug_lock(out_dir: Path, slug: str, wait: float | None = None):
+    """Hold the lock of ``slug`` under ``out_dir``: waits up to ``wait`` seconds (LOCK_WAIT) for another
+    process rendering the slug, then raises RenderError naming it. The system drops an fcntl lock when its
+    process ends, so a killed render never leaves the slug locked."""
+    wait = LOCK_WAIT if wait is None else wait
+    locks = out_dir / LOCKS
+    locks.mkdir(parents=True, exist_ok=True)
+    path = locks / f"{slug}.lock"
+    if not inside(out_dir, path):
+        raise RenderError(f"{path}: expected the lock of '{slug}' under {out_dir}; it is not")
+    with open(path, "a+", encoding="utf-8") as handle:
+        deadline, said = time.monotonic() + wait, False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                if time.monotonic() >= deadline:
+                    raise RenderError(
+                        f"'{slug}' is being rendered by process {holder}; nothing was changed. Render it again "
+                        f"when that process has finished (the lock: {path})"
+                    ) from None
+                if not said:
+                    print(f"waiting: '{slug}' is being rendered by process {holder}", file=sys.stderr)
+                    said = True
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield path
+
+
+def _build(notebook, parameters, formats, out_dir: Path, slug: str, inputs: dict, kernel) -> RenderResult:
+    """Build the report in a staging folder and publish it: called holding the slug's lock."""
+    from . import history  # here, not at the top: commands that only check parameters skip pandas
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staging = out_dir / BUILDS / f"{slug}-{stamp}-{os.getpid()}"
-    staging.mkdir(parents=True)
+    if not inside(out_dir, staging):
+        raise RenderError(f"{staging}: expected the build of '{slug}' under {out_dir}; it is not")
     seconds: dict[str, float] = {}
+    notes: list[str] = []
     own_kernel = None
+    published = False
     try:
+        staging.mkdir(parents=True)
+        history.drop_unpublished(out_dir, slug)  # kept by a render killed before it published
         started = time.perf_counter()
         if kernel is None:
             # The checks have passed. A kernel of this render's own starts now and imports what the notebook
@@ -290,15 +362,15 @@ def render(
             own_kernel.start_in_background()
             _import_converters(formats)
         executed = staging / "report.ipynb"
-        from . import history  # here, not at the top: commands that only check parameters skip pandas
-
         run_parameters = dict(parameters)
         declared = declared_parameters(notebook)
         if TABLES_PARAMETER in declared:
             run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
         if BUILD_PARAMETER in declared:
             run_parameters[BUILD_PARAMETER] = str(staging)
-            run_parameters[PREVIOUS_PARAMETER] = str(history.latest_snapshot(out_dir, slug) or "")
+            previous_snapshot, note = history.usable_snapshot(out_dir, slug)
+            notes += [note] if note else []
+            run_parameters[PREVIOUS_PARAMETER] = str(previous_snapshot or "")
         try:
             kernel.execute(notebook, executed, run_parameters)
             if own_kernel is not None:
@@ -346,21 +418,29 @@ def render(
             "versions": _versions(),
             "rendered_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seconds": {k: round(v, 2) for k, v in seconds.items()},
+            "build": history.snapshot_build(staging),  # the snapshot this build serves (history.builds)
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
         kept = {"snapshot": staging / "snapshot.json.gz", "changes": staging / "changes.json"}
         files.update({kind: path for kind, path in kept.items() if path.is_file()})
+        # Everything is written; the history first (kept apart: the next publish removes this folder), and
+        # the switch of the link last, so that a kill at any moment leaves build and history agreeing.
+        history.keep_snapshot(out_dir, slug, staging)
         _publish(out_dir, slug, staging)
-        if "snapshot" in files:  # kept apart too: the next publish removes this build's folder
-            history.keep_snapshot(out_dir, slug, staging)
+        published = True
+        try:
+            _remove_replaced(out_dir, slug, staging)
+        except OSError as err:  # the report is published; what it replaced is only left behind
+            notes.append(f"the builds this one replaced could not all be removed from {out_dir / BUILDS} ({err})")
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not published:  # after the switch, the staging folder is the published report
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         if own_kernel is not None:
             own_kernel.shutdown(now=False)
     target = out_dir / slug
-    return RenderResult(slug, target, {k: target / v.name for k, v in files.items()}, seconds)
+    return RenderResult(slug, target, {k: target / v.name for k, v in files.items()}, seconds, notes=notes)
 
 
 def _keep_failed(out_dir: Path, slug: str, stamp: str, executed: Path) -> Path:
@@ -373,16 +453,24 @@ def _keep_failed(out_dir: Path, slug: str, stamp: str, executed: Path) -> Path:
 
 
 def _publish(out_dir: Path, slug: str, staging: Path) -> None:
-    """Point reports/<slug> at the new build in one rename, then remove the builds it replaced."""
+    """Point reports/<slug> at the new build in one rename."""
     target = out_dir / slug
+    if not (inside(out_dir, target.parent) and inside(out_dir, staging)):
+        raise RenderError(f"{target}: expected the report of '{slug}' under {out_dir}; it is not")
     if target.exists() and not target.is_symlink():
         # A real folder from elsewhere: move it aside so the link can take its place.
         legacy = out_dir / BUILDS / f"{slug}-legacy-{os.getpid()}"
         os.replace(target, legacy)
     replace_symlink(target, staging.relative_to(out_dir))
-    current = staging.name
+
+
+def _remove_replaced(out_dir: Path, slug: str, staging: Path) -> None:
+    """Remove the builds of ``slug`` the new one replaced (the build published before, the staging folder
+    of a render that was killed). Called holding the slug's lock: every process that writes a build of the
+    slug holds it from staging to publishing, so none of these is being written. Builds of other slugs are
+    never touched (``_same_slug``); a folder that cannot be removed stays, and the report is published."""
     for old in (out_dir / BUILDS).glob(f"{slug}-*"):
-        if old.name != current and old.is_dir() and _same_slug(old.name, slug):
+        if old.name != staging.name and old.is_dir() and not old.is_symlink() and _same_slug(old.name, slug):
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -134,3 +134,9 @@ def dataset_legend_style(position: int) -> dict:
     if "hatch" in fill:
         style["hatch"] = fill["hatch"]
     return style
+
+
+#: One colour per dataset of a comparison, in order (Okabe-Ito blue, vermilion, bluish green, purple):
+#: a dataset's matched events solid, the events only it has in the same colour, pale.
+COMPARISON_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+COMPARISON_UNMATCHED_ALPHA = 0.35

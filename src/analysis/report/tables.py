@@ -21,6 +21,7 @@ from ..measure.aggregate import (
     incident_facts,
     incident_figures,
 )
+from ..measure.episodes import episode_table
 from .evidence import incident_list, sources_appendix  # noqa: F401  (the notebook calls them from here)
 from .text import date_window_text, fmt_range, plain_codes, words
 
@@ -103,19 +104,88 @@ def headline(dataset: Dataset, selection: Selection, estimate: str = "best") -> 
     )
 
 
+#: How each row of the family figures is counted (the ``counted`` column of tables/killed_by_family.csv).
+COUNTED_GROUP = "each incident once, under its group"
+COUNTED_TOOK_PART = "every incident the family took part in (does not add up)"
+TOOK_PART_COLUMN = "took part in incidents that killed"
+
+
+def family_figures(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+    """Civilians killed by perpetrator family, counted two ways, one row each (``counted``):
+    each incident once under its group (joint families together: "Malian state forces + Wagner Group /
+    Africa Corps"), which adds up to the total; and, for each family, every incident it took part in, alone
+    or jointly, which does not add up. Figures as numbers (count_min, count_best, count_max), largest first."""
+    family = replace(selection, group_by="family")
+    parts = []
+    for counted, attribution in ((COUNTED_GROUP, "group"), (COUNTED_TOOK_PART, "any")):
+        result = aggregate(dataset, ("actor",), replace(family, attribution=attribution), fill=False)
+        result = result[(result["count_max"] > 0) | (result["incidents_without_figure"] > 0)]
+        result = result.sort_values(["count_best", "count_max"], ascending=False, kind="stable")
+        parts.append(result.rename(columns={"actor": "perpetrators"}).assign(counted=counted))
+    out = pd.concat(parts, ignore_index=True)
+    return out[
+        ["counted", "perpetrators", "count_min", "count_best", "count_max", "incidents", "incidents_without_figure"]
+    ]
+
+
 def family_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
-    """Civilians killed by perpetrator family (joint families on their own row), largest first."""
-    result = aggregate(dataset, ("actor",), replace(selection, group_by="family"), fill=False)
-    result = result[(result["count_max"] > 0) | (result["incidents_without_figure"] > 0)]
-    result = result.sort_values(["count_best", "count_max"], ascending=False)
+    """Page 1's table: civilians killed by perpetrator family, each incident once under its group (joint
+    families on their own row), largest first; the last column gives each family the civilians killed in
+    every incident it took part in, alone or jointly (a family that acted only jointly gets a row of its own
+    there). ``attrs['note']`` says it in a sentence for the families that took part in joint incidents."""
+    figures = family_figures(dataset, selection)
+    groups = figures[figures["counted"] == COUNTED_GROUP]
+    took_part = figures[figures["counted"] == COUNTED_TOOK_PART].set_index("perpetrators")
+    only_jointly = took_part.index.difference(groups["perpetrators"], sort=False)
+    rows = pd.concat([groups, pd.DataFrame({"perpetrators": only_jointly, "incidents": 0})], ignore_index=True)
+
+    def took_part_text(family: str) -> str:
+        if family not in took_part.index:
+            return ""  # a joint group: its families are on their own rows
+        r = took_part.loc[family]
+        return f"{figure_text(r)} in {r.incidents:,} incident{'s' if r.incidents != 1 else ''}"
+
     out = pd.DataFrame(
         {
-            "perpetrators": result["actor"],
-            "civilians killed": [figure_text(r) for r in result.itertuples()],
-            "incidents": result["incidents"],
+            "perpetrators": rows["perpetrators"],
+            "civilians killed": ["–" if pd.isna(r.count_min) else figure_text(r) for r in rows.itertuples()],
+            "incidents": rows["incidents"].astype("int64"),
+            TOOK_PART_COLUMN: rows["perpetrators"].map(took_part_text),
         }
+    ).reset_index(drop=True)
+    out.attrs["note"] = took_part_sentence(groups, took_part)
+    return out
+
+
+#: A family is named in the sentence under page 1's table when its joint incidents add at least this share
+#: to the civilians killed (best estimate) in the incidents it carried out alone; the column lists them all.
+TOOK_PART_NOTABLE = 0.25
+
+
+def took_part_sentence(groups: pd.DataFrame, took_part: pd.DataFrame) -> str:
+    """For each family whose figure grows notably when its joint incidents are counted: "Wagner Group /
+    Africa Corps took part in incidents that killed 639 civilians (157 incidents), against 119 in the
+    incidents it carried out alone"."""
+    alone = groups.set_index("perpetrators")
+    parts = []
+    for family, r in took_part.iterrows():
+        own = alone["count_best"].get(family)
+        if own is not None and r["count_best"] < own * (1 + TOOK_PART_NOTABLE):
+            continue
+        incidents = f"{r['incidents']:,} incident{'s' if r['incidents'] != 1 else ''}"
+        against = (
+            "all of them with another family"
+            if own is None
+            else f"against {figure_text(alone.loc[family])} in the incidents it carried out alone"
+        )
+        parts.append(f"{family} took part in incidents that killed {figure_text(r)} civilians ({incidents}), {against}")
+    if not parts:
+        return ""
+    return (
+        "Counting every incident a family took part in, alone or with another: "
+        + "; ".join(parts)
+        + ". An incident of two families counts for both in the last column, which therefore does not add up."
     )
-    return out.reset_index(drop=True)
 
 
 def family_actors_table(dataset: Dataset, selection: Selection, top: int = 5) -> pd.DataFrame:
@@ -199,18 +269,21 @@ def deadliest_incidents(dataset: Dataset, selection: Selection, count: int = 15)
 
 
 def _deadliest_incidents(dataset: Dataset, selection: Selection, count: int) -> pd.DataFrame:
-    facts = incident_facts(dataset, selection)
-    rows = facts.merge(incident_figures(dataset), on="incident_id", how="inner")
-    rows = rows[rows["count_best"].fillna(0) > 0]
+    # One row per attack: the records of an episode (one attack a dataset split) are listed once, with their
+    # days, their ids and the coded figures summed; the range their notes state is shown beside, never added.
+    table = episode_table(dataset, selection)
+    rows = table[table["count_best"].fillna(0) > 0]
     rows = rows.sort_values(
-        ["count_best", "count_max", "start_date", "incident_id"], ascending=[False, False, True, True]
+        ["count_best", "count_max", "start_date", "episode_id"], ascending=[False, False, True, True]
     )
     rows = rows.head(count)
     columns = ["date", "place", "perpetrators", "attribution", "civilians killed", "what happened", "id"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     labels = actor_family_labels(dataset)
-    perps = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(rows["incident_id"])]
+    facts = incident_facts(dataset, selection)
+    episode_of = facts.loc[facts["episode_id"].isin(rows["episode_id"])].set_index("incident_id")["episode_id"]
+    perps = dataset.perpetrators[dataset.perpetrators["incident_id"].isin(episode_of.index)]
     perps = perps[perps["role"].isin(("primary", "joint", "associated"))]
     family = perps["actor"].map(labels)
     # "Wagner Group (Wagner Group / Africa Corps)" says nothing more: the family only where it adds.
@@ -218,7 +291,7 @@ def _deadliest_incidents(dataset: Dataset, selection: Selection, count: int) -> 
     named = (
         perps["actor"]
         .where(redundant, perps["actor"] + " (" + family + ")")
-        .groupby(perps["incident_id"])
+        .groupby(perps["incident_id"].map(episode_of))
         .agg(lambda s: "; ".join(dict.fromkeys(s)))
     )
     summary = rows["summary"].where(rows["summary"].notna() & (rows["summary"].astype(str) != ""), rows["title"])
@@ -229,16 +302,33 @@ def _deadliest_incidents(dataset: Dataset, selection: Selection, count: int) -> 
                 ", ".join(str(v) for v in (loc, region) if isinstance(v, str) and v) or "not established"
                 for loc, region in zip(rows["location_name"], rows["admin1"], strict=True)
             ],
-            "perpetrators": rows["incident_id"].map(named).fillna("not identified"),
+            "perpetrators": rows["episode_id"].map(named).fillna("not identified"),
             "attribution": rows["grade"].map(words),
-            "civilians killed": [
-                fmt_range(*r) for r in rows[["count_min", "count_best", "count_max"]].itertuples(index=False)
-            ],
+            "civilians killed": [episode_killed_text(r) for r in rows.itertuples(index=False)],
             "what happened": summary.fillna("").map(shorten),
-            "id": rows["incident_id"],
+            "id": [episode_ids_text(r) for r in rows.itertuples(index=False)],
         }
     )
     return out.reset_index(drop=True)
+
+
+def episode_killed_text(row) -> str:
+    """An episode_table row's civilians killed: the coded range, over how many records, and the range the
+    notes state for the whole attack ('388 in 3 records; the notes say 150–600')."""
+    text = fmt_range(row.count_min, row.count_best, row.count_max)
+    if row.records > 1:
+        text += f" in {row.records:,} records"
+    if pd.notna(row.reported_min):
+        high = "" if pd.isna(row.reported_max) else f"–{int(row.reported_max):,}"
+        text += f"; the notes say {int(row.reported_min):,}{high}"
+    return text
+
+
+def episode_ids_text(row) -> str:
+    """An episode_table row's id: the incident's, or the episode's with its records' ids."""
+    if not row.is_episode:
+        return row.episode_id
+    return f"{row.episode_id} (records {row.record_ids.replace('; ', ', ')})"
 
 
 def shorten(text: str, limit: int = DEADLIEST_SUMMARY_CHARACTERS) -> str:

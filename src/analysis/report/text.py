@@ -85,3 +85,61 @@ def plain_codes(text: str) -> str:
     file names (data_dictionary.md) are left alone."""
     text = re.sub(r"`([^`]*)`", lambda m: words(m.group(1)), str(text))
     return _SNAKE_CASE.sub(lambda m: words(m.group(0)), text)
+
+
+#: An imported event's generated title ("Attack: Military Forces of Mali (2021-) in Moura", ACLED's
+#: sub-event type, first actor and place) as words: what each kind of event says the actor did.
+#: A kind not listed keeps its title as it is.
+EVENT_KIND_VERBS: dict[str, str] = {
+    "Attack": "attacked civilians",
+    "Abduction/forced disappearance": "abducted or disappeared people",
+    "Sexual violence": "committed sexual violence",
+    "Air/drone strike": "carried out an air or drone strike",
+    "Remote explosive/landmine/IED": "set off an explosive device",
+    "Shelling/artillery/missile attack": "fired shells, artillery or missiles",
+    "Grenade": "threw a grenade",
+    "Suicide bomb": "carried out a suicide bombing",
+    "Armed clash": "fought an armed clash",
+    "Government regains territory": "regained territory",
+    "Non-state actor overtakes territory": "took territory",
+    "Looting/property destruction": "looted or destroyed property",
+    "Arrests": "made arrests",
+    "Excessive force against protesters": "used excessive force against protesters",
+    "Mob violence": "took part in mob violence",
+    "Violent demonstration": "took part in a violent demonstration",
+    "Protest with intervention": "protested and were dispersed",
+    "Peaceful protest": "protested",
+}
+#: State forces as ACLED names them ("Military Forces of Mali (2021-)"), as a reader says them.
+FORCES_OF = {"Military": "forces", "Police": "police"}
+DEMONYMS = {
+    "Mali": "Malian",
+    "France": "French",
+    "Burkina Faso": "Burkinabe",
+    "Niger": "Nigerien",
+    "Mauritania": "Mauritanian",
+    "Algeria": "Algerian",
+    "Chad": "Chadian",
+    "Russia": "Russian",
+}
+
+_EVENT_TITLE = re.compile(r"^(?P<kind>[^:]+): (?P<actor>.+) in (?P<place>[^:]+)$")
+
+
+def event_title_words(titles: pd.Series) -> pd.Series:
+    """Generated event titles as sentences: 'Attack: Military Forces of Mali (2021-) in Moura' ->
+    'Malian forces attacked civilians in Moura'. Other titles (curated ones) are returned unchanged."""
+    titles = titles.astype(object)
+    parts = titles.where(titles.notna(), "").astype(str).str.extract(_EVENT_TITLE)
+    verb = parts["kind"].map(EVENT_KIND_VERBS)
+    actor = parts["actor"].str.replace(r"\s*\((?:\d{4}-(?:\d{4})?|[A-Z][^)]*)\)\s*$", "", regex=True)
+    actor = actor.str.replace(r"^([^:]{2,12}): .*$", r"\1", regex=True)  # "JNIM: Group for Support ..." -> JNIM
+    forces = actor.str.extract(r"^(?P<arm>Military|Police) Forces of (?P<country>.+)$")
+    demonym = forces["country"].map(DEMONYMS)
+    actor = actor.where(demonym.isna(), demonym + " " + forces["arm"].map(FORCES_OF))
+    actor = actor.where(
+        ~actor.str.startswith("Unidentified", na=False), "an unidentified " + actor.str[13:].str.lower()
+    )
+    sentence = actor + " " + verb + " in " + parts["place"]
+    sentence = sentence.str[:1].str.upper() + sentence.str[1:]
+    return sentence.where(verb.notna() & sentence.notna(), titles)

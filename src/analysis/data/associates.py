@@ -1,0 +1,102 @@
+"""Which associated actors fought beside an actor, and which only describe it: rules declared in
+``associated_actor_rules.csv``, beside the actor families.
+
+ACLED names, next to each actor, its associated actors (``assoc_actor_1``, several separated by "; "). Two
+kinds of names share that column:
+- an armed force or group fighting beside the actor ("Wagner Group" beside "Military Forces of Mali"):
+  a perpetrator in its own right, recorded with role ``joint`` (the other side's: ``opponent``);
+- an identity or communal label ("Fulani Ethnic Group (Mali)", "Pastoralists (Mali)", "Civilians (Mali)"):
+  who the actor's members are, not another perpetrator and not a family. It is kept as the actor's
+  description (perpetrators.actor_description).
+
+The first rule whose pattern matches a name's matching key (analysis.data.families.matching_key) decides.
+When ACLED codes an identity label itself as an armed actor (actor1 with an armed inter code), the
+perpetrator recorded is the rule's ``acting_as`` actor (an unnamed communal militia) and the label its
+description, so that a label never becomes a perpetrator or a family of its own.
+
+Work is per distinct name and per rule (one vectorised regex pass each), never per row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .families import _compile_pattern, matching_key
+
+RULES_FILE = Path(__file__).with_name("associated_actor_rules.csv")
+JOINT, DESCRIPTION = "joint", "description"
+TREATMENTS = (JOINT, DESCRIPTION)
+#: ACLED inter codes of armed actors: state forces, rebels, political and identity militias, external forces.
+ARMED_INTER = (1, 2, 3, 4, 8)
+
+
+class AssociateRulesError(ValueError):
+    """The rules file is not as declared: a clear message naming the line and what is expected."""
+
+
+@dataclass(frozen=True)
+class AssociateRule:
+    rule: str
+    treat_as: str
+    pattern: str | None  # on the matching key; None = any name
+    acting_as: str | None
+
+
+def load_rules(path: Path = RULES_FILE) -> tuple[AssociateRule, ...]:
+    return _load_rules(str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_rules(path: str) -> tuple[AssociateRule, ...]:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    expected = ["rule", "treat_as", "pattern", "acting_as", "example"]
+    if list(table.columns) != expected:
+        raise AssociateRulesError(
+            f"{path}: expected the columns {', '.join(expected)}; found {', '.join(table.columns)}"
+        )
+    rules = []
+    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
+        where = f"{path}:{line}"
+        if row.treat_as not in TREATMENTS:
+            raise AssociateRulesError(f"{where}: treat_as {row.treat_as!r}: expected one of {', '.join(TREATMENTS)}")
+        if row.acting_as and row.treat_as != DESCRIPTION:
+            raise AssociateRulesError(f"{where}: acting_as is only for rules that treat a name as a description")
+        pattern = _compile_pattern(row.pattern) if row.pattern else None
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise AssociateRulesError(
+                    f"{where}: pattern {row.pattern!r} is not a valid regular expression: {error}"
+                ) from None
+        rules.append(AssociateRule(row.rule, row.treat_as, pattern, row.acting_as or None))
+    if not rules or rules[-1].pattern is not None:
+        raise AssociateRulesError(f"{path}: the last rule must have no pattern (it decides for every other name)")
+    return tuple(rules)
+
+
+def classify_associates(names: pd.Series, rules: tuple[AssociateRule, ...] | None = None) -> pd.DataFrame:
+    """For each name (index kept): ``treat_as`` (joint or description), the ``rule`` that decided and the
+    rule's ``acting_as`` actor. Each distinct name is classified once."""
+    rules = rules if rules is not None else load_rules()
+    distinct = pd.Series(names.dropna().unique(), dtype=object)
+    keys = matching_key(distinct) if len(distinct) else distinct
+    decided = pd.DataFrame({"treat_as": None, "rule": None, "acting_as": None}, index=distinct.index, dtype=object)
+    for rule in rules:
+        todo = decided["treat_as"].isna()
+        if not todo.any():
+            break
+        hit = todo & (keys.str.contains(rule.pattern, regex=True) if rule.pattern is not None else True)
+        decided.loc[hit, ["treat_as", "rule", "acting_as"]] = [rule.treat_as, rule.rule, rule.acting_as]
+    decided.index = distinct
+    return decided.reindex(names).set_axis(names.index)
+
+
+def is_identity_label(names: pd.Series) -> pd.Series:
+    """Whether each name is an identity or communal label (never a perpetrator of its own)."""
+    return classify_associates(names)["treat_as"].eq(DESCRIPTION).fillna(False).astype(bool)
