@@ -124,7 +124,7 @@ def sizes_comparison(tmp: Path, sizes: list[int], repeat: int) -> None:
     for round_number in range(1, repeat + 1):
         for label, data_dir in datasets.items():
             parameters = {"data_dir": str(data_dir)} if data_dir else {}
-            slug = "curated" if data_dir is None else f"size-{data_dir.name}"
+            slug = "curated" if data_dir is None else f"size-{data_dir.name}".replace("_", "-")
             run = timed(lambda parameters=parameters, slug=slug: render(parameters=parameters, out_dir=tmp, slug=slug))
             runs[label].append(run)
             ratios[label].append(run[0] / runs["curated"][-1][0])

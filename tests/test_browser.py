@@ -115,7 +115,7 @@ def test_curated_report_and_annex_open_without_errors(tab, curated):
     check_report(tab, curated.files["html"])
     page = tab.page
     data = pd.read_csv(curated.directory / "tables" / "incidents.csv", encoding="utf-8-sig")
-    killed = data[data["killed_best"].fillna(0).gt(0) | data["killed_best"].isna() & data["civilians killed"].ne("–")]
+    killed = data[data["count_best"].fillna(0).gt(0) | data["count_best"].isna() & data["civilians killed"].ne("–")]
     assert shown_ids(page) == list(killed["id"]) != list(data["id"])  # opens on incidents with killings
     page.select_option("#killed", "")
     assert shown_ids(page) == list(data["id"])

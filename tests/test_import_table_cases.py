@@ -335,3 +335,40 @@ def test_each_figure_reads_its_own_bracket_and_the_mapping_s_status_words(text, 
     from analysis.importers.count_grammar import read_counts
 
     assert read_counts(text, {"milicien": ("combatant", None)}) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "values", "expected"),
+    [
+        ("Unknown", {}, []),
+        ("INCONNU", {}, []),
+        ("n/a", {}, []),
+        ("ND", {}, []),
+        ("Non identifié", {}, []),
+        ("non identifie", {}, []),
+        ("JNIM et inconnu", {}, [("JNIM", 0)]),  # the part that names no one adds no actor
+        ("Unknown", {"unknown": ["Unidentified armed group"]}, [("Unidentified armed group", 0)]),  # listed: kept
+        ("Inconnu Group", {}, [("Inconnu Group", 0)]),  # a name containing the word is a name
+    ],
+)
+def test_a_perpetrator_cell_that_names_no_one_is_no_actor_unless_listed(cell, values, expected):
+    from analysis.importers.mapping import FieldSpec
+    from analysis.importers.table_fields import perpetrator_sides
+
+    spec = FieldSpec(column="Auteurs", split=[" et "], values=values)
+    assert perpetrator_sides(cell, spec) == expected
+
+
+def test_an_unknown_perpetrator_writes_no_actor_row(tmp_path):
+    (tmp_path / "l.csv").write_text(
+        "id,date,auteur,morts\nu-1,2024-03-01,Unknown,2\nu-2,2024-03-02,Inconnu,1\nu-3,2024-03-03,JNIM,4\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "m.yml").write_text(
+        "dataset: liste\nid: id\ndate: date\nevent_type: {default: attack}\n"
+        "perpetrator: {column: auteur}\ncounts: {morts: {harm: killed, victim_status: civilian}}\n",
+        encoding="utf-8",
+    )
+    run_import("table", tmp_path / "l.csv", tmp_path / "out", mapping=tmp_path / "m.yml")
+    assert table(tmp_path / "out", "perpetrators", ["incident_id", "actor"]) == [["liste-u-3", "JNIM"]]
+    assert len(table(tmp_path / "out", "incidents", ["incident_id"])) == 3

@@ -84,3 +84,91 @@ def test_text_columns_are_left_aligned_in_lab_numbers_are_not():
     html = table(pd.DataFrame({"title": ["Attack on a long named village"], "killed": [12]})).data
     assert '<td style="text-align: left">Attack on a long named village</td>' in html
     assert "<td>12</td>" in html
+
+
+# --- the comparison notebook: the same as the report notebook -------------------------------------------------
+
+COMPARISON_NOTEBOOK = "notebooks/dataset_comparison.ipynb"
+
+
+def test_the_comparison_notebook_declares_what_its_open_comparison_knows():
+    from analysis.report.comparison import notebook_parameters
+
+    assert set(declared_parameters(COMPARISON_NOTEBOOK)) == set(notebook_parameters())
+
+
+def test_a_failed_comparison_open_leaves_the_previous_comparison_unusable():
+    from analysis.report.comparison import open_comparison
+
+    c = open_comparison(data_dirs={"curated": ""})
+    assert c.reference == "curated" and not c.comparable
+    with pytest.raises(InvalidParameter) as bad:
+        open_comparison(data_dirs={"curated": ""}, actors=["Wagnr"])
+    assert "unknown actor 'Wagnr' (did you mean 'Wagner Group'?)" in str(bad.value)
+    with pytest.raises(lab.StaleReport):
+        _ = c.selection
+    with pytest.raises(lab.StaleReport):
+        c.coverage()
+    assert open_comparison(data_dirs={"curated": ""}).reference == "curated"  # the new one works
+
+
+def test_unknown_names_in_the_comparison_parameters_cell_are_refused(monkeypatch):
+    from analysis.report.comparison import open_comparison
+
+    cell = '# Parameters\ndata_dirs: dict = {"curated": ""}\nreferense = "curated"\n'
+    monkeypatch.setattr(lab, "_kernel_inputs", lambda: [cell])
+    with pytest.raises(InvalidParameter) as bad:
+        open_comparison(data_dirs={"curated": ""})
+    assert "unknown parameter 'referense' in the parameters cell" in str(bad.value)
+    assert "did you mean 'reference'?" in str(bad.value)
+
+
+@pytest.fixture
+def shell():
+    """An IPython shell in this process, as Lab's kernel runs cells (its input history is what lab reads)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    InteractiveShell.clear_instance()
+    yield InteractiveShell.instance(config=config)
+    InteractiveShell.clear_instance()
+
+
+def test_the_comparison_notebook_in_a_kernel_after_a_bad_parameter_shows_nothing_stale(shell):
+    import json
+    from pathlib import Path
+
+    cells = json.loads(Path(COMPARISON_NOTEBOOK).read_text(encoding="utf-8"))["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    parameters, opening, headline = code[0], code[1], code[2]
+    for cell in (parameters, opening, headline):
+        assert shell.run_cell(cell, store_history=True).success
+    bad = shell.run_cell(parameters.replace("actors: list = []", 'actors: list = ["Wagnr"]'), store_history=True)
+    assert bad.success
+    failed = shell.run_cell(opening, store_history=True)
+    assert isinstance(failed.error_in_exec, InvalidParameter)
+    assert isinstance(shell.run_cell(headline, store_history=True).error_in_exec, lab.StaleReport)
+    misspelt = shell.run_cell(parameters + '\nreferense = "curated"\n', store_history=True)
+    assert misspelt.success
+    refused = shell.run_cell(opening, store_history=True).error_in_exec
+    assert isinstance(refused, InvalidParameter) and "did you mean 'reference'?" in str(refused)
+
+
+def test_nbval_checks_the_headline_cells_by_tag_and_no_marker_shows():
+    import json
+    from pathlib import Path
+
+    from nbval.plugin import find_comment_markers, find_metadata_tags
+
+    for path in ("notebooks/casualty_report.ipynb", COMPARISON_NOTEBOOK):
+        cells = [c for c in json.loads(Path(path).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        assert not any("NBVAL" in "".join(c["source"]) for c in cells), path
+        checked = [
+            i
+            for i, c in enumerate(cells)
+            if dict(find_metadata_tags(c["metadata"])).get("check")
+            or dict(find_comment_markers("".join(c["source"]))).get("check")
+        ]
+        assert checked == [2], path  # the headline cell, after the parameters and the opening

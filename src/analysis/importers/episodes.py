@@ -51,6 +51,8 @@ class EpisodeSummary:
     count_mismatches: list[tuple[str, int, int]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
+        if not self.episodes and not self.split_notes_alone:
+            return [f"episodes:           {0:>9}  (no attack recorded in several records)"]
         lines = [
             f"episodes:           {self.episodes:>9,}  formed from {self.records:,} records of one attack each "
             f"({self.by_split_note:,} by notes saying the fatalities are split, {self.by_same_place:,} by same "

@@ -20,6 +20,18 @@ from .checks import is_id
 #: The words a ``values`` table may map to instead of one of our values.
 NO_VALUE = "no value"  # the cell says nothing: treated as empty (the default applies)
 NO_ACTOR = "no actor"  # perpetrator cells only: the perpetrator is unknown, no actor row is written
+#: Perpetrator cells that name no one: read as NO_ACTOR (not an actor called "Unknown") unless the mapping's
+#: ``perpetrator.values`` lists the word. Compared as ``values`` keys are (case, accents, punctuation ignored).
+UNIDENTIFIED_PERPETRATOR_WORDS = (
+    "unknown",
+    "unidentified",
+    "inconnu",
+    "inconnus",
+    "N/A",
+    "ND",
+    "non identifié",
+    "non identifiés",
+)
 
 EVENT_TYPES = tuple(FIELDS["event_type"].allowed or ())
 VICTIM_STATUSES = tuple(FIELDS["victim_status"].allowed or ())
@@ -278,7 +290,10 @@ class PerpetratorEntry(Entry):
     )
     values: dict[Text, Annotated[list[str] | None, BeforeValidator(lambda v: _perpetrator_value(v))]] = Field(
         default_factory=dict,
-        description=f"text in the file: an actor or a list of actors, or '{NO_ACTOR}' (perpetrator unknown)",
+        description=f"text in the file: an actor or a list of actors, or '{NO_ACTOR}' (perpetrator unknown). "
+        "A cell (or a part of one) reading "
+        + ", ".join(f"'{w}'" for w in UNIDENTIFIED_PERPETRATOR_WORDS)
+        + f" is '{NO_ACTOR}' unless listed here",
     )
     default: Annotated[list[str], BeforeValidator(_actors)] | None = Field(
         None, description="actor(s) where the cell is empty"

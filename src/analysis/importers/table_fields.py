@@ -18,10 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.names import normalise_name
 from ..data.schema import ACLED_VIOLENCE_AGAINST_CIVILIANS, EVENT_TYPES, FIELDS
 from .checks import MALI_EXTENT, RowRejected, id_text, inside_mali, valid_ids
 from .count_grammar import parse_count
 from .mapping import CHOICES, NO_VALUE, FieldSpec, Mapping
+from .mapping_model import UNIDENTIFIED_PERPETRATOR_WORDS
 
 _URL = FIELDS["url"].pattern or r"^https?://\S+$"
 #: Spreadsheet date cells arrive as ISO text; these are always accepted besides the mapping's formats.
@@ -507,11 +509,24 @@ def _split(text: str, separators: list[str]) -> list[str]:
     return re.split(pattern, text, flags=re.IGNORECASE)
 
 
+_UNIDENTIFIED = frozenset(normalise_name(w) for w in UNIDENTIFIED_PERPETRATOR_WORDS)
+
+
+def _looked_up(text: str, spec: FieldSpec):
+    """``spec.lookup``, with the words that name no one ("Unknown", "Inconnu", "ND") as no actor ([])
+    unless the mapping lists them."""
+    found = spec.lookup(text)
+    if found is None and normalise_name(text) in _UNIDENTIFIED:
+        return []
+    return found
+
+
 def perpetrator_sides(text: str, spec: FieldSpec) -> list[tuple[str, int]]:
     """(actor, side) for a perpetrator cell: side 0 the perpetrators (allies split by ``split``), 1 the actors
     after a ``sides`` separator ("GATIA et MSA contre JNIM"). A whole cell or a whole side found in ``values``
-    gives its actors; otherwise each part is looked up, an unlisted part kept as written."""
-    whole = spec.lookup(text)
+    gives its actors; otherwise each part is looked up, an unlisted part kept as written. A cell or part that
+    names no one (UNIDENTIFIED_PERPETRATOR_WORDS) gives no actor."""
+    whole = _looked_up(text, spec)
     if whole == NO_VALUE:
         return []
     if whole is not None:
@@ -522,7 +537,7 @@ def perpetrator_sides(text: str, spec: FieldSpec) -> list[tuple[str, int]]:
         listed = spec.lookup(side_text) if side_text else None
         parts = [side_text] if listed is not None else _split(side_text, spec.split)
         for part in (p.strip() for p in parts):
-            found = spec.lookup(part) if part else None
+            found = _looked_up(part, spec) if part else None
             if found == NO_VALUE or not part:
                 continue
             # [] is "no actor": the perpetrator is unknown

@@ -30,9 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from ..data.dataset import Dataset
 from ..data.reference import pre_2016_region
@@ -421,6 +418,10 @@ def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
 def _assign(edges: pd.DataFrame, na: int, nb: int) -> list:
     """The index labels of the chosen edges: the one-to-one set with the highest total score, none below
     MIN_SCORE. Each connected component of the candidate graph is solved on its own."""
+    # scipy is imported here, by the comparison only: a report's kernel need not load it (nor its warning filters)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     edges = edges[edges["score"] >= MIN_SCORE]
     if edges.empty:
         return []
@@ -444,6 +445,10 @@ def _assign(edges: pd.DataFrame, na: int, nb: int) -> list:
 
 def _solve(label: np.ndarray, ia: np.ndarray, ib: np.ndarray, score: np.ndarray) -> list:
     """Best assignment in one component: each a-unit takes a b-unit or stays alone (worth MIN_SCORE)."""
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     rows, row = np.unique(ia, return_inverse=True)
     cols, col = np.unique(ib, return_inverse=True)
     n, m = len(rows), len(cols)

@@ -200,5 +200,5 @@ def _closest(name: str, valid: list[str]) -> str | None:
     by_key = {word.casefold(): str(v) for v in valid for word in str(v).split() if len(word) >= 4}
     by_key.update({str(v).casefold(): str(v) for v in valid})  # a name's words too: 'Wagnr' is 'Wagner Group'
 
-    close = difflib.get_close_matches(name.casefold(), list(by_key), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name.casefold(), list(by_key), n=1, cutoff=0.75)  # "Martians" is no "Malian"
     return by_key[close[0]] if close else None

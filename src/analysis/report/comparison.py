@@ -7,7 +7,9 @@ which escapes every cell.
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import inspect
 import json
 import re
 from pathlib import Path
@@ -19,6 +21,8 @@ from ..measure.aggregate import ESTIMATE_COLUMN, GROUP_SEPARATOR
 from ..measure.compare import Comparison
 from ..measure.coverage import is_whole_year
 from ..measure.matching import COUNTS, NEAR_MISS_DAYS, PRECISE_LOCATIONS, Matches
+from ..measure.parameters import InvalidParameter
+from . import lab
 from .text import date_window_text, esc, fmt_range, percent, signed, span_text
 
 NOT_COVERED = "not covered"
@@ -37,6 +41,43 @@ DATASET_NOTES = {
     "alternatives; only deaths UCDP codes as civilian are counted here, and deaths in fighting between armed "
     "sides are of unknown status or combatants.",
 }
+
+
+# --- what the notebook opens: the measure layer's comparison, as JupyterLab needs it (report/lab.py) ---------
+
+#: Parameters of the comparison notebook that render fills and open_comparison does not take.
+RENDER_PARAMETERS = ("tables_dir",)
+
+
+class LabComparison(Comparison):
+    """A Comparison that refuses to be used once a later run of the parameters cell failed: the cells below
+    would otherwise show the previous selection's tables and figures (lab.StaleReport, one short message)."""
+
+    def __getattribute__(self, name: str):
+        if not name.startswith("__"):
+            lab.check_not_stale(self)
+        return object.__getattribute__(self, name)
+
+
+def notebook_parameters() -> list[str]:
+    """The names the comparison notebook's parameters cell may assign."""
+    names = [n for n in inspect.signature(compare.check_comparison).parameters if n != "base"]
+    return [*names, *RENDER_PARAMETERS]
+
+
+def open_comparison(data_dirs=None, **parameters) -> LabComparison:
+    """What the comparison notebook calls: ``compare.check_comparison``'s comparison, or InvalidParameter naming
+    every bad value and every name in the parameters cell the notebook does not declare (with "did you mean").
+    The comparison of an earlier run is retired first, so nothing stale is shown after a failure."""
+    lab.retire_previous()
+    problems = lab.unknown_parameter_names(notebook_parameters())
+    checked, found = compare.check_comparison(data_dirs, **parameters)
+    problems += found
+    if problems:
+        raise InvalidParameter(problems)
+    opened = LabComparison(**{f.name: getattr(checked, f.name) for f in dataclasses.fields(checked)})
+    lab.register(opened)
+    return opened
 
 
 def coverage_table(frame: pd.DataFrame) -> pd.DataFrame:
