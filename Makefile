@@ -10,7 +10,7 @@ DATA   ?= data
 export UV_COMPILE_BYTECODE = 1
 export UV_SYSTEM_CERTS = 1
 
-.PHONY: env test lint format report validate docs hooks clean notebook-filter
+.PHONY: env test test-fast lint format report validate docs hooks clean notebook-filter
 
 env: $(STAMP)
 
@@ -35,6 +35,10 @@ notebook-filter:
 
 test: env
 	$(PY) -m pytest
+
+# Everything but the end-to-end renders (@pytest.mark.slow): what to run while working.
+test-fast: env
+	$(PY) -m pytest -m "not slow"
 
 lint: env
 	$(VENV)/bin/ruff check .

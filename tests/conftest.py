@@ -194,6 +194,14 @@ def _dataset_cache(tmp_path_factory):
     config.CACHE_DIR = saved[1]
 
 
+@pytest.fixture(scope="session")
+def default_report(tmp_path_factory):
+    """The default report (curated data, HTML and PDF), rendered once for every test file that reads it."""
+    from analysis.report.render import render
+
+    return render(out_dir=tmp_path_factory.mktemp("default-report"))
+
+
 def run_cli(*args, cwd=None) -> subprocess.CompletedProcess:
     """``python -m analysis ARGS`` in a fresh process, as an analyst runs it."""
     return subprocess.run(

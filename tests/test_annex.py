@@ -252,6 +252,7 @@ def rendered_tiny(tmp_path_factory):
     return render(parameters={"data_dir": str(data)}, out_dir=tmp_path_factory.mktemp("out"), slug="t")
 
 
+@pytest.mark.slow
 def test_render_writes_the_annex_beside_the_report_and_links_it(rendered_tiny):
     folder = rendered_tiny.directory
     assert rendered_tiny.files["annex"] == folder / "incidents.html"

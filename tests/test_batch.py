@@ -74,6 +74,7 @@ def test_cli_exits_2_on_a_bad_jobs_file_and_renders_nothing(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_skip_unchanged_force_and_failure_paths(tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(config.DATA_DIR, broken)

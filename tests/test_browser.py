@@ -33,10 +33,13 @@ CHROMIUM_ARGS = [
 ]
 PAGE_SIZE = 200
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.is_file(),
-    reason="no /usr/bin/chromium: install Debian's chromium package (apt-get install chromium) to run the browser tests",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason="no /usr/bin/chromium: install Debian's chromium package (apt-get install chromium) to run the browser tests",
+    ),
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +79,9 @@ def tab(browser):
     page.close()
 
 
-@pytest.fixture(scope="module")
-def curated(tmp_path_factory):
-    return render(formats=("html",), out_dir=tmp_path_factory.mktemp("curated"), slug="curated")
+@pytest.fixture
+def curated(default_report):
+    return default_report
 
 
 @pytest.fixture(scope="module")

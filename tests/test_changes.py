@@ -173,12 +173,14 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+@pytest.mark.slow
 def test_first_render_has_nothing_to_compare(two_renders):
     first, _, _ = two_renders
     assert first.files["changes"].name == "changes.json"
     # the first build's folder was replaced by the second's: its changes are in the history's first snapshot
 
 
+@pytest.mark.slow
 def test_second_render_lists_the_three_changes_in_changes_json(two_renders):
     _, second, out = two_renders
     digest = json.loads(second.files["changes"].read_text(encoding="utf-8"))
@@ -196,6 +198,7 @@ def test_second_render_lists_the_three_changes_in_changes_json(two_renders):
 
 
 @pytest.mark.parametrize("kind", ["html", "pdf"])
+@pytest.mark.slow
 def test_the_section_reads_back_out_of_html_and_pdf(two_renders, kind):
     _, second, _ = two_renders
     if kind == "pdf":
@@ -213,6 +216,7 @@ def test_the_section_reads_back_out_of_html_and_pdf(two_renders, kind):
     assert text.index("What changed since the last report") < text.index("Civilians killed over time")
 
 
+@pytest.mark.slow
 def test_changes_command_prints_the_last_two_builds(two_renders):
     _, _, out = two_renders
     run = subprocess.run(

@@ -285,6 +285,7 @@ def test_recount_against_plain_groupby(acled_import):
             assert (mine.at[key, "count_best"], mine.at[key, "incidents"]) == (row["best"], row["incidents"]), key
 
 
+@pytest.mark.slow
 def test_render_curated_against_acled(acled_import, tmp_path):
     datasets = {"curated": load_dataset(config.DATA_DIR), "acled": load_dataset(acled_import)}
     table = compare.killed_by_actor_year(datasets)

@@ -231,6 +231,7 @@ def test_every_shape_validates(tmp_path, name):
     assert len(load_dataset(out).incidents) > 0
 
 
+@pytest.mark.slow
 def test_default_report_renders_on_an_imported_dataset(tmp_path):
     import re
 

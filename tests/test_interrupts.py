@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
@@ -56,6 +57,7 @@ def test_killed_import_keeps_previous_output(tmp_path):
     assert not list(tmp_path.glob(".acled.*")), "the next import removes what the killed one left"
 
 
+@pytest.mark.slow
 def test_killed_render_keeps_previous_report(tmp_path):
     from analysis.report.render import render
 

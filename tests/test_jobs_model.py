@@ -71,9 +71,9 @@ def test_the_reference_lists_every_key_of_the_models():
     assert "`jobs[].parameters`: the notebook's own parameters" in listed
 
 
-def test_readme_jobs_reference_is_generated_from_the_models():
+def test_docs_jobs_reference_is_generated_from_the_models():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "scheduling.md").read_text(encoding="utf-8")
     block = readme.split("<!-- jobs-reference:start -->\n")[1].split("<!-- jobs-reference:end -->")[0]
     assert block == "\n".join(reference_lines()) + "\n"

@@ -17,6 +17,9 @@ import pytest
 from analysis.report.kernels import WarmKernel
 from analysis.report.render import CellFailed, execute, render
 
+#: Every test here runs notebooks in real kernels: end to end, deselected by `make test-fast`.
+pytestmark = pytest.mark.slow
+
 PARAMETERS = 'marker = "default"'
 
 #: Changes every kind of state a kernel keeps between cells.

@@ -309,6 +309,7 @@ def one_cell_notebook(path, source="print('hello')"):
     return path
 
 
+@pytest.mark.slow
 def test_render_all_quiet_prints_only_failures_and_the_summary_and_no_tcp_warning(tmp_path):
     good = one_cell_notebook(tmp_path / "good.ipynb")
     bad = one_cell_notebook(tmp_path / "bad.ipynb", "raise RuntimeError('broken on purpose')")
@@ -328,6 +329,7 @@ def test_render_all_quiet_prints_only_failures_and_the_summary_and_no_tcp_warnin
     assert "without encryption" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_render_prints_no_kernel_transport_warning(tmp_path):
     notebook = one_cell_notebook(tmp_path / "one.ipynb")
     result = run_cli("render", "--notebook", notebook, "--formats", "html", "--out", tmp_path / "out")

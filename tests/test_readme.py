@@ -67,6 +67,7 @@ def fresh_clone(target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_the_readme_command_blocks_run_as_written(tmp_path):
     clone = fresh_clone(tmp_path / "clone")
     environment = {k: v for k, v in os.environ.items() if k not in ("MALI_DATA_DIR", "MALI_REPORTS_DIR")}

@@ -14,9 +14,9 @@ from analysis import config
 from analysis.report.render import RenderError, render
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    return render(out_dir=tmp_path_factory.mktemp("reports"))
+@pytest.fixture
+def rendered(default_report):
+    return default_report
 
 
 def independent_totals():
@@ -48,15 +48,18 @@ def pdf_text(path) -> str:
     return " ".join(page.extract_text() for page in PdfReader(path).pages)
 
 
+@pytest.mark.slow
 def test_html_headline_matches_independent_totals(rendered):
     plain = re.sub(r"<[^>]+>", "", rendered.files["html"].read_text(encoding="utf-8"))
     assert headline_numbers(plain) == independent_totals()
 
 
+@pytest.mark.slow
 def test_pdf_headline_matches_independent_totals(rendered):
     assert headline_numbers(pdf_text(rendered.files["pdf"])) == independent_totals()
 
 
+@pytest.mark.slow
 def test_pdf_has_every_section(rendered):
     text = pdf_text(rendered.files["pdf"])
     for heading in (
@@ -74,6 +77,7 @@ def test_pdf_has_every_section(rendered):
         assert heading in text, heading
 
 
+@pytest.mark.slow
 def test_title_render_date_data_version_and_selection(rendered):
     html = rendered.files["html"].read_text(encoding="utf-8")
     assert "<title>Civilian harm in Mali</title>" in html
@@ -89,6 +93,7 @@ def test_title_render_date_data_version_and_selection(rendered):
     assert "single_source" not in text
 
 
+@pytest.mark.slow
 def test_html_is_offline_and_has_no_code(rendered):
     html = rendered.files["html"].read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=[\"']https?:", html)
@@ -102,6 +107,7 @@ def test_html_is_offline_and_has_no_code(rendered):
     assert len(re.findall(r"<img[^>]+src=\"data:image/png;base64", html)) == 4  # the four figures, embedded
 
 
+@pytest.mark.slow
 def test_manifest(rendered):
     manifest = json.loads((rendered.directory / "manifest.json").read_text())
     assert manifest["parameters"] == {}
@@ -111,6 +117,7 @@ def test_manifest(rendered):
     assert (rendered.directory / "report.ipynb").is_file()
 
 
+@pytest.mark.slow
 def test_nbval_on_the_executed_notebook(rendered):
     result = subprocess.run(
         [
@@ -145,6 +152,7 @@ def failing_notebook(path):
     return path
 
 
+@pytest.mark.slow
 def test_failed_render_keeps_previous_report_and_names_the_cell(tmp_path):
     # Issue 12: the cell is numbered as in the analyst's notebook, without papermill's injected cell (which
     # would make it cell 4), and a bad parameter is caught before the kernel (see test_precheck.py), so a
@@ -162,6 +170,7 @@ def test_failed_render_keeps_previous_report_and_names_the_cell(tmp_path):
     assert [p.name for p in (tmp_path / ".builds").iterdir()] == [good.directory.resolve().name]
 
 
+@pytest.mark.slow
 def test_empty_selection_renders_a_no_incidents_report(tmp_path):
     result = render(
         out_dir=tmp_path, parameters={"start_date": "2030-01-01", "end_date": "2030-12-31"}, formats=("html",)
@@ -169,6 +178,7 @@ def test_empty_selection_renders_a_no_incidents_report(tmp_path):
     assert "No incidents match this selection" in result.files["html"].read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_missing_import_fails_in_the_notebooks_cell_not_while_the_kernel_starts(tmp_path):
     # A single render's kernel imports what the notebook imports while it starts (kernels.notebook_imports);
     # an import that fails there is left for the notebook's own cell, which names it as the analyst sees it.

@@ -14,6 +14,9 @@ from analysis.report.render import render
 
 from conftest import minimal_tables, write_tables
 
+#: Every test here runs notebooks in real kernels: end to end, deselected by `make test-fast`.
+pytestmark = pytest.mark.slow
+
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 FORMULA = '=HYPERLINK("http://evil.example","click")'

@@ -126,10 +126,10 @@ def test_fake_apis_is_a_local_server():
         assert apis.url.startswith("http://127.0.0.1:")
 
 
-def test_the_readme_lists_the_sources_file_keys_from_the_model():
+def test_the_docs_list_the_sources_file_keys_from_the_model():
     from analysis.fetch.sources_model import reference_lines
 
-    text = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    text = (config.PROJECT_ROOT / "docs" / "scheduling.md").read_text(encoding="utf-8")
     listed = text.split("<!-- sources-reference:start -->\n")[1].split("<!-- sources-reference:end -->")[0]
     assert listed.strip().splitlines() == reference_lines()
 

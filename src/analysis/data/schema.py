@@ -196,6 +196,7 @@ class Field:
     pattern: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    unit: str | None = None  # what a number counts or measures, said in the data dictionary
 
 
 DTYPES = {
@@ -205,6 +206,10 @@ DTYPES = {
     "date": "ISO date YYYY-MM-DD",
     "bool": "true or false",
 }
+#: The pandas type each of DTYPES is parsed into (validation, and so every typed table); None: text (object).
+PANDAS_DTYPES = {"string": None, "int": "Int64", "float": "Float64", "date": "datetime64[us]", "bool": "boolean"}
+#: Units, declared on the fields that carry one.
+PEOPLE, DEGREES = "people", "decimal degrees (WGS 84)"
 
 
 @dataclass(frozen=True)
@@ -285,6 +290,7 @@ FIELDS: dict[str, Field] = {
             "Latitude in decimal degrees (WGS84), where the place is known.",
             minimum=MALI_LATITUDE_RANGE[0],
             maximum=MALI_LATITUDE_RANGE[1],
+            unit=DEGREES,
         ),
         _f(
             "longitude",
@@ -292,6 +298,7 @@ FIELDS: dict[str, Field] = {
             "Longitude in decimal degrees (WGS84), where the place is known.",
             minimum=MALI_LONGITUDE_RANGE[0],
             maximum=MALI_LONGITUDE_RANGE[1],
+            unit=DEGREES,
         ),
         _f(
             "location_precision",
@@ -380,10 +387,14 @@ FIELDS: dict[str, Field] = {
             "`detainees`); a subset is never added to `all`.",
             allowed=("all", "children", "women", "men", "aid_workers", "journalists", "peacekeepers", "detainees"),
         ),
-        _f("count_min", "int", "Lowest figure the sources support.", minimum=0),
-        _f("count_best", "int", "The figure the sources state, or our best estimate.", minimum=0),
+        _f("count_min", "int", "Lowest figure the sources support.", minimum=0, unit=PEOPLE),
+        _f("count_best", "int", "The figure the sources state, or our best estimate.", minimum=0, unit=PEOPLE),
         _f(
-            "count_max", "int", "Highest figure any source gives; empty when no source gives an upper bound.", minimum=0
+            "count_max",
+            "int",
+            "Highest figure any source gives; empty when no source gives an upper bound.",
+            minimum=0,
+            unit=PEOPLE,
         ),
         _f("count_text", "string", "The source's own words for the figure ('at least 13', 'several dozen')."),
         # sources
@@ -493,6 +504,7 @@ FIELDS: dict[str, Field] = {
             "Latitude of the point used to place the region on a map.",
             minimum=MALI_LATITUDE_RANGE[0],
             maximum=MALI_LATITUDE_RANGE[1],
+            unit=DEGREES,
         ),
         _f(
             "centroid_longitude",
@@ -500,6 +512,7 @@ FIELDS: dict[str, Field] = {
             "Longitude of that point.",
             minimum=MALI_LONGITUDE_RANGE[0],
             maximum=MALI_LONGITUDE_RANGE[1],
+            unit=DEGREES,
         ),
         _f("centroid_basis", "string", "How the point was obtained (polygon centroid, or the capital's position)."),
         # key dates
@@ -692,7 +705,7 @@ def table_fields(table_name: str) -> list[Field]:
 
 def data_dictionary_markdown() -> str:
     """The data dictionary, generated from the declarations above."""
-    lines = ["# Data dictionary", "", "Generated from `src/analysis/schema.py` by `python -m analysis docs`.", ""]
+    lines = ["# Data dictionary", "", "Generated from `src/analysis/data/schema.py` by `python -m analysis docs`.", ""]
     for table in TABLES.values():
         lines += [f"## `{table.path}`", "", table.description, ""]
         lines.append(f"Primary key: {', '.join(f'`{c}`' for c in table.primary_key)}.")
@@ -709,7 +722,8 @@ def data_dictionary_markdown() -> str:
                     allowed + " " if allowed else ""
                 ) + f"{f.minimum if f.minimum is not None else ''}..{f.maximum if f.maximum is not None else ''}"
             req = "yes" if f.name in table.required else ""
-            lines.append(f"| `{f.name}` | {DTYPES[f.dtype]} | {req} | {allowed} | {f.description} |")
+            kind = DTYPES[f.dtype] + (f"; unit: {f.unit}" if f.unit else "")
+            lines.append(f"| `{f.name}` | {kind} | {req} | {allowed} | {f.description} |")
         lines.append("")
     lines += [
         "## Event types and their ACLED equivalents",

@@ -18,12 +18,11 @@ from pandera.errors import SchemaErrors
 from .csvio import RawTable
 from .problems import Problem
 from .rawtext import TEXT
-from .schema import DTYPES, FIELDS, TABLES, Field, Table
+from .schema import DTYPES, FIELDS, PANDAS_DTYPES, TABLES, Field, Table
 
 _INT = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False}
-_PANDAS_DTYPES = {"string": None, "int": "Int64", "float": "Float64", "date": "datetime64[us]", "bool": "boolean"}
 
 
 def parse_types(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
@@ -102,7 +101,7 @@ def pandera_schema(table_name: str) -> pa.DataFrameSchema:
         if fld.maximum is not None:
             checks.append(pa.Check.le(fld.maximum))
         columns[name] = pa.Column(
-            _PANDAS_DTYPES[fld.dtype],
+            PANDAS_DTYPES[fld.dtype],
             checks=checks,
             nullable=name not in table.required,
             required=True,

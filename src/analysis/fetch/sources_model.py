@@ -106,7 +106,7 @@ def load_sources(path: Path) -> SourcesFile:
 
 
 def reference_lines() -> list[str]:
-    """The file's keys as Markdown bullets, from the models (for the README)."""
+    """The file's keys as Markdown bullets, from the models (for docs/scheduling.md)."""
     lines = []
     for prefix, model in (("", SourcesFile), ("sources[].", Source)):
         for name, info in model.model_fields.items():

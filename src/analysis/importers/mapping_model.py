@@ -580,8 +580,8 @@ MAPPING_REFERENCE_INTRO = """\
 
 Generated from the models in `src/analysis/importers/mapping_model.py` by `python -m analysis docs`
 (a test fails when this file is stale). A mapping YAML describes an analyst's own incident list for
-`python -m analysis import table FILE --mapping MAPPING.yml --out DIR`; the README's "Your own incident
-list" shows a whole example. Every key is checked before any data is read.
+`python -m analysis import table FILE --mapping MAPPING.yml --out DIR`; `examples/mappings/liste_incidents_fr.yml`
+is a whole example, explained in docs/importing.md. Every key is checked before any data is read.
 
 ## How text is matched
 

@@ -139,7 +139,7 @@ def _problem(item: dict) -> list[str]:
 
 
 def reference_lines() -> list[str]:
-    """The jobs file's keys as Markdown bullets, generated from the models (for the README)."""
+    """The jobs file's keys as Markdown bullets, generated from the models (for docs/scheduling.md)."""
     lines = []
     for prefix, model in (("", JobsFile), ("defaults.", Defaults), ("jobs[].", JobEntry)):
         for name, info in model.model_fields.items():
