@@ -65,6 +65,16 @@ def test_a_header_of_a_million_columns_is_refused_before_reading(tmp_path):
     assert len(done.stderr) < 2000
 
 
+def test_validate_refuses_a_header_of_a_million_columns_without_echoing_it(data_copy):
+    header = ",".join(f"c{i}" for i in range(1_000_000))
+    (data_copy / "incidents.csv").write_text(header + "\n" + "1," * 10 + "\n", encoding="utf-8")
+    done = limited("validate", data_copy)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "incidents.csv:1: expected a header of at most 1,000 columns" in done.stderr
+    assert "this one has 1,000,000" in done.stderr and "c999" not in done.stderr
+    assert len(done.stderr) + len(done.stdout) < 2000
+
+
 def test_a_sheet_declaring_twenty_million_rows_is_refused_before_reading(tmp_path):
     small = tmp_path / "small.xlsx"
     book = openpyxl.Workbook()
