@@ -202,11 +202,8 @@ def _tidy_cells(frame: pd.DataFrame, lines: list[int]):
 def _wide_header(name: str, text: str, expected_header: str) -> Problem | None:
     """A header wider than any reader takes (MAX_COLUMNS), found by counting its separators before any
     record is parsed: a header of a million columns once printed a problem for each column, 365 MB."""
-    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
-        if line.strip():
-            break
-    else:
-        return None
+    lines = enumerate(io.StringIO(text, newline=""), start=1)
+    number, line = next(((n, line) for n, line in lines if line.strip()), (1, ""))
     width = max(header_width(line, separator) or 0 for separator in (",", *OTHER_SEPARATORS))
     if not width:
         return None
