@@ -211,6 +211,10 @@ def lock_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.lock"
 
 
+def _is_lock(path: Path) -> bool:
+    return path.is_file() and path.name.startswith(".") and path.name.endswith(".lock")
+
+
 def output_lock(out_dir: Path, wait: float | None = None):
     """Hold the lock of ``out_dir`` (see ``held_lock``): wait up to ``wait`` seconds (LOCK_WAIT) for another
     import into it, then raise OutputBusy naming that process."""
@@ -229,8 +233,13 @@ def output_lock(out_dir: Path, wait: float | None = None):
 def _check_target(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputFileError(f"{out_dir}: expected a directory for the output; this is a file")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_JSON).is_file():
-        held = sorted(p.name + ("/" if p.is_dir() else "") for p in out_dir.iterdir())
+    # The locks of imports into folders inside it (.acled.lock) are not files an import would overwrite.
+    held = (
+        sorted(p.name + ("/" if p.is_dir() else "") for p in out_dir.iterdir() if not _is_lock(p))
+        if out_dir.is_dir()
+        else []
+    )
+    if held and not (out_dir / REPORT_JSON).is_file():
         shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
         raise InputFileError(
             f"{out_dir.resolve()}: expected an empty directory or an earlier import's output; it holds other "
