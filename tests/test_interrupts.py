@@ -54,7 +54,8 @@ def test_killed_import_keeps_previous_output(tmp_path):
     assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == before
     assert len(load_dataset(out).incidents) == 3
     run_import("acled", FIXTURES / "per_event_before_2019.csv", out)
-    assert not list(tmp_path.glob(".acled.*")), "the next import removes what the killed one left"
+    left = [p.name for p in tmp_path.glob(".acled.*")]
+    assert left == [".acled.lock"], "the next import removes what the killed one left (the lock is kept)"
 
 
 @pytest.mark.slow

@@ -65,6 +65,16 @@ def test_a_header_of_a_million_columns_is_refused_before_reading(tmp_path):
     assert len(done.stderr) < 2000
 
 
+def test_validate_refuses_a_header_of_a_million_columns_without_echoing_it(data_copy):
+    header = ",".join(f"c{i}" for i in range(1_000_000))
+    (data_copy / "incidents.csv").write_text(header + "\n" + "1," * 10 + "\n", encoding="utf-8")
+    done = limited("validate", data_copy)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "incidents.csv:1: expected a header of at most 1,000 columns" in done.stderr
+    assert "this one has 1,000,000" in done.stderr and "c999" not in done.stderr
+    assert len(done.stderr) + len(done.stdout) < 2000
+
+
 def test_a_sheet_declaring_twenty_million_rows_is_refused_before_reading(tmp_path):
     small = tmp_path / "small.xlsx"
     book = openpyxl.Workbook()
@@ -90,6 +100,22 @@ def test_a_100_kb_title_is_refused_before_a_kernel_starts(tmp_path):
     assert done.returncode == 2, done.stderr[-2000:]
     assert "title is 100,000 characters long; at most 1,000" in done.stderr and len(done.stderr) < 2000
     assert not (tmp_path / ".builds").exists()
+
+
+def test_a_1_mb_title_in_a_jobs_file_is_refused_before_a_kernel_starts(tmp_path):
+    # A command-line argument holds at most 128 KiB; a jobs file (at most 1 MiB of YAML) can hold 1 MB.
+    jobs = tmp_path / "reports.yml"
+    jobs.write_text("jobs:\n  - slug: big\n    parameters:\n      title: " + "x" * 1_000_000 + "\n", encoding="utf-8")
+    done = limited("render-all", "--config", jobs, "--out", tmp_path / "out")
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "jobs[0]: title is 1,000,000 characters long; at most 1,000" in done.stderr and len(done.stderr) < 2000
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_1_mb_title_is_refused_by_the_parameter_check(tmp_path):
+    notebook = shutil.copy(ROOT / "notebooks" / "casualty_report.ipynb", tmp_path / "n.ipynb")
+    with pytest.raises(ParameterError, match="title is 1,000,000 characters long; at most 1,000"):
+        checked_parameters(Path(notebook), {"title": "x" * 1_000_000})
 
 
 def test_a_jobs_file_with_aliases_is_refused(tmp_path):

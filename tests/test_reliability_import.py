@@ -4,6 +4,9 @@ there, silently, and publish what it had read over a good earlier import."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -122,7 +125,43 @@ def test_a_full_disk_during_an_import_names_the_path_and_keeps_the_earlier_impor
     assert code == 1
     assert "incidents.csv (the disk is full)" in err and "previous import (if any) is kept unchanged" in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".out.lock"]  # the lock is kept
+
+
+def test_an_import_into_an_output_another_import_is_writing_waits_then_names_the_process(tmp_path, capsys, monkeypatch):
+    from analysis.importers import output
+
+    out = tmp_path / "out"
+    assert _import(["import", "acled", str(_export(tmp_path / "a.csv", n=20)), "--out", str(out)], capsys)[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    other = _export(tmp_path / "b.csv", n=30)
+
+    # Another import holds the output's lock (this process, through a second open file): the import waits,
+    # then gives up with exit 1 naming that process, and the earlier import is whole.
+    monkeypatch.setattr(output, "LOCK_WAIT", 0.5)
+    with output.output_lock(out.resolve()):
+        code, _, err = _import(["import", "acled", str(other), "--out", str(out)], capsys)
+    assert code == 1, err
+    assert f"waiting: {out} is being written by an import in process {os.getpid()}" in err
+    assert f"is being written by an import in process {os.getpid()}; nothing was changed" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+    # Released while the import waits: it goes on and publishes.
+    monkeypatch.setattr(output, "LOCK_WAIT", 60.0)
+    held = threading.Event()
+
+    def hold_for_a_second():
+        with output.output_lock(out.resolve()):
+            held.set()
+            time.sleep(1.0)
+
+    holder = threading.Thread(target=hold_for_a_second)
+    holder.start()
+    held.wait()
+    code, stdout, err = _import(["import", "acled", str(other), "--out", str(out)], capsys)
+    holder.join()
+    assert code == 0 and "waiting:" in err, err
+    assert "rows read:                 30\n" in stdout
 
 
 def test_a_table_linked_to_a_file_outside_the_data_directory_is_not_read_or_echoed(data_copy, tmp_path, capsys):

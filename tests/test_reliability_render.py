@@ -99,6 +99,26 @@ def test_the_lock_is_free_again_once_its_holder_is_done(tmp_path):
         assert path.read_text().strip() == str(os.getpid())
 
 
+def test_a_read_only_out_folder_exits_1_naming_the_path_and_keeping_the_report(tmp_path, monkeypatch, capsys):
+    # As root a chmod does not stop writes: the read-only file system is simulated at the first write, the lock.
+    build = tmp_path / ".builds" / "r-1"
+    build.mkdir(parents=True)
+    (build / "manifest.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "r").symlink_to(Path(".builds") / "r-1")
+    lock = tmp_path / ".locks" / "r.lock"
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(lock))
+
+    monkeypatch.setattr(render_module, "held_lock", read_only)
+    notebook = write_notebook(tmp_path / "n.ipynb")
+    code, _, err = _run(["render", "--notebook", str(notebook), "--out", str(tmp_path), "--slug", "r"], capsys)
+    assert code == 1, err
+    assert f"cannot write {lock} (the file system is read-only)" in err
+    assert "previously published report (if any) is kept unchanged" in err and "Traceback" not in err
+    assert (tmp_path / "r").resolve() == build.resolve() and list((tmp_path / ".builds").iterdir()) == [build]
+
+
 def test_render_all_reports_a_job_whose_changes_cannot_be_read(tmp_path, monkeypatch):
     bad = tmp_path / "changes.json"
     bad.write_text("{not json", encoding="utf-8")

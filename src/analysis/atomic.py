@@ -1,4 +1,5 @@
-"""Replacing a file, a directory or a symlink so that a reader sees the old one or the new one, never a half.
+"""Replacing a file, a directory or a symlink so that a reader sees the old one or the new one, never a half;
+and the one lock every writer takes (``held_lock``), so that two writers of one thing never run at once.
 
 Everything is written beside its target (same folder, same file system) and put in place with
 ``os.replace``, which is atomic there. A process killed part-way leaves the target as it was, plus at
@@ -9,11 +10,15 @@ Imports nothing from the package, so any layer can use it.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -91,3 +96,36 @@ def write_failure(err: OSError, what: str, kept: str) -> str:
         f"{what} failed: cannot write {where} ({cause}). The {kept} (if any) is kept "
         "unchanged; free some space or make the folder writable, then run the command again."
     )
+
+
+@contextmanager
+def held_lock(
+    path: str | Path, wait: float, busy: Callable[[str], Exception], waiting: Callable[[str], str]
+) -> Iterator[Path]:
+    """Hold the fcntl lock of the file ``path`` (made if absent) and write this process's id into it.
+
+    While another process holds it, print ``waiting(its id)`` once and wait up to ``wait`` seconds, then
+    raise ``busy(its id)``. The system drops an fcntl lock when its process ends, however it ends, so a
+    killed writer never leaves the lock held. The file is kept afterwards: removing it would let a process
+    that opened it before the removal lock a file nobody else sees."""
+    path = Path(path)
+    with open(path, "a+", encoding="utf-8") as handle:
+        deadline, said = time.monotonic() + wait, False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                if time.monotonic() >= deadline:
+                    raise busy(holder) from None
+                if not said:
+                    print(waiting(holder), file=sys.stderr)
+                    said = True
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield path

@@ -151,7 +151,7 @@ def _changes(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importers.output import REPORT_TXT, ImportBug
+    from .importers.output import REPORT_TXT, ImportBug, OutputBusy
     from .importers.reading import InputFileError
     from .importers.run import run_import
 
@@ -163,6 +163,9 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except ImportBug as err:
         print(f"error: {err}\nNothing was written. This is a bug in the importer; please report it.", file=sys.stderr)
+        return EXIT_FAILURE
+    except OutputBusy as err:
+        print(f"error: {err}", file=sys.stderr)
         return EXIT_FAILURE
     except OSError as err:  # a full disk, a read-only folder: say where, and that the earlier import is kept
         from .atomic import write_failure

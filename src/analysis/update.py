@@ -144,7 +144,7 @@ def _imported_after(report: Path, download: Path) -> bool:
 
 
 def update_source(source: Source, http: Http, environ, progress: bool) -> SourceOutcome:
-    from .importers.output import REPORT_JSON, ImportBug
+    from .importers.output import REPORT_JSON, ImportBug, OutputBusy
     from .importers.reading import InputFileError
     from .importers.run import run_import
 
@@ -167,7 +167,7 @@ def update_source(source: Source, http: Http, environ, progress: bool) -> Source
         return result  # nothing new, and the import is of this download: it and its reports stand
     try:
         imported = run_import(source.api, outcome.file, import_to)
-    except (InputFileError, ImportBug) as err:
+    except (InputFileError, ImportBug, OutputBusy) as err:
         result.error, result.exit_code = f"import: {err}", EXIT_FAILURE
         return result
     diff = imported.import_diff

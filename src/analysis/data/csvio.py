@@ -17,7 +17,17 @@ from pathlib import Path
 import pandas as pd
 
 from .problems import Problem
-from .rawtext import TEXT, blank, field_limit, oversized_cells, read_records, record_lines, utf16_encoding
+from .rawtext import (
+    MAX_COLUMNS,
+    TEXT,
+    blank,
+    field_limit,
+    header_width,
+    oversized_cells,
+    read_records,
+    record_lines,
+    utf16_encoding,
+)
 from .schema import MAX_CELL_CHARACTERS, Table
 
 RESAVE = "save it again as CSV UTF-8, comma-separated"
@@ -64,6 +74,9 @@ def read_raw_table(data_dir: Path, table: Table) -> tuple[RawTable | None, list[
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         return None, [_not_utf8(name, raw, err)]
+    wide = _wide_header(name, text, expected_header)
+    if wide:
+        return None, [wide]
 
     records, lines, problem = _parse(name, text)
     if problem:
@@ -184,6 +197,24 @@ def _tidy_cells(frame: pd.DataFrame, lines: list[int]):
         frame = frame[keep].astype(object).where(filled, None).reset_index(drop=True)
     kept_lines = [line for line, k in zip(lines, keep, strict=True) if k]
     return frame, kept_lines, sorted(long_cells, key=lambda c: c[0])
+
+
+def _wide_header(name: str, text: str, expected_header: str) -> Problem | None:
+    """A header wider than any reader takes (MAX_COLUMNS), found by counting its separators before any
+    record is parsed: a header of a million columns once printed a problem for each column, 365 MB."""
+    lines = enumerate(io.StringIO(text, newline=""), start=1)
+    number, line = next(((n, line) for n, line in lines if line.strip()), (1, ""))
+    width = max(header_width(line, separator) or 0 for separator in (",", *OTHER_SEPARATORS))
+    if not width:
+        return None
+    return Problem(
+        name,
+        number,
+        None,
+        None,
+        f"a header of at most {MAX_COLUMNS:,} columns: {expected_header}; this one has {width:,} "
+        "(nothing else was read)",
+    )
 
 
 def _parse(name: str, text: str) -> tuple[list[list[str]], list[int], Problem | None]:

@@ -3,7 +3,9 @@
 The output is a complete data directory (tables plus the reference tables they point at), so that
 ``python -m analysis validate DIR`` and the report run on it unchanged. It is written to a
 temporary directory beside the target and moved into place only when it has validated, so an
-interrupted or failed import leaves the previous output as it was.
+interrupted or failed import leaves the previous output as it was. Two imports into one output are
+serialised by a lock beside it (``.<name>.lock``): the second waits for the first, so neither removes the
+other's staging folder as a killed import's leftover, and a re-import's diff is against a whole output.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..atomic import replace_directory
+from ..atomic import held_lock, replace_directory
 from ..data.csvio import frame_as_text, text_table
 from ..data.dataset import check_tables
 from ..data.families import classify_keys, compact_key, matching_key
@@ -32,6 +34,12 @@ from .result import REJECT_COLUMNS, ImportResult
 
 REPORT_TXT, REPORT_JSON, REJECTS_CSV = "import_report.txt", "import_report.json", "rejects.csv"
 _REFERENCE = ("actors", "regions", "key_dates")
+#: Seconds an import waits for another import into the same output before it gives up (exit 1).
+LOCK_WAIT = 900.0
+
+
+class OutputBusy(Exception):
+    """Another process is importing into the same output: nothing was changed; the message names it."""
 
 
 class ImportBug(Exception):
@@ -179,28 +187,59 @@ def publish(result: ImportResult, out_dir: str | Path, reference_dir: Path | Non
     out_dir = Path(out_dir).resolve()
     _check_target(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _recover_interrupted(out_dir)
-    staging = out_dir.parent / f".{out_dir.name}.importing-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
-    try:
-        tables = tables_as_text(result, reference_tables(reference_dir))
-        problems = problems_in_memory(tables)
-        if problems:
-            listed = "\n".join(f"  {p}" for p in problems[:20])
-            raise ImportBug(f"the imported tables do not validate ({len(problems)} problem(s)):\n{listed}")
-        _write(result, tables, staging, earlier=out_dir)
-        replace_directory(staging, out_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    with output_lock(out_dir):
+        _check_target(out_dir)  # again: another import may have written it while this one waited
+        _recover_interrupted(out_dir)
+        staging = out_dir.parent / f".{out_dir.name}.importing-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        try:
+            tables = tables_as_text(result, reference_tables(reference_dir))
+            problems = problems_in_memory(tables)
+            if problems:
+                listed = "\n".join(f"  {p}" for p in problems[:20])
+                raise ImportBug(f"the imported tables do not validate ({len(problems)} problem(s)):\n{listed}")
+            _write(result, tables, staging, earlier=out_dir)
+            replace_directory(staging, out_dir)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     return out_dir
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock of an import's output: beside it, not in it, since the output folder is replaced whole."""
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
+def _is_lock(path: Path) -> bool:
+    return path.is_file() and path.name.startswith(".") and path.name.endswith(".lock")
+
+
+def output_lock(out_dir: Path, wait: float | None = None):
+    """Hold the lock of ``out_dir`` (see ``held_lock``): wait up to ``wait`` seconds (LOCK_WAIT) for another
+    import into it, then raise OutputBusy naming that process."""
+    path = lock_path(out_dir)
+    return held_lock(
+        path,
+        LOCK_WAIT if wait is None else wait,
+        busy=lambda holder: OutputBusy(
+            f"{out_dir} is being written by an import in process {holder}; nothing was changed, and what that "
+            f"import publishes is kept. Import again when that process has finished (the lock: {path})"
+        ),
+        waiting=lambda holder: f"waiting: {out_dir} is being written by an import in process {holder}",
+    )
 
 
 def _check_target(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputFileError(f"{out_dir}: expected a directory for the output; this is a file")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_JSON).is_file():
-        held = sorted(p.name + ("/" if p.is_dir() else "") for p in out_dir.iterdir())
+    # The locks of imports into folders inside it (.acled.lock) are not files an import would overwrite.
+    held = (
+        sorted(p.name + ("/" if p.is_dir() else "") for p in out_dir.iterdir() if not _is_lock(p))
+        if out_dir.is_dir()
+        else []
+    )
+    if held and not (out_dir / REPORT_JSON).is_file():
         shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
         raise InputFileError(
             f"{out_dir.resolve()}: expected an empty directory or an earlier import's output; it holds other "

@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..data.rawtext import (
+    MAX_COLUMNS,
     count_records,
+    header_width,
     oversized_cells,
     read_records,
     record_lines,
@@ -30,9 +32,8 @@ from ..data.schema import MAX_CELL_CHARACTERS
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 16
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
-#: Bounds on the work a file can ask for, checked before its records are read: a header of a million
-#: columns once took minutes and gigabytes. ACLED has 31 columns, UCDP 49; Excel's own row limit.
-MAX_COLUMNS = 1_000
+#: Bounds on the work a file can ask for, checked before its records are read (the widest header,
+#: MAX_COLUMNS, is declared in data/rawtext.py for validate too): Excel's own row limit.
 MAX_SHEET_ROWS = 1_048_576
 
 
@@ -74,10 +75,10 @@ def read_table_file(path: str | Path, sheet: str | int | None = None) -> RawFile
     encoding = detect_encoding(path, head)
     first_line = _first_line(head, encoding)
     delimiter = detect_delimiter(first_line)
-    if first_line.count(delimiter) >= MAX_COLUMNS:
+    if header_width(first_line, delimiter):
         raise InputFileError(
             f"{path}, line 1: expected at most {MAX_COLUMNS:,} columns; the header has more "
-            f"({first_line.count(delimiter) + 1:,} in its first {len(first_line):,} characters). Nothing was read"
+            f"({header_width(first_line, delimiter):,} in its first {len(first_line):,} characters). Nothing was read"
         )
     header = next(csv.reader([first_line], delimiter=delimiter))
     header_trailing = len(header) > 1 and not header[-1].strip() and all(h.strip() for h in header[:-1])

@@ -14,14 +14,12 @@ fails after the switch can remove the published build. docs/reliability.md lists
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import sys
 import time
 import unicodedata
 from contextlib import contextmanager
@@ -30,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import config
-from ..atomic import replace_symlink, write_failure
+from ..atomic import held_lock, replace_symlink, write_failure
 from .precheck import ParameterError, checked_parameters, declared_parameters, inside, slug_problem
 
 DEFAULT_NOTEBOOK = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
@@ -310,28 +308,15 @@ def slug_lock(out_dir: Path, slug: str, wait: float | None = None):
     path = locks / f"{slug}.lock"
     if not inside(out_dir, path):
         raise RenderError(f"{path}: expected the lock of '{slug}' under {out_dir}; it is not")
-    with open(path, "a+", encoding="utf-8") as handle:
-        deadline, said = time.monotonic() + wait, False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
-                if time.monotonic() >= deadline:
-                    raise RenderError(
-                        f"'{slug}' is being rendered by process {holder}; nothing was changed. Render it again "
-                        f"when that process has finished (the lock: {path})"
-                    ) from None
-                if not said:
-                    print(f"waiting: '{slug}' is being rendered by process {holder}", file=sys.stderr)
-                    said = True
-                time.sleep(0.2)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+    with held_lock(
+        path,
+        wait,
+        busy=lambda holder: RenderError(
+            f"'{slug}' is being rendered by process {holder}; nothing was changed. Render it again "
+            f"when that process has finished (the lock: {path})"
+        ),
+        waiting=lambda holder: f"waiting: '{slug}' is being rendered by process {holder}",
+    ):
         yield path
 
 
