@@ -14,8 +14,9 @@ import re
 import nbformat
 import pytest
 
+from analysis.report.execution import CellFailed, execute
 from analysis.report.kernels import WarmKernel
-from analysis.report.render import CellFailed, execute, render
+from analysis.report.render import render
 
 #: Every test here runs notebooks in real kernels: end to end, deselected by `make test-fast`.
 pytestmark = pytest.mark.slow
