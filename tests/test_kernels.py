@@ -14,8 +14,9 @@ import re
 import nbformat
 import pytest
 
+from analysis.report.execution import CellFailed, execute
 from analysis.report.kernels import WarmKernel
-from analysis.report.render import CellFailed, execute, render
+from analysis.report.render import render
 
 #: Every test here runs notebooks in real kernels: end to end, deselected by `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -180,3 +181,28 @@ def test_a_kernel_that_died_or_cannot_be_put_back_is_replaced(tmp_path, kernel):
     kernel.manager.shutdown_kernel(now=True)  # as when the kernel is killed between jobs
     kernel.execute(probe, tmp_path / "after-death.ipynb", {})
     assert printed(tmp_path / "after-death.ipynb")["marker"] == "default"
+
+
+def test_the_warm_engine_is_registered_when_asked_not_on_import():
+    """Importing kernels imports neither render nor papermill and registers nothing (issue 21); register_engine
+    puts the engine in papermill's registry."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import analysis.report.kernels as kernels\n"
+        "assert 'analysis.report.render' not in sys.modules and 'papermill' not in sys.modules\n"
+        "from papermill.engines import papermill_engines\n"
+        "from papermill.exceptions import PapermillException\n"
+        "try:\n"
+        "    papermill_engines.get_engine(kernels.ENGINE)\n"
+        "except PapermillException:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('registered on import')\n"
+        "assert kernels.register_engine() == kernels.ENGINE\n"
+        "assert papermill_engines.get_engine(kernels.ENGINE).__name__ == 'WarmEngine'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr + done.stdout

@@ -2,6 +2,8 @@
 
 Every import in the package (including those inside functions) is read with ``ast`` and resolved to the
 layer it names; a lower layer importing a higher one, or importers and measure importing each other, fails.
+Inside a layer, modules may import each other, but never in a circle (a imports b imports ... a): the same
+graph of imports, module to module, must have no cycle.
 """
 
 from __future__ import annotations
@@ -76,6 +78,51 @@ def violations(package: Path) -> list[str]:
     return problems
 
 
+def module_of(path: Path, package: Path) -> str:
+    """'.../analysis/report/render.py' -> 'analysis.report.render'; a package's __init__ is the package."""
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Module -> the package's modules it imports (at the top or inside functions). An import of a name
+    from a module ('from .render import execute') is an edge to that module; an import of a package
+    ('from . import history', 'from .. import config') is an edge to the module of that name when there is one."""
+    modules = {module_of(path, package): path for path in package.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        targets = set()
+        for _, imported in imported_modules(path, package):
+            while imported and imported not in modules:  # 'analysis.report.render.execute' -> its module
+                imported = imported.rpartition(".")[0]
+            if imported and imported != module:
+                targets.add(imported)
+        graph[module] = targets
+    return graph
+
+
+def cycles(package: Path) -> list[list[str]]:
+    """Every import circle, each once, as the list of modules around it (depth-first search, colours)."""
+    graph = import_graph(package)
+    found, state, stack = [], {}, []
+
+    def visit(module: str) -> None:
+        state[module] = "open"
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                found.append([*stack[stack.index(target) :], target])
+            elif target not in state:
+                visit(target)
+        stack.pop()
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module)
+    return found
+
+
 def test_the_package_imports_downwards_only():
     assert violations(PACKAGE) == []
 
@@ -100,3 +147,43 @@ def test_a_wrong_import_is_found(tmp_path, where, code, expected):
         assert found == []
     else:
         assert len(found) == 1 and expected in found[0], found
+
+
+def test_no_module_imports_itself_through_others():
+    assert cycles(PACKAGE) == []
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (  # the circle of issue 21: kernels imports render at the top, render imports kernels inside a function
+            {
+                "report/render.py": "def render():\n    from .kernels import sweep\n",
+                "report/kernels.py": "from .render import execute\n",
+            },
+            [["analysis.report.kernels", "analysis.report.render", "analysis.report.kernels"]],
+        ),
+        (
+            {
+                "report/a.py": "from . import b\n",
+                "report/b.py": "from .c import x\n",
+                "report/c.py": "import analysis.report.a\n",
+            },
+            [["analysis.report.a", "analysis.report.b", "analysis.report.c", "analysis.report.a"]],
+        ),
+        (  # both import a third module: no circle
+            {
+                "report/render.py": "from .execution import execute\n",
+                "report/kernels.py": "from .execution import execute\ndef f():\n    from . import render\n",
+                "report/execution.py": "from .. import config\n",
+            },
+            [],
+        ),
+    ],
+)
+def test_an_import_circle_is_found(tmp_path, files, expected):
+    package = tmp_path / "analysis"
+    for where, code in files.items():
+        (package / where).parent.mkdir(parents=True, exist_ok=True)
+        (package / where).write_text(code)
+    assert cycles(package) == expected

@@ -13,7 +13,7 @@ import pytest
 from analysis import config
 from analysis.measure.compare import open_comparison
 from analysis.measure.parameters import InvalidParameter, as_list, iso_date
-from analysis.report import render as render_module
+from analysis.report import kernels as kernels_module
 from analysis.report.batch import ConfigError, load_jobs
 from analysis.report.kernels import WarmKernel
 from analysis.report.notebook import open_report
@@ -33,7 +33,7 @@ def no_kernel(monkeypatch):
     def execute(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(render_module, "execute", execute)
+    monkeypatch.setattr(kernels_module, "execute", execute)  # what WarmKernel.execute calls
     # A single render starts its kernel through kernels.WarmKernel (on a thread, once the checks have passed).
     monkeypatch.setattr(WarmKernel, "start", execute)
     monkeypatch.setattr(WarmKernel, "start_in_background", execute)

@@ -5,8 +5,8 @@ a 5 s render. ``render-all`` instead gives each worker process a ``WarmKernel``:
 by ``kernel_state.warm_up`` (the imports, then a record of the kernel's state), and put back to that
 state by ``kernel_state.restore`` before every job, so that no job sees another's variables, figures or
 settings. Papermill still injects the parameters and executes the notebook (through the ``mali-warm``
-engine below, which hands it the running kernel), so the executed notebook is the one a single render
-writes. A job that fails, or a kernel that died or cannot be put back, gets a new kernel.
+engine, registered by ``register_engine``, which hands it the running kernel), so the executed notebook is
+the one a single render writes. A job that fails, or a kernel that died or cannot be put back, gets a new kernel.
 
 A single render runs its notebook the same way, in a ``WarmKernel`` of its own that warms with what the
 notebook imports (``notebook_imports``) and starts on a thread (``start_in_background``) once the checks
@@ -16,6 +16,7 @@ have passed, so that the kernel's start and imports overlap the command's own im
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import shutil
@@ -25,7 +26,7 @@ import threading
 from pathlib import Path
 
 from .. import config
-from .render import execute, kernel_config
+from .execution import FOLDER_PREFIX, execute, kernel_config, kernel_folder
 
 ENGINE = "mali-warm"
 START_TIMEOUT = 60
@@ -35,14 +36,7 @@ SETUP_TIMEOUT = 120
 IN_KERNEL = "__import__('analysis.report.kernel_state').report.kernel_state.{}({})"
 
 
-#: A kernel's private folder of sockets: the prefix names the process that made it, so that a folder left by
-#: a process killed outright (kill -9 runs no clean-up) is found and removed by the next render.
-FOLDER_PREFIX = "mali-kernel-"
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def kernel_folder() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
 
 
 def sweep_kernel_folders(root: Path | None = None) -> list[Path]:
@@ -131,7 +125,7 @@ class WarmKernel:
     def start(self) -> None:
         from jupyter_client.manager import KernelManager
 
-        # Over IPC in a private folder, as a single render's kernel (render.kernel_config says why).
+        # Over IPC in a private folder (execution.kernel_config says why).
         self.sockets = kernel_folder()
         self.manager = KernelManager(kernel_name="python3", config=kernel_config(Path(self.sockets.name)))
         tied = {"preexec_fn": die_with_parent} if self.tied else {}
@@ -176,10 +170,17 @@ class WarmKernel:
         self._at_baseline = self._ending = False
 
     def execute(self, notebook: Path, output: Path, parameters: dict) -> None:
-        """Execute ``notebook`` with ``parameters`` into ``output`` as ``render.execute`` does, in this kernel."""
+        """Execute ``notebook`` with ``parameters`` into ``output`` as ``execution.execute`` does, in this kernel."""
         self._ready()
         try:
-            execute(notebook, output, parameters, engine_name=ENGINE, warm_kernel=self)
+            execute(
+                notebook,
+                output,
+                parameters,
+                engine_name=register_engine(),
+                warm_kernel=self,
+                request_save_on_cell_execute=False,  # written once, at the end (register_engine says why)
+            )
         except BaseException:
             self.shutdown(now=not self.graceful)  # whatever a failed cell left half-done goes with its kernel
             raise
@@ -254,8 +255,16 @@ def worker_kernel() -> WarmKernel:
     return _worker_kernel
 
 
-def _register_engine() -> None:
-    """Papermill's nbclient engine, given the warm kernel's manager and client instead of starting its own."""
+@functools.cache
+def register_engine() -> str:
+    """Register the ``mali-warm`` engine in papermill's engine registry (``papermill_engines.register``) and
+    return its name: called by ``WarmKernel.execute`` before its first notebook, not when this module is
+    imported (importing papermill takes a while; commands that do not render never need the engine).
+
+    The engine is papermill's nbclient engine, given the warm kernel's manager and client instead of starting
+    its own. Papermill would rewrite the whole output notebook as each cell starts and ends (~0.3 s of CPU a
+    report); ``WarmKernel.execute`` asks papermill not to (``request_save_on_cell_execute=False``, papermill's
+    own option), so the notebook is written once, when it completes or fails, with the same content."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -266,15 +275,7 @@ def _register_engine() -> None:
                 nb_man, km=warm_kernel.manager, kernel_name=kernel_name, log=logging.getLogger("papermill")
             )
             client.kc = warm_kernel.client  # not owned by papermill: kept open for the next job
-            # Papermill rewrites the whole output notebook as each cell starts and ends (~0.3 s of CPU a
-            # report); here it is written once, when the notebook completes or fails, with the same content.
-            output_path, nb_man.output_path = nb_man.output_path, None
-            try:
-                return client.execute()
-            finally:
-                nb_man.output_path = output_path
+            return client.execute()
 
     papermill_engines.register(ENGINE, WarmEngine)
-
-
-_register_engine()
+    return ENGINE

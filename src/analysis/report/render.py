@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .. import config
 from ..atomic import held_lock, replace_symlink, write_failure
+from .execution import CellFailed
 from .precheck import ParameterError, checked_parameters, declared_parameters, inside, slug_problem
 
 DEFAULT_NOTEBOOK = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
@@ -150,31 +151,6 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
-    """Papermill executes ``notebook`` into ``output``; ``engine``: another papermill engine and its arguments."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    logging.getLogger("papermill").setLevel(logging.WARNING)
-    from .kernels import kernel_folder
-
-    with kernel_folder() as sockets:
-        try:
-            pm.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=parameters,
-                kernel_name="python3",
-                progress_bar=False,
-                cwd=str(config.PROJECT_ROOT),
-                log_output=False,
-                config=kernel_config(Path(sockets)),
-                **engine,
-            )
-        except PapermillExecutionError as err:
-            raise CellFailed(*analyst_cell(output, err), err.ename, err.evalue) from None
-
-
 def _import_converters(formats) -> None:
     """Import papermill and what makes the HTML and the PDF: done while a render's own kernel starts."""
     import papermill  # noqa: F401
@@ -183,43 +159,6 @@ def _import_converters(formats) -> None:
         import nbconvert  # noqa: F401
     if "pdf" in formats:
         import weasyprint  # noqa: F401
-
-
-def kernel_config(folder: Path):
-    """The kernel talks to us over IPC (Unix sockets in ``folder``, a private temporary folder) rather than
-    TCP: no port on the machine that another local user could connect to or listen on, and so no
-    "Kernel is running over TCP without encryption" warning from ipykernel. Silencing that warning with the
-    kernel's log level would leave the plain-text TCP channel it warns about, and hide the kernel's other
-    warnings too."""
-    from traitlets.config import Config
-
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
-
-
-def analyst_cell(executed: Path, error) -> tuple[int, str]:
-    """The failing cell as the analyst sees the notebook: its number (1 for the first cell, counting every
-    cell, code and text, but those papermill adds: the parameters it injects and its error notes) and its
-    first line of code."""
-    import nbformat
-    from papermill.execute import ERROR_MARKER_TAG
-
-    lines = [line.strip() for line in error.source.splitlines() if line.strip() and not line.startswith("#")]
-    first_line = lines[0] if lines else ""
-    try:
-        cells = nbformat.read(str(executed), as_version=4).cells
-    except (OSError, ValueError):  # papermill writes the executed notebook before it raises; in case it did not
-        return error.exec_count, first_line
-    ran = [cell for cell in cells if ERROR_MARKER_TAG not in cell.metadata.get("tags", [])]  # as executed
-    added = sum("injected-parameters" in cell.metadata.get("tags", []) for cell in ran[: error.cell_index])
-    return error.cell_index + 1 - added, first_line
-
-
-class CellFailed(Exception):
-    """A cell of the notebook raised: its number as the analyst sees it, first line, exception name and message."""
-
-    def __init__(self, cell: int, first_line: str, name: str, value: str):
-        self.cell, self.first_line, self.name, self.value = cell, first_line, name, value
-        super().__init__(f"cell {cell}: {name}: {value}")
 
 
 def to_html(executed: Path) -> str:
