@@ -316,11 +316,17 @@ def script_safe_json(text: str) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def annex_html(data_json: str, title: str) -> str:
-    """The self-contained incidents.html page for the annex data (JSON text)."""
+def self_contained_page(template: Path, data_json: str, title: str) -> str:
+    """A page template (incidents.html, matches.html) with its title escaped and its data (JSON text) made
+    safe inside its <script> element."""
     values = {"TITLE": html.escape(title), "DATA": script_safe_json(data_json)}
     # One pass: text put in for one placeholder is never searched for the other.
-    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
+    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8"))
+
+
+def annex_html(data_json: str, title: str) -> str:
+    """The self-contained incidents.html page for the annex data (JSON text)."""
+    return self_contained_page(TEMPLATE, data_json, title)
 
 
 def write_annex_html(data_path: str | Path, target: str | Path) -> Path:

@@ -8,10 +8,8 @@ which escapes every cell.
 from __future__ import annotations
 
 import dataclasses
-import html
 import inspect
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -482,10 +480,9 @@ def matches_json(c: Comparison) -> str:
 
 def matches_html(data_json: str, title: str) -> str:
     """The self-contained matches.html for its data (JSON text), made safe as the incident annex is."""
-    from .annex import script_safe_json
+    from .annex import self_contained_page
 
-    values = {"TITLE": html.escape(title), "DATA": script_safe_json(data_json)}
-    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda g: values[g.group(1)], MATCHES_TEMPLATE.read_text(encoding="utf-8"))
+    return self_contained_page(MATCHES_TEMPLATE, data_json, title)
 
 
 def write_matches_html(c: Comparison, path: str | Path) -> Path:

@@ -23,7 +23,11 @@ from ..measure.aggregate import (
 from ..measure.parameters import InvalidParameter, resolve_path
 from ..measure.selection import check_report
 from . import figures, lab, maps, places, style, tables
-from .page1 import headline_markdown, what_changed_markdown  # noqa: F401  (page 1's text lives in page1)
+from .page1 import (  # noqa: F401  (page 1's text lives in page1; the notebook imports it from here)
+    deadliest_episodes_markdown,
+    headline_markdown,
+    what_changed_markdown,
+)
 from .text import date_text, esc, fmt_change, fmt_range, plain_codes, words  # noqa: F401  (the notebook imports them from here)
 
 #: Parameters of the notebook that render fills and open_report does not take (report/render.py).
@@ -202,58 +206,6 @@ def open_report(
     )
     lab.register(report)
     return report
-
-
-def deadliest_episodes_markdown(r: Report, n: int = 3) -> str:
-    """Page 1's deadliest attacks, one sentence each: the days, the place, who, the civilians killed as coded
-    (summed over the records of an episode) and the range the sources state in the notes. Records of one
-    attack that a dataset split are one attack here (data/episode_rules.py)."""
-    from ..measure.episodes import episode_table
-
-    table = episode_table(r.dataset, r.selection)
-    rows = table[table["count_best"].fillna(0) > 0].sort_values(
-        ["count_best", "count_max", "start_date", "episode_id"], ascending=[False, False, True, True]
-    )
-    if rows.empty:
-        return ""
-    lines = [f"**The {min(n, len(rows))} deadliest attacks**" if n > 1 else "**The deadliest attack**"]
-    for number, row in enumerate(rows.head(n).itertuples(index=False), start=1):
-        lines.append(f"{number}. {_episode_sentence(row)}")
-    return "\n".join(lines)
-
-
-#: How page 1 names a dataset whose records it cites; others by their own name.
-DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
-
-
-def _episode_sentence(row) -> str:
-    start, end = row.start_date, row.end_date
-    if pd.isna(end) or start == end:
-        days = date_text(start)
-    elif (start.year, start.month) == (end.year, end.month):
-        days = f"{start.day}–{end.day} {end:%B %Y}"
-    else:
-        days = f"{date_text(start)} – {date_text(end)}"
-    parts = [v for v in (row.location_name, row.admin1) if isinstance(v, str) and v]
-    place = ", ".join(dict.fromkeys(parts)) or "place not established"
-    killed = fmt_range(row.count_min, row.count_best, row.count_max)
-    if not row.has_upper_bound and row.count_min == row.count_best:
-        killed = f"at least {row.count_min:,.0f}"
-    dataset = DATASET_NAMES.get(row.dataset, row.dataset)
-    ids = row.record_ids.split("; ")
-    if len(ids) > 1:
-        recorded = f"coded in {len(ids):,} {dataset} records, {', '.join(ids[:-1])} and {ids[-1]}"
-    else:
-        recorded = f"{dataset} record {ids[0]}"
-    reported = ""
-    if pd.notna(row.reported_min) and pd.notna(row.reported_max):
-        reported = f"; the sources put the toll between {int(row.reported_min):,} and {int(row.reported_max):,}"
-    elif pd.notna(row.reported_min):
-        reported = f"; the sources report at least {int(row.reported_min):,}"
-    return (
-        f"**{esc(days)}, {esc(place)}**: {esc(row.perpetrator_group)} killed **{esc(killed)} civilians** "
-        f"({esc(recorded)}{esc(reported)})."
-    )
 
 
 def report_meta_html(r: Report, rendered: str = "") -> HTML:

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..measure.aggregate import ESTIMATE_COLUMN, aggregate, incident_facts, partial_periods
+from ..measure.episodes import episode_table
 from ..measure.victims import victims_noun
-from .text import date_text, esc, fmt_change
+from .text import date_text, esc, fmt_change, fmt_range
 
 #: What each dataset's figures mean, said once on page 1. Keyed by the value of incidents.dataset
 #: (an import named otherwise, e.g. "acled-2023", is matched by its first word). The name is how the
@@ -32,6 +33,10 @@ DATASET_CONVENTIONS: dict[str, tuple[str, str]] = {
         "each taken from named reports (NGOs, the UN, the press) with the source's own words kept beside every figure",
     ),
 }
+
+#: How page 1 names the records it cites ("coded in 3 ACLED records"): the datasets' citation names; a
+#: dataset without a convention (the curated data, an analyst's list) by its own name ("curated record").
+RECORD_NAMES: dict[str, str] = {code: DATASET_CONVENTIONS[code][0] for code in ("acled", "ucdp")}
 
 #: The actor families whose members are armed forces or armed groups (schema.ACTOR_FAMILIES).
 #: "unidentified" is armed but names no actor; "other" holds civilians, protesters, rioters and
@@ -211,3 +216,49 @@ def what_changed_markdown(r) -> str:
     if unknown:
         lines.append("**What is not known.** " + "; ".join(unknown) + ".")
     return "\n\n".join(lines)
+
+
+def deadliest_episodes_markdown(r, n: int = 3) -> str:
+    """Page 1's deadliest attacks, one sentence each: the days, the place, who, the civilians killed as coded
+    (summed over the records of an episode) and the range the sources state in the notes. Records of one
+    attack that a dataset split are one attack here (data/episode_rules.py)."""
+    table = episode_table(r.dataset, r.selection)
+    rows = table[table["count_best"].fillna(0) > 0].sort_values(
+        ["count_best", "count_max", "start_date", "episode_id"], ascending=[False, False, True, True]
+    )
+    if rows.empty:
+        return ""
+    lines = [f"**The {min(n, len(rows))} deadliest attacks**" if n > 1 else "**The deadliest attack**"]
+    for number, row in enumerate(rows.head(n).itertuples(index=False), start=1):
+        lines.append(f"{number}. {_episode_sentence(row)}")
+    return "\n".join(lines)
+
+
+def _episode_sentence(row) -> str:
+    start, end = row.start_date, row.end_date
+    if pd.isna(end) or start == end:
+        days = date_text(start)
+    elif (start.year, start.month) == (end.year, end.month):
+        days = f"{start.day}–{end.day} {end:%B %Y}"
+    else:
+        days = f"{date_text(start)} – {date_text(end)}"
+    parts = [v for v in (row.location_name, row.admin1) if isinstance(v, str) and v]
+    place = ", ".join(dict.fromkeys(parts)) or "place not established"
+    killed = fmt_range(row.count_min, row.count_best, row.count_max)
+    if not row.has_upper_bound and row.count_min == row.count_best:
+        killed = f"at least {row.count_min:,.0f}"
+    dataset = RECORD_NAMES.get(row.dataset, row.dataset)
+    ids = row.record_ids.split("; ")
+    if len(ids) > 1:
+        recorded = f"coded in {len(ids):,} {dataset} records, {', '.join(ids[:-1])} and {ids[-1]}"
+    else:
+        recorded = f"{dataset} record {ids[0]}"
+    reported = ""
+    if pd.notna(row.reported_min) and pd.notna(row.reported_max):
+        reported = f"; the sources put the toll between {int(row.reported_min):,} and {int(row.reported_max):,}"
+    elif pd.notna(row.reported_min):
+        reported = f"; the sources report at least {int(row.reported_min):,}"
+    return (
+        f"**{esc(days)}, {esc(place)}**: {esc(row.perpetrator_group)} killed **{esc(killed)} civilians** "
+        f"({esc(recorded)}{esc(reported)})."
+    )
