@@ -121,6 +121,20 @@ def test_the_warm_kernel_writes_the_notebook_a_new_kernel_writes(tmp_path, kerne
     assert cells(tmp_path / "warm-2.ipynb") == cells(tmp_path / "fresh.ipynb")
 
 
+def test_text_printed_in_pieces_is_one_output_in_both_kernels(tmp_path, kernel):
+    """A kernel sends printed text in as many messages as it happens to flush: the notebook is written the same
+    way whatever the timing (the CI once saw "x" and "\\n" where a new kernel wrote "x\\n")."""
+    pieces = notebook(
+        tmp_path / "pieces.ipynb",
+        "import sys\nsys.stdout.write('a'); sys.stdout.flush()\nsys.stdout.write('b'); sys.stdout.flush()\nprint('c')",
+    )
+    execute(pieces, tmp_path / "fresh.ipynb", {})
+    kernel.execute(pieces, tmp_path / "warm.ipynb", {})
+    for written in ("fresh.ipynb", "warm.ipynb"):
+        outputs = nbformat.read(tmp_path / written, as_version=4).cells[-1].outputs
+        assert [(o["output_type"], o["name"], o["text"]) for o in outputs] == [("stream", "stdout", "abc\n")]
+
+
 def test_a_failed_job_gets_its_kernel_replaced_and_the_next_job_runs(tmp_path, kernel):
     failing = notebook(tmp_path / "failing.ipynb", "leaked_variable = 1\nraise ValueError('boom')")
     probe = notebook(tmp_path / "probe.ipynb", PROBE)

@@ -27,7 +27,11 @@ def kernel_folder() -> tempfile.TemporaryDirectory:
 
 
 def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
-    """Papermill executes ``notebook`` into ``output``; ``engine``: another papermill engine and its arguments."""
+    """Papermill executes ``notebook`` into ``output``; ``engine``: another papermill engine and its arguments.
+
+    A cell's printed text is written as one output per stream (nbclient's ``coalesce_streams``): the kernel
+    sends ``print("x")`` as "x" and "\\n" or as "x\\n" depending on when it flushes, and the same notebook must
+    be written the same way every time, by a new kernel or a warm one."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -43,6 +47,7 @@ def execute(notebook: Path, output: Path, parameters: dict, **engine) -> None:
                 cwd=str(config.PROJECT_ROOT),
                 log_output=False,
                 config=kernel_config(Path(sockets)),
+                coalesce_streams=True,
                 **engine,
             )
         except PapermillExecutionError as err:

@@ -272,7 +272,11 @@ def register_engine() -> str:
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, warm_kernel: WarmKernel, **kwargs):
             client = PapermillNotebookClient(
-                nb_man, km=warm_kernel.manager, kernel_name=kernel_name, log=logging.getLogger("papermill")
+                nb_man,
+                km=warm_kernel.manager,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                coalesce_streams=kwargs.get("coalesce_streams", False),
             )
             client.kc = warm_kernel.client  # not owned by papermill: kept open for the next job
             return client.execute()
