@@ -111,9 +111,9 @@ class Report:
 
     def data_version(self) -> str:
         """The data's short hash: the first 12 hex digits of the manifest's data_sha256."""
-        from .render import data_hash
+        from ..data.dataset import data_fingerprint
 
-        return data_hash(self.data_dir or config.DATA_DIR)[:12]
+        return data_fingerprint(self.data_dir or config.DATA_DIR)[:12]
 
     def has_acled(self) -> bool:
         facts = tables.incident_facts(self.dataset, self.selection)
