@@ -64,10 +64,6 @@ def compact_key(names: pd.Series) -> pd.Series:
     return matching_key(names).str.replace(" ", "", regex=False)
 
 
-def key_of(name: str) -> str:
-    return matching_key(pd.Series([name])).iloc[0]
-
-
 def _compile_pattern(pattern: str) -> str:
     """A rule pattern in the key's form: doubled letters folded, each space optional (slips drop spaces)."""
     folded = _DOUBLED.sub(r"\1", pattern.lower()).replace(" ", " ?")
@@ -161,7 +157,3 @@ def _split_families(keys: pd.Series, known: dict[str, str], rules, split_rule: F
         single, AMBIGUOUS_PREFIX + candidates.str.join(" or ")
     )
     return family.to_numpy(), basis.to_numpy()
-
-
-def is_ambiguous(basis: pd.Series) -> pd.Series:
-    return basis.fillna("").str.startswith(AMBIGUOUS_PREFIX)
