@@ -40,6 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .rule_tables import check_choice, rule_rows
 from .schema import ACTOR_FAMILIES, ATTRIBUTION_GRADES
 
 RULES_FILE = Path(__file__).with_name("attribution_rules.csv")
@@ -74,31 +75,24 @@ RULE_OPTIONS = {"applies_to": ("any", "civilian_targeting"), "negation": ("cance
 
 @lru_cache(maxsize=2)
 def load_rules(path: str = str(RULES_FILE)) -> tuple[AttributionRule, ...]:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rules = []
-    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
-        where = f"{path}:{line}"
-        if row.grade not in ATTRIBUTION_GRADES:
-            raise AttributionRulesError(
-                f"{where}: grade {row.grade!r}: expected one of {', '.join(ATTRIBUTION_GRADES)}"
-            )
-        if row.subject not in ("before", "after"):
-            raise AttributionRulesError(f"{where}: subject {row.subject!r}: expected 'before' or 'after'")
-        try:
-            trigger = re.compile(row.trigger.lower())  # tried on lower-cased text: faster than re.I
-            regex = re.compile(_LEAD + "(?P<words>" + row.pattern + ")", re.I)
-        except re.error as error:
-            raise AttributionRulesError(f"{where}: pattern is not a valid regular expression: {error}") from None
-        if "subject" not in regex.groupindex:
-            raise AttributionRulesError(f"{where}: pattern has no (?P<subject>...) group naming the actor")
-        options = {}
-        for column, allowed in RULE_OPTIONS.items():
-            value = getattr(row, column, "") or allowed[0]
-            if value not in allowed:
-                raise AttributionRulesError(f"{where}: {column} {value!r}: expected one of {', '.join(allowed)}")
-            options[column] = value
-        rules.append(AttributionRule(row.rule, row.grade, row.subject, trigger, regex, **options))
-    return tuple(rules)
+    return tuple(_attribution_rule(where, row) for where, row in rule_rows(path, AttributionRulesError))
+
+
+def _attribution_rule(where: str, row) -> AttributionRule:
+    check_choice(where, "grade", row.grade, ATTRIBUTION_GRADES, AttributionRulesError)
+    check_choice(where, "subject", row.subject, ("before", "after"), AttributionRulesError, "'before' or 'after'")
+    try:
+        trigger = re.compile(row.trigger.lower())  # tried on lower-cased text: faster than re.I
+        regex = re.compile(_LEAD + "(?P<words>" + row.pattern + ")", re.I)
+    except re.error as error:
+        raise AttributionRulesError(f"{where}: pattern is not a valid regular expression: {error}") from None
+    if "subject" not in regex.groupindex:
+        raise AttributionRulesError(f"{where}: pattern has no (?P<subject>...) group naming the actor")
+    options = {
+        column: check_choice(where, column, getattr(row, column, "") or allowed[0], allowed, AttributionRulesError)
+        for column, allowed in RULE_OPTIONS.items()
+    }
+    return AttributionRule(row.rule, row.grade, row.subject, trigger, regex, **options)
 
 
 @lru_cache(maxsize=2)

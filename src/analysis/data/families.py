@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .rule_tables import check_choice, rule_rows
 from .schema import ACTOR_FAMILIES
 
 RULES_FILE = Path(__file__).with_name("actor_family_rules.csv")
@@ -34,6 +35,8 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _AND_OR = " and or "
 _CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
+#: ACLED's inter codes, as a rules file writes them.
+_INTER_CODES = frozenset(str(code) for code in range(1, 9))
 
 
 class FamilyRulesError(ValueError):
@@ -70,39 +73,43 @@ def _compile_pattern(pattern: str) -> str:
     return _CAPTURING.sub("(?:", folded)  # groups only group: pandas warns on capturing ones
 
 
+def key_pattern(where: str, written: str, error: type[Exception]) -> str | None:
+    """A rule's pattern as written, in the matching key's form (None when the rule has none); a pattern that
+    is not a valid regular expression is refused with ``error``, naming ``where`` it was written."""
+    if not written:
+        return None
+    pattern = _compile_pattern(written)
+    try:
+        re.compile(pattern)
+    except re.error as invalid:
+        raise error(f"{where}: pattern {written!r} is not a valid regular expression: {invalid}") from None
+    return pattern
+
+
 def load_rules(path: Path = RULES_FILE) -> tuple[FamilyRule, ...]:
     return _load_rules(str(path))
 
 
 @lru_cache(maxsize=4)
 def _load_rules(path: str) -> tuple[FamilyRule, ...]:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = ["rule", "family", "pattern", "inter", "example"]
-    if list(table.columns) != expected:
-        raise FamilyRulesError(f"{path}: expected the columns {', '.join(expected)}; found {', '.join(table.columns)}")
-    rules = []
-    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
-        where = f"{path}:{line}"
-        if row.family not in ACTOR_FAMILIES and row.family != SPLIT:
-            raise FamilyRulesError(
-                f"{where}: family {row.family!r}: expected one of {', '.join(ACTOR_FAMILIES)} or {SPLIT!r}"
-            )
-        if not row.pattern and not row.inter:
-            raise FamilyRulesError(f"{where}: rule {row.rule!r} has neither a pattern nor an inter code")
-        if row.inter and row.inter not in {str(code) for code in range(1, 9)}:
-            raise FamilyRulesError(f"{where}: inter {row.inter!r}: expected an ACLED inter code 1 to 8")
-        pattern = _compile_pattern(row.pattern) if row.pattern else None
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise FamilyRulesError(
-                    f"{where}: pattern {row.pattern!r} is not a valid regular expression: {error}"
-                ) from None
-        rules.append(FamilyRule(row.rule, row.family, pattern, int(row.inter) if row.inter else None))
+    rows = rule_rows(path, FamilyRulesError, ["rule", "family", "pattern", "inter", "example"])
+    rules = tuple(_family_rule(where, row) for where, row in rows)
     if len({r.rule for r in rules}) != len(rules):
         raise FamilyRulesError(f"{path}: two rules have the same name; each rule's name must be unique")
-    return tuple(rules)
+    return rules
+
+
+def _family_rule(where: str, row) -> FamilyRule:
+    families = (*ACTOR_FAMILIES, SPLIT)
+    check_choice(
+        where, "family", row.family, families, FamilyRulesError, f"one of {', '.join(ACTOR_FAMILIES)} or {SPLIT!r}"
+    )
+    if not row.pattern and not row.inter:
+        raise FamilyRulesError(f"{where}: rule {row.rule!r} has neither a pattern nor an inter code")
+    if row.inter:
+        check_choice(where, "inter", row.inter, _INTER_CODES, FamilyRulesError, "an ACLED inter code 1 to 8")
+    pattern = key_pattern(where, row.pattern, FamilyRulesError)
+    return FamilyRule(row.rule, row.family, pattern, int(row.inter) if row.inter else None)
 
 
 def classify_keys(
