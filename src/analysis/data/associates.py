@@ -26,17 +26,13 @@ from pathlib import Path
 import pandas as pd
 
 from .families import key_pattern, matching_key
-from .rule_tables import check_choice, rule_rows
+from .rule_tables import RuleTableError, check_choice, read_rules
 
 RULES_FILE = Path(__file__).with_name("associated_actor_rules.csv")
 JOINT, DESCRIPTION = "joint", "description"
 TREATMENTS = (JOINT, DESCRIPTION)
 #: ACLED inter codes of armed actors: state forces, rebels, political and identity militias, external forces.
 ARMED_INTER = (1, 2, 3, 4, 8)
-
-
-class AssociateRulesError(ValueError):
-    """The rules file is not as declared: a clear message naming the line and what is expected."""
 
 
 @dataclass(frozen=True)
@@ -47,24 +43,20 @@ class AssociateRule:
     acting_as: str | None
 
 
-def load_rules(path: Path = RULES_FILE) -> tuple[AssociateRule, ...]:
-    return _load_rules(str(path))
-
-
 @lru_cache(maxsize=4)
-def _load_rules(path: str) -> tuple[AssociateRule, ...]:
-    rows = rule_rows(path, AssociateRulesError, ["rule", "treat_as", "pattern", "acting_as", "example"])
-    rules = tuple(_associate_rule(where, row) for where, row in rows)
+def load_rules(path: Path = RULES_FILE) -> tuple[AssociateRule, ...]:
+    columns = ("rule", "treat_as", "pattern", "acting_as", "example")
+    rules = read_rules(str(path), columns, _associate_rule)
     if not rules or rules[-1].pattern is not None:
-        raise AssociateRulesError(f"{path}: the last rule must have no pattern (it decides for every other name)")
+        raise RuleTableError(f"{path}: the last rule must have no pattern (it decides for every other name)")
     return rules
 
 
 def _associate_rule(where: str, row) -> AssociateRule:
-    check_choice(where, "treat_as", row.treat_as, TREATMENTS, AssociateRulesError)
+    check_choice(where, "treat_as", row.treat_as, TREATMENTS)
     if row.acting_as and row.treat_as != DESCRIPTION:
-        raise AssociateRulesError(f"{where}: acting_as is only for rules that treat a name as a description")
-    pattern = key_pattern(where, row.pattern, AssociateRulesError)
+        raise RuleTableError(f"{where}: acting_as is only for rules that treat a name as a description")
+    pattern = key_pattern(where, row.pattern)
     return AssociateRule(row.rule, row.treat_as, pattern, row.acting_as or None)
 
 

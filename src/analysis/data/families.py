@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .rule_tables import check_choice, rule_rows
+from .rule_tables import RuleTableError, check_choice, read_rules
 from .schema import ACTOR_FAMILIES
 
 RULES_FILE = Path(__file__).with_name("actor_family_rules.csv")
@@ -37,10 +37,6 @@ _AND_OR = " and or "
 _CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
 #: ACLED's inter codes, as a rules file writes them.
 _INTER_CODES = frozenset(str(code) for code in range(1, 9))
-
-
-class FamilyRulesError(ValueError):
-    """The rules file is not as declared: a clear message naming the line and what is expected."""
 
 
 @dataclass(frozen=True)
@@ -73,42 +69,35 @@ def _compile_pattern(pattern: str) -> str:
     return _CAPTURING.sub("(?:", folded)  # groups only group: pandas warns on capturing ones
 
 
-def key_pattern(where: str, written: str, error: type[Exception]) -> str | None:
+def key_pattern(where: str, written: str) -> str | None:
     """A rule's pattern as written, in the matching key's form (None when the rule has none); a pattern that
-    is not a valid regular expression is refused with ``error``, naming ``where`` it was written."""
+    is not a valid regular expression is refused, naming ``where`` it was written."""
     if not written:
         return None
     pattern = _compile_pattern(written)
     try:
         re.compile(pattern)
     except re.error as invalid:
-        raise error(f"{where}: pattern {written!r} is not a valid regular expression: {invalid}") from None
+        raise RuleTableError(f"{where}: pattern {written!r} is not a valid regular expression: {invalid}") from None
     return pattern
 
 
-def load_rules(path: Path = RULES_FILE) -> tuple[FamilyRule, ...]:
-    return _load_rules(str(path))
-
-
 @lru_cache(maxsize=4)
-def _load_rules(path: str) -> tuple[FamilyRule, ...]:
-    rows = rule_rows(path, FamilyRulesError, ["rule", "family", "pattern", "inter", "example"])
-    rules = tuple(_family_rule(where, row) for where, row in rows)
+def load_rules(path: Path = RULES_FILE) -> tuple[FamilyRule, ...]:
+    rules = read_rules(str(path), ("rule", "family", "pattern", "inter", "example"), _family_rule)
     if len({r.rule for r in rules}) != len(rules):
-        raise FamilyRulesError(f"{path}: two rules have the same name; each rule's name must be unique")
+        raise RuleTableError(f"{path}: two rules have the same name; each rule's name must be unique")
     return rules
 
 
 def _family_rule(where: str, row) -> FamilyRule:
     families = (*ACTOR_FAMILIES, SPLIT)
-    check_choice(
-        where, "family", row.family, families, FamilyRulesError, f"one of {', '.join(ACTOR_FAMILIES)} or {SPLIT!r}"
-    )
+    check_choice(where, "family", row.family, families, f"one of {', '.join(ACTOR_FAMILIES)} or {SPLIT!r}")
     if not row.pattern and not row.inter:
-        raise FamilyRulesError(f"{where}: rule {row.rule!r} has neither a pattern nor an inter code")
+        raise RuleTableError(f"{where}: rule {row.rule!r} has neither a pattern nor an inter code")
     if row.inter:
-        check_choice(where, "inter", row.inter, _INTER_CODES, FamilyRulesError, "an ACLED inter code 1 to 8")
-    pattern = key_pattern(where, row.pattern, FamilyRulesError)
+        check_choice(where, "inter", row.inter, _INTER_CODES, "an ACLED inter code 1 to 8")
+    pattern = key_pattern(where, row.pattern)
     return FamilyRule(row.rule, row.family, pattern, int(row.inter) if row.inter else None)
 
 
