@@ -238,7 +238,7 @@ def test_an_event_with_no_perpetrator_at_all_imports(tmp_path):
 
 
 def test_the_incident_list_shows_the_identity_labels_of_an_actor(tmp_path):
-    from analysis.measure.aggregate import Selection
+    from analysis.measure.selection import Selection
     from analysis.report.evidence import incident_list
 
     _, out = import_rows(
