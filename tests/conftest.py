@@ -13,6 +13,10 @@ import pytest
 from analysis import config
 from analysis.data.schema import TABLES
 
+#: The tests folder (fixtures, the bad-input corpus, the shared generators) and the project's root: test files
+#: sit in folders that mirror src/analysis/, and name these rather than counting parents of their own path.
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 PROJECT_DATA = config.DATA_DIR
 SEEDS_DIR = config.SEEDS_DIR
 

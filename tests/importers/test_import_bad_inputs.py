@@ -19,9 +19,11 @@ import pytest
 from analysis.cli import main
 from analysis.data.dataset import load_dataset
 
-ACLED = Path(__file__).parent / "fixtures" / "acled" / "per_event_2023.csv"
-TABLE = Path(__file__).parent / "fixtures" / "table" / "incidents_fr_latin1.csv"
-MAPPING = Path(__file__).parents[1] / "examples" / "mappings" / "liste_simple_fr.yml"
+from conftest import ROOT, TESTS
+
+ACLED = TESTS / "fixtures" / "acled" / "per_event_2023.csv"
+TABLE = TESTS / "fixtures" / "table" / "incidents_fr_latin1.csv"
+MAPPING = ROOT / "examples" / "mappings" / "liste_simple_fr.yml"
 
 
 def acled_records() -> tuple[list[str], list[dict]]:

@@ -12,7 +12,9 @@ from analysis.data.dataset import check_dataset
 from analysis.importers.acled import import_acled
 from analysis.importers.output import Resolver, problems_in_memory, reference_tables, tables_as_text, write_tables
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from conftest import TESTS
+
+FIXTURES = TESTS / "fixtures"
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+import synthetic
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
@@ -19,9 +18,6 @@ from analysis.report import annex, evidence
 from analysis.report.render import render
 
 from conftest import minimal_tables, write_tables
-
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic
 
 SCRIPT_BREAK = "</script><script>alert(1)</script><!--<script>"
 

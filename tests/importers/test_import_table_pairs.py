@@ -13,8 +13,10 @@ from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 from analysis.measure.aggregate import incident_figures
 
-FIXTURE = Path(__file__).parent / "fixtures" / "table" / "liste_incidents_fr.csv"
-MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "liste_incidents_fr.yml"
+from conftest import ROOT, TESTS
+
+FIXTURE = TESTS / "fixtures" / "table" / "liste_incidents_fr.csv"
+MAPPING = ROOT / "examples" / "mappings" / "liste_incidents_fr.yml"
 
 EXPECTED_INCIDENTS = """\
 incident_id,start_date,end_date,date_precision,admin1,admin2,location_name,location_precision,event_type,is_civilian_targeting
@@ -250,7 +252,7 @@ def test_new_keys_are_checked(tmp_path, yaml_text, expected):
 def test_mapping_reference_is_generated_from_the_models():
     from analysis.importers.mapping_model import mapping_reference_markdown
 
-    docs = Path(__file__).resolve().parents[1] / "docs" / "mapping-reference.md"
+    docs = ROOT / "docs" / "mapping-reference.md"
     assert docs.read_text(encoding="utf-8") == mapping_reference_markdown()
     assert "whole words" in docs.read_text(encoding="utf-8")
 

@@ -11,10 +11,10 @@ import pytest
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
 
-from conftest import run_cli
+from conftest import TESTS, run_cli
 from conftest import table_rows as rows
 
-FIXTURES = Path(__file__).parent / "fixtures" / "acled"
+FIXTURES = TESTS / "fixtures" / "acled"
 
 
 def imported(tmp_path: Path, name: str):

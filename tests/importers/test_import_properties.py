@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import string
-from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -17,12 +16,9 @@ from analysis.importers.acled import EVENT_TYPE_MAP
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 
-HEADER = (
-    (Path(__file__).parent / "fixtures" / "acled" / "per_event_2023.csv")
-    .read_text(encoding="utf-8")
-    .splitlines()[0]
-    .split(",")
-)
+from conftest import TESTS
+
+HEADER = (TESTS / "fixtures" / "acled" / "per_event_2023.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
 TYPES = [*EVENT_TYPE_MAP, ("Protests", "Peaceful protest"), ("Strategic developments", "Agreement")]
 ACTORS = [
     "Military Forces of Mali (2021-)",

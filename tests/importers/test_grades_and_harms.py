@@ -7,11 +7,11 @@ Every event and note here is written for these tests (never ACLED's text).
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import synthetic
 
 from analysis.data.attribution import grade_from_publishers, named_publishers
 from analysis.data.dataset import load_dataset
@@ -20,9 +20,6 @@ from analysis.importers.victim_groups import group_figures
 from analysis.measure.aggregate import aggregate, incident_figures
 from analysis.measure.selection import Selection
 from analysis.report import annex, evidence
-
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic
 
 # --- a tiny ACLED export -----------------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from analysis.cli import main
 from analysis.importers import reading
 from analysis.importers.reading import InputFileError, read_table_file
 
-TABLE = Path(__file__).parent / "fixtures" / "table" / "incidents_fr_latin1.csv"
-MAPPING = Path(__file__).parents[1] / "examples" / "mappings" / "liste_simple_fr.yml"
+from conftest import ROOT, TESTS
+
+TABLE = TESTS / "fixtures" / "table" / "incidents_fr_latin1.csv"
+MAPPING = ROOT / "examples" / "mappings" / "liste_simple_fr.yml"
 BIG = 20_000_000  # characters: more than pyarrow's block (1 MiB) and the csv module's old limit (16 MiB)
 
 

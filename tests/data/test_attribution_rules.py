@@ -6,11 +6,9 @@ with negations and mentions of another actor.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
+import synthetic
 
 from analysis.data.attribution import (
     grade_from_notes,
@@ -21,8 +19,7 @@ from analysis.data.attribution import (
 from analysis.data.rule_tables import RuleTableError
 from analysis.importers.run import run_import
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic
+from conftest import ROOT
 
 FAMILY_OF = {
     "JNIM": "jnim",
@@ -263,7 +260,7 @@ def test_ucdp_counts_distinct_publishers_when_the_offices_name_them():
 
 
 def test_ucdp_sample_grades_recount(tmp_path):
-    sample = Path(__file__).parents[2] / "shared" / "samples" / "ucdp_ged_candidate_v26_0_7_mali.csv"
+    sample = ROOT.parent / "shared" / "samples" / "ucdp_ged_candidate_v26_0_7_mali.csv"
     if not sample.is_file():
         pytest.skip("the UCDP sample is not beside the project")
     run_import("ucdp", sample, tmp_path / "out")

@@ -1,15 +1,15 @@
 """`import table` on a large, messy French list (tests/synthetic_table.py): every death the file supports is
 written or rejected, by status exactly as a plain groupby of the generator's truth recounts it (issue 11)."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from synthetic_table import HEADER, messy_list, write_messy_list
 
 from analysis.importers.run import run_import
 
-MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "liste_incidents_fr.yml"
+from conftest import ROOT
+
+MAPPING = ROOT / "examples" / "mappings" / "liste_incidents_fr.yml"
 ROWS = 4_000
 
 

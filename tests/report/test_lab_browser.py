@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "casualty_report.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "casualty_report.ipynb"
 
 pytestmark = [
     pytest.mark.slow,

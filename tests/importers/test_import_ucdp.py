@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,10 +15,11 @@ from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 from analysis.importers.ucdp import import_ucdp
 
+from conftest import TESTS
 from conftest import run_cli as cli
 from conftest import table_rows as rows
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
+FIXTURES = TESTS / "fixtures" / "ucdp"
 CANDIDATE = FIXTURES / "candidate_49_columns.csv"
 OLDER = FIXTURES / "ged_older_layout.csv"
 SAMPLE = config.SHARED_DIR / "samples" / "ucdp_ged_candidate_v26_0_7_mali.csv"

@@ -3,11 +3,11 @@ label only describes it (perpetrators.actor_description), in every ACLED layout 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import synthetic
 
 from analysis.data.associates import classify_associates, load_rules
 from analysis.data.dataset import load_dataset
@@ -15,10 +15,9 @@ from analysis.data.rule_tables import RuleTableError
 from analysis.importers.run import run_import
 from analysis.measure.aggregate import incident_facts
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic
+from conftest import TESTS
 
-UCDP_FIXTURE = Path(__file__).parent / "fixtures" / "ucdp" / "candidate_49_columns.csv"
+UCDP_FIXTURE = TESTS / "fixtures" / "ucdp" / "candidate_49_columns.csv"
 PERPS = ["incident_id", "actor", "role", "actor_description"]
 
 #: One ACLED event in the 2023 layout; each test changes the actor columns.

@@ -5,13 +5,12 @@ raised from 12 to 15, MLI9100 new)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from analysis.importers.run import run_import
 
-from conftest import run_cli
+from conftest import TESTS, run_cli
 
-FIXTURES = Path(__file__).parent / "fixtures" / "acled"
+FIXTURES = TESTS / "fixtures" / "acled"
 
 
 def test_reimport_reports_added_removed_and_revised_events(tmp_path):

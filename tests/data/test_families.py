@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+import synthetic
 
 from analysis.data.families import classify_keys, load_rules, matching_key
 from analysis.data.rule_tables import RuleTableError
@@ -15,10 +14,9 @@ from analysis.data.schema import ACTOR_FAMILIES
 from analysis.importers.output import Resolver, reference_tables
 from analysis.importers.run import run_import
 
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic
+from conftest import ROOT, TESTS
 
-FIXTURE = Path(__file__).parent / "fixtures" / "acled_actor_families.csv"
+FIXTURE = TESTS / "fixtures" / "acled_actor_families.csv"
 
 
 def families_through_resolver(names: list[str], inter: list | None = None) -> pd.DataFrame:
@@ -230,7 +228,7 @@ def test_report_family_counts_recount_with_plain_pandas(synthetic_import):
 
 
 def test_ucdp_sample_sides_get_families(tmp_path):
-    sample = Path(__file__).parents[2] / "shared" / "samples" / "ucdp_ged_candidate_v26_0_7_mali.csv"
+    sample = ROOT.parent / "shared" / "samples" / "ucdp_ged_candidate_v26_0_7_mali.csv"
     if not sample.is_file():
         pytest.skip("the UCDP sample is not beside the project")
     result = run_import("ucdp", sample, tmp_path / "out")

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from analysis import check_dataset
 from analysis.cli import main
 
-from conftest import minimal_tables, write_tables
+from conftest import TESTS, minimal_tables, write_tables
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = TESTS / "bad_inputs"
 CASES: dict[str, dict] = yaml.safe_load((CORPUS / "cases.yml").read_text(encoding="utf-8"))
 TIMEOUT = 60  # seconds: a case that takes longer is a hang
 

@@ -14,10 +14,10 @@ from analysis.importers.mapping import load_mapping
 from analysis.importers.reading import InputFileError
 from analysis.importers.run import run_import
 
-from conftest import run_cli
+from conftest import ROOT, TESTS, run_cli
 
-FIXTURE = Path(__file__).parent / "fixtures" / "table" / "incidents_fr_latin1.csv"
-EXAMPLE_MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "liste_simple_fr.yml"
+FIXTURE = TESTS / "fixtures" / "table" / "incidents_fr_latin1.csv"
+EXAMPLE_MAPPING = ROOT / "examples" / "mappings" / "liste_simple_fr.yml"
 
 EXPECTED_INCIDENTS = """\
 incident_id,title,start_date,end_date,date_precision,admin1,admin2,location_name,latitude,longitude,location_precision,event_type,is_civilian_targeting,dataset,external_id,verification_note

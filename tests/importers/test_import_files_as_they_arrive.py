@@ -12,10 +12,10 @@ from analysis.importers.reading import InputFileError, RawFile, parse_date_colum
 from analysis.importers.run import run_import
 from analysis.importers.ucdp import import_ucdp
 
-from conftest import run_cli
+from conftest import TESTS, run_cli
 from conftest import table_rows as rows
 
-CANDIDATE = Path(__file__).parent / "fixtures" / "ucdp" / "candidate_49_columns.csv"
+CANDIDATE = TESTS / "fixtures" / "ucdp" / "candidate_49_columns.csv"
 
 
 def raw_for(path="x.csv") -> RawFile:
@@ -157,7 +157,7 @@ def test_older_acled_column_names(tmp_path):
 def test_quirky_ged_fixture_imports_with_every_death(tmp_path):
     """The committed fixture (tests/synthetic.py, 40 events, seed 3): old names, MM/DD/YYYY 00:00:00, trailing
     comma, line breaks, one event with high below best."""
-    fixture = Path(__file__).parent / "fixtures" / "ucdp" / "ged_quirky_mm_dd.csv"
+    fixture = TESTS / "fixtures" / "ucdp" / "ged_quirky_mm_dd.csv"
     result = run_import("ucdp", fixture, tmp_path / "out")
     assert (result.rows_read, result.rows_written, result.deaths_read, result.deaths_written) == (40, 40, 195, 195)
     assert "1 event(s) with inconsistent figures" in "\n".join(result.notes)

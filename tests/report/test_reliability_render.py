@@ -30,7 +30,8 @@ from analysis.report.kernels import sweep_kernel_folders
 from analysis.report.precheck import ParameterError
 from analysis.report.render import RenderError, render, slug_lock
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 HOSTILE_SLUGS = ["../escaped", "../../etc", ".history", "_failed", ".builds", ".locks", "A-Report", "a/b", "", "-x"]
 
 

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import synthetic
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
 from analysis.measure.aggregate import aggregate
 from analysis.measure.selection import make_selection
 from analysis.report import tables
-
-sys.path.insert(0, str(Path(__file__).parent))
-import synthetic
 
 EVENTS = 2000
 WAGNER = "Wagner Group / Africa Corps"

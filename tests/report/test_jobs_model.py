@@ -8,6 +8,8 @@ import yaml
 from analysis.report.batch import ConfigError, load_jobs
 from analysis.report.jobs_model import JobsFile, reference_lines, shape_problems
 
+from conftest import ROOT
+
 
 @pytest.mark.parametrize(
     "text, problems",
@@ -72,8 +74,7 @@ def test_the_reference_lists_every_key_of_the_models():
 
 
 def test_docs_jobs_reference_is_generated_from_the_models():
-    from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "scheduling.md").read_text(encoding="utf-8")
     block = readme.split("<!-- jobs-reference:start -->\n")[1].split("<!-- jobs-reference:end -->")[0]
     assert block == "\n".join(reference_lines()) + "\n"
