@@ -42,7 +42,8 @@ def main() -> None:
 
         from analysis.data.dataset import load_dataset
         from analysis.importers.run import run_import
-        from analysis.measure.aggregate import Selection, incident_facts
+        from analysis.measure.aggregate import incident_facts
+        from analysis.measure.selection import Selection
         from analysis.report import annex, evidence, tables
 
         selection = Selection()

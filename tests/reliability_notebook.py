@@ -13,7 +13,7 @@ import time
 
 import pandas as pd
 
-from analysis.measure.changes import HEADLINE_FIGURES, INCIDENT_COLUMNS, SOURCE_COLUMNS, Snapshot, compare
+from analysis.measure.build_diff import HEADLINE_FIGURES, INCIDENT_COLUMNS, SOURCE_COLUMNS, Snapshot, compare
 from analysis.report.history import new_build_id, read_snapshot, write_build_files
 
 time.sleep(seconds)

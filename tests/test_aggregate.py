@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from analysis import config, load_dataset
-from analysis.measure.aggregate import InvalidParameter, aggregate, make_selection
+from analysis.measure.aggregate import aggregate
+from analysis.measure.selection import InvalidParameter, make_selection
 
 from conftest import minimal_tables, write_tables
 

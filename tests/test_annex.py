@@ -13,7 +13,8 @@ import pytest
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
-from analysis.measure.aggregate import Selection, incident_facts
+from analysis.measure.aggregate import incident_facts
+from analysis.measure.selection import Selection
 from analysis.report import annex, evidence
 from analysis.report.render import render
 

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 
 from analysis.data.attribution import (
-    AttributionRulesError,
     grade_from_notes,
     grade_from_source_count,
     load_rules,
     note_matches,
 )
+from analysis.data.rule_tables import RuleTableError
 from analysis.importers.run import run_import
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -204,7 +204,7 @@ def test_a_rule_without_a_subject_group_is_refused(tmp_path):
     bad.write_text(
         "rule,grade,subject,trigger,pattern,example\nx,alleged,after,suspected,suspected,x\n", encoding="utf-8"
     )
-    with pytest.raises(AttributionRulesError, match="no \\(\\?P<subject>"):
+    with pytest.raises(RuleTableError, match="no \\(\\?P<subject>"):
         load_rules(str(bad))
 
 

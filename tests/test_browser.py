@@ -18,7 +18,8 @@ import synthetic
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
-from analysis.measure.aggregate import REGION_NOT_ESTABLISHED, Selection
+from analysis.measure.aggregate import REGION_NOT_ESTABLISHED
+from analysis.measure.selection import Selection
 from analysis.report import evidence
 from analysis.report.render import render
 

@@ -16,7 +16,7 @@ from data_versions import ADDED, RAISED, REMOVED, edited_copy
 from pypdf import PdfReader
 
 from analysis import config
-from analysis.measure.changes import INCIDENT_COLUMNS, Snapshot, compare
+from analysis.measure.build_diff import INCIDENT_COLUMNS, Snapshot, compare
 from analysis.report.batch import build_changes
 from analysis.report.changes import changes_markdown, changes_table, has_changes, movement_sentence, summary_line
 from analysis.report.history import read_snapshot, write_build_files

@@ -14,7 +14,7 @@ import pytest
 from test_changes import A, B, C, snapshot
 
 from analysis import config
-from analysis.measure.changes import compare
+from analysis.measure.build_diff import compare
 from analysis.report.changes import changes_markdown, changes_table, changes_text, movement_sentence, summary_line
 from analysis.report.history import read_snapshot, write_build_files
 

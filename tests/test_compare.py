@@ -9,8 +9,8 @@ import pytest
 
 from analysis import config, load_dataset
 from analysis.importers.run import run_import
-from analysis.measure import compare, coverage, matching
-from analysis.measure.aggregate import make_selection
+from analysis.measure import coverage, cross_dataset, matching
+from analysis.measure.selection import make_selection
 from analysis.report import comparison
 from analysis.report.render import render
 
@@ -137,7 +137,7 @@ def test_coverage(pair):
 
 
 def test_killed_by_actor_year_exact(pair):
-    table = compare.killed_by_actor_year(pair, reference="curated")
+    table = cross_dataset.killed_by_actor_year(pair, reference="curated")
     got = {
         (r.dataset, r.actor, r.year): (
             None if pd.isna(r.count_best) else (r.count_min, r.count_best, r.count_max, r.incidents),
@@ -169,14 +169,14 @@ def test_killed_by_actor_year_exact(pair):
 
 
 def test_side_by_side_and_sentences(pair):
-    table = compare.killed_by_actor_year(pair, reference="curated")
+    table = cross_dataset.killed_by_actor_year(pair, reference="curated")
     wide = comparison.side_by_side(table)
     row = wide[(wide["perpetrator group"] == "FAMa") & (wide["year"] == 2024)].iloc[0]
     assert row["curated"] == "4 (1 incident)"
     assert row["acled"] == "8 (2 incidents)"
     assert row["acled − curated (best)"] == "+4 (+100%); 8 vs 4, 01 Mar – 01 Jul 2024"
     assert wide.loc[wide["year"] == 2023, "curated"].unique().tolist() == ["not covered"]
-    diffs = compare.biggest_differences(table, [])
+    diffs = cross_dataset.biggest_differences(table, [])
     assert [(r.actor, r.difference) for r in diffs.by_actor_year.itertuples()] == [
         ("FAMa + Wagner Group", -7),
         ("FAMa", 4),
@@ -236,14 +236,14 @@ def test_match_tolerances_and_one_to_one(pair):
 
 def test_selection_applies_to_both_sides(pair):
     selection = make_selection(pair["curated"], actors=["JNIM"])
-    table = compare.killed_by_actor_year(pair, selection)
+    table = cross_dataset.killed_by_actor_year(pair, selection)
     assert sorted(table["actor"].unique()) == ["JNIM"]
     m = matching.match_events(pair["curated"], pair["acled"], selection)
     assert (m.events_a, m.events_b) == (1, 0)  # an opponent does not select an event
 
 
 def test_one_dataset_is_nothing_to_compare(pair, tmp_path):
-    c = compare.open_comparison({"only": str(pair["curated"].data_dir)})
+    c = cross_dataset.open_comparison({"only": str(pair["curated"].data_dir)})
     assert not c.comparable and c.matches == []
     assert c.table["count_best"].sum() == 14
     assert c.differences.by_actor_year.empty
@@ -276,7 +276,7 @@ def acled_import(tmp_path_factory):
 
 def test_recount_against_plain_groupby(acled_import):
     datasets = {"curated": load_dataset(config.DATA_DIR), "acled": load_dataset(acled_import)}
-    table = compare.killed_by_actor_year(datasets)
+    table = cross_dataset.killed_by_actor_year(datasets)
     for label, data_dir in (("curated", config.DATA_DIR), ("acled", acled_import)):
         mine = table[(table["dataset"] == label) & (table["incidents"] > 0)].set_index(["actor", "year"])
         plain = plain_recount(data_dir)
@@ -288,7 +288,7 @@ def test_recount_against_plain_groupby(acled_import):
 @pytest.mark.slow
 def test_render_curated_against_acled(acled_import, tmp_path):
     datasets = {"curated": load_dataset(config.DATA_DIR), "acled": load_dataset(acled_import)}
-    table = compare.killed_by_actor_year(datasets)
+    table = cross_dataset.killed_by_actor_year(datasets)
     fama = table[(table["dataset"] == "acled") & (table["actor"] == "FAMa") & (table["year"] == 2024)].iloc[0]
     result = render(
         notebook=config.NOTEBOOKS_DIR / "dataset_comparison.ipynb",

@@ -6,9 +6,9 @@ import re
 import pandas as pd
 from synthetic_pairs import truth_pair
 
-from analysis.measure import compare, matching
-from analysis.measure.compare import Comparison
+from analysis.measure import cross_dataset, matching
 from analysis.measure.coverage import EVERYTHING
+from analysis.measure.cross_dataset import Comparison
 from analysis.report import comparison, comparison_figures
 
 
@@ -22,7 +22,7 @@ def _comparison():
 
 def test_headline_counts_episodes_once():
     _, m = _comparison()
-    h = compare.headline(m).set_index("dataset")
+    h = cross_dataset.headline(m).set_index("dataset")
     # acled: Ogossagou, Welingara, the Moura episode (3 records), Koro, CMA, only-acled
     assert h.loc["acled", ["events", "records", "count_best", "matched_events"]].tolist() == [6, 8, 573, 4]
     assert h.loc["ucdp", ["events", "records", "count_best", "matched_events"]].tolist() == [6, 6, 423, 4]
@@ -31,7 +31,7 @@ def test_headline_counts_episodes_once():
 
 def test_merged_incidents_side_by_side():
     _, m = _comparison()
-    merged = compare.merged_incidents([m])
+    merged = cross_dataset.merged_incidents([m])
     moura = merged[merged["acled_incident_ids"] == "A-m1; A-m2; A-m3"].iloc[0]
     assert (moura["acled_count_best"], moura["ucdp_count_best"]) == (388, 243)
     assert (moura["range_min"], moura["range_max"], moura["sources"], moura["source_count"]) == (

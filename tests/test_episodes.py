@@ -13,8 +13,9 @@ from analysis.data.dataset import load_dataset
 from analysis.data.problems import DataValidationError
 from analysis.importers.episodes import group_episodes, reported_ranges, split_declared
 from analysis.importers.run import run_import
-from analysis.measure.aggregate import Selection, aggregate, incident_facts
+from analysis.measure.aggregate import aggregate, incident_facts
 from analysis.measure.episodes import episode_table
+from analysis.measure.selection import Selection
 from analysis.report import annex, tables
 from analysis.report.notebook import deadliest_episodes_markdown, methodology_markdown, open_report
 
@@ -305,7 +306,7 @@ def test_recount_grouping_changes_no_total(imported, tmp_path, monkeypatch):
 
 
 def test_no_consumer_takes_an_episode_for_an_event_or_a_period_total(imported):
-    from analysis.measure.changes import incident_snapshot
+    from analysis.measure.build_diff import incident_snapshot
     from analysis.measure.coverage import coverage
 
     _, out, _ = imported

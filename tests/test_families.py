@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.data.families import FamilyRulesError, classify_keys, load_rules, matching_key
+from analysis.data.families import classify_keys, load_rules, matching_key
+from analysis.data.rule_tables import RuleTableError
 from analysis.data.schema import ACTOR_FAMILIES
 from analysis.importers.output import Resolver, reference_tables
 from analysis.importers.run import run_import
@@ -170,10 +171,10 @@ def test_every_rule_family_is_a_known_family_or_split():
 def test_a_bad_rules_file_is_refused_with_its_line(tmp_path):
     bad = tmp_path / "rules.csv"
     bad.write_text("rule,family,pattern,inter,example\nx,not_a_family,^x,,x\n", encoding="utf-8")
-    with pytest.raises(FamilyRulesError, match=r"rules.csv:2: family 'not_a_family'"):
+    with pytest.raises(RuleTableError, match=r"rules.csv:2: family 'not_a_family'"):
         load_rules(bad)
     bad.write_text("rule,family,pattern,inter,example\nx,militias,,,x\n", encoding="utf-8")
-    with pytest.raises(FamilyRulesError, match="neither a pattern nor an inter code"):
+    with pytest.raises(RuleTableError, match="neither a pattern nor an inter code"):
         load_rules(bad)
 
 

@@ -17,7 +17,8 @@ from analysis.data.attribution import grade_from_publishers, named_publishers
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
 from analysis.importers.victim_groups import group_figures
-from analysis.measure.aggregate import Selection, aggregate, incident_figures
+from analysis.measure.aggregate import aggregate, incident_figures
+from analysis.measure.selection import Selection
 from analysis.report import annex, evidence
 
 sys.path.insert(0, str(Path(__file__).parent))

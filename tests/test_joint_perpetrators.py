@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.data.associates import AssociateRulesError, classify_associates, load_rules
+from analysis.data.associates import classify_associates, load_rules
 from analysis.data.dataset import load_dataset
+from analysis.data.rule_tables import RuleTableError
 from analysis.importers.run import run_import
 from analysis.measure.aggregate import incident_facts
 
@@ -94,10 +95,10 @@ def test_rules_classify_armed_actors_as_joint_and_identity_labels_as_description
 def test_rules_file_must_end_with_a_rule_for_every_other_name(tmp_path):
     bad = tmp_path / "rules.csv"
     bad.write_text("rule,treat_as,pattern,acting_as,example\nlabels,description,^civilians\\b,,Civilians\n")
-    with pytest.raises(AssociateRulesError, match="last rule must have no pattern"):
+    with pytest.raises(RuleTableError, match="last rule must have no pattern"):
         load_rules(bad)
     bad.write_text("rule,treat_as,pattern,acting_as,example\nall,ally,,,x\n")
-    with pytest.raises(AssociateRulesError, match="treat_as 'ally'"):
+    with pytest.raises(RuleTableError, match="treat_as 'ally'"):
         load_rules(bad)
 
 
@@ -237,7 +238,7 @@ def test_an_event_with_no_perpetrator_at_all_imports(tmp_path):
 
 
 def test_the_incident_list_shows_the_identity_labels_of_an_actor(tmp_path):
-    from analysis.measure.aggregate import Selection
+    from analysis.measure.selection import Selection
     from analysis.report.evidence import incident_list
 
     _, out = import_rows(

@@ -14,7 +14,8 @@ import pytest
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
-from analysis.measure.aggregate import aggregate, make_selection
+from analysis.measure.aggregate import aggregate
+from analysis.measure.selection import make_selection
 from analysis.report import tables
 
 sys.path.insert(0, str(Path(__file__).parent))

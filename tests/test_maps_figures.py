@@ -9,7 +9,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import config, load_dataset
-from analysis.measure.aggregate import aggregate, make_selection
+from analysis.measure.aggregate import aggregate
+from analysis.measure.selection import make_selection
 from analysis.report import png
 from analysis.report.figures import harm_by_actor, killed_over_time
 from analysis.report.maps import (

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from analysis import config, load_dataset
-from analysis.measure.aggregate import aggregate, make_selection
+from analysis.measure.aggregate import aggregate
+from analysis.measure.selection import make_selection
 from analysis.report import annex, figures, maps, page1
 from analysis.report.notebook import Report, headline_markdown, png, what_changed_markdown
 from analysis.report.sections import has_figures

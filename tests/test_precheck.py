@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.measure.compare import open_comparison
+from analysis.measure.cross_dataset import open_comparison
 from analysis.measure.parameters import InvalidParameter, as_list, iso_date
 from analysis.report import kernels as kernels_module
 from analysis.report.batch import ConfigError, load_jobs

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import load_dataset
-from analysis.measure.aggregate import KEYS, PERPETRATOR_ROLES, aggregate, all_periods, make_selection
+from analysis.measure.aggregate import KEYS, PERPETRATOR_ROLES, aggregate, all_periods
+from analysis.measure.selection import make_selection
 
 from conftest import minimal_tables, write_tables
 

@@ -7,15 +7,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from analysis import config, load_dataset
-from analysis.measure.aggregate import (
-    InvalidParameter,
-    aggregate,
-    change_against_previous,
-    make_selection,
-    partial_periods,
-    selection_from_parameters,
-)
-from analysis.measure.selection import auto_period
+from analysis.measure.aggregate import aggregate, change_against_previous, partial_periods
+from analysis.measure.selection import InvalidParameter, auto_period, make_selection, selection_from_parameters
 from analysis.report import figures, style, tables
 from analysis.report.notebook import Report, headline_markdown, what_changed_markdown
 from analysis.report.text import esc, fmt_change

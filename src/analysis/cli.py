@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import config
@@ -15,6 +16,26 @@ from .data.schema import data_dictionary_markdown
 from .hygiene import find_notebooks, notebook_problems
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Failed(Exception):
+    """A command's failure, already said on stderr: ``main`` returns its exit code."""
+
+    def __init__(self, exit_code: int):
+        super().__init__(exit_code)
+        self.exit_code = exit_code
+
+
+@contextmanager
+def _failures(*declared: tuple[type[Exception], int, str]):
+    """The failures a command expects, each ``(kind, exit code, what follows the message)``: one met is said as
+    ``error: ...`` on stderr and ends the command with its exit code. The first kind that fits decides."""
+    try:
+        yield
+    except tuple(kind for kind, _, _ in declared) as err:
+        exit_code, then = next((code, then) for kind, code, then in declared if isinstance(err, kind))
+        print(f"error: {err}{then}", file=sys.stderr)
+        raise _Failed(exit_code) from None
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -139,12 +160,9 @@ def _changes(args: argparse.Namespace) -> int:
     from .report.changes import changes_text, compare_builds
     from .report.history import HistoryError, pick_builds
 
-    try:
+    with _failures((HistoryError, EXIT_BAD_INPUT, "")):
         before, after = pick_builds(Path(args.out), args.slug, args.builds)
         changes = compare_builds(before, after)
-    except HistoryError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     for line in changes_text(changes):
         print(line)
     return EXIT_OK
@@ -156,17 +174,14 @@ def _import(args: argparse.Namespace) -> int:
     from .importers.run import run_import
 
     options = {"mapping": Path(args.mapping)} if args.kind == "table" else {}
+    failures = (
+        (InputFileError, EXIT_BAD_INPUT, "\nNothing was written."),
+        (ImportBug, EXIT_FAILURE, "\nNothing was written. This is a bug in the importer; please report it."),
+        (OutputBusy, EXIT_FAILURE, ""),
+    )
     try:
-        result = run_import(args.kind, Path(args.file), Path(args.out), dataset=args.dataset, **options)
-    except InputFileError as err:
-        print(f"error: {err}\nNothing was written.", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except ImportBug as err:
-        print(f"error: {err}\nNothing was written. This is a bug in the importer; please report it.", file=sys.stderr)
-        return EXIT_FAILURE
-    except OutputBusy as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_FAILURE
+        with _failures(*failures):
+            result = run_import(args.kind, Path(args.file), Path(args.out), dataset=args.dataset, **options)
     except OSError as err:  # a full disk, a read-only folder: say where, and that the earlier import is kept
         from .atomic import write_failure
 
@@ -190,36 +205,31 @@ def _date(text: str):
 def _fetch(args: argparse.Namespace) -> int:
     from .fetch.http import CredentialsError, FetchError, Http, RetryPolicy
 
-    try:
-        with Http(RetryPolicy(max_total_wait=args.max_wait)) as http:
-            if args.source == "acled":
-                from .fetch.acled import fetch_acled
+    failures = (
+        (CredentialsError, EXIT_BAD_INPUT, ""),
+        (FetchError, EXIT_FAILURE, ""),
+        (ValueError, EXIT_BAD_INPUT, ""),
+    )
+    with _failures(*failures), Http(RetryPolicy(max_total_wait=args.max_wait)) as http:
+        if args.source == "acled":
+            from .fetch.acled import fetch_acled
 
-                outcome = fetch_acled(
-                    Path(args.out),
-                    args.country,
-                    args.start,
-                    args.end,
-                    http=http,
-                    full=args.full,
-                    progress=not args.quiet,
-                )
-            else:
-                from .fetch.ucdp import fetch_ucdp
+            outcome = fetch_acled(
+                Path(args.out),
+                args.country,
+                args.start,
+                args.end,
+                http=http,
+                full=args.full,
+                progress=not args.quiet,
+            )
+        else:
+            from .fetch.ucdp import fetch_ucdp
 
-                outcome = fetch_ucdp(
-                    Path(args.out), args.country, args.version, args.candidate, args.start, args.end,
-                    http=http, progress=not args.quiet,
-                )  # fmt: skip
-    except CredentialsError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except FetchError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_FAILURE
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+            outcome = fetch_ucdp(
+                Path(args.out), args.country, args.version, args.candidate, args.start, args.end,
+                http=http, progress=not args.quiet,
+            )  # fmt: skip
     for line in outcome.lines():
         print(line)
     return EXIT_OK
@@ -239,6 +249,28 @@ def _update(args: argparse.Namespace) -> int:
         print(f"FAILED {slug}: {message}", file=sys.stderr)
     print(summary.line())
     return summary.exit_code
+
+
+#: What ``import`` and ``fetch`` take, each kind with the words of its help.
+IMPORT_KINDS = {
+    "acled": "an ACLED export (any of its CSV shapes)",
+    "ucdp": "a UCDP GED or Candidate events CSV",
+    "table": "your own CSV or XLSX, described by a mapping YAML",
+}
+FETCH_SOURCES = {
+    "acled": "ACLED events (ACLED_API_EMAIL, ACLED_API_PASSWORD)",
+    "ucdp": "UCDP GED events (UCDP_API_TOKEN)",
+}
+
+
+def _kinds(command: argparse.ArgumentParser, dest: str, verb: str, kinds: dict[str, str]) -> dict:
+    """A sub-command of ``command`` per kind (``import acled``), its help ``verb`` and the kind's words."""
+    chosen = command.add_subparsers(dest=dest, required=True)
+    return {kind: chosen.add_parser(kind, help=f"{verb} {what}") for kind, what in kinds.items()}
+
+
+def _add_max_wait(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--max-wait", type=float, default=300.0, help="seconds of retry waits per request, at most")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -276,13 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     changes.add_argument("--out", default=str(config.REPORTS_DIR), help="where reports/<slug>/ is written")
     changes.set_defaults(run=_changes)
     importing = commands.add_parser("import", help="import an ACLED or UCDP export, or your own table")
-    kinds = importing.add_subparsers(dest="kind", required=True)
-    for kind, what in (
-        ("acled", "an ACLED export (any of its CSV shapes)"),
-        ("ucdp", "a UCDP GED or Candidate events CSV"),
-        ("table", "your own CSV or XLSX, described by a mapping YAML"),
-    ):
-        sub = kinds.add_parser(kind, help=f"import {what}")
+    for kind, sub in _kinds(importing, "kind", "import", IMPORT_KINDS).items():
         sub.add_argument("file", help="the file to import (never modified)")
         if kind == "table":
             sub.add_argument("--mapping", required=True, help="YAML naming the columns and how values map")
@@ -290,17 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--dataset", default=None, help="name recorded in the dataset column")
         sub.set_defaults(run=_import)
     fetch = commands.add_parser("fetch", help="download ACLED or UCDP data from their APIs (incremental for ACLED)")
-    apis = fetch.add_subparsers(dest="source", required=True)
-    for api, what in (
-        ("acled", "ACLED events (ACLED_API_EMAIL, ACLED_API_PASSWORD)"),
-        ("ucdp", "UCDP GED events (UCDP_API_TOKEN)"),
-    ):
-        sub = apis.add_parser(api, help=f"fetch {what}")
+    for api, sub in _kinds(fetch, "source", "fetch", FETCH_SOURCES).items():
         sub.add_argument("--country", default="Mali")
         sub.add_argument("--start", type=_date, default=None, help="first event date, YYYY-MM-DD")
         sub.add_argument("--end", type=_date, default=None, help="last event date, YYYY-MM-DD")
         sub.add_argument("--out", required=True, help="folder of the CSV and fetch.json (created)")
-        sub.add_argument("--max-wait", type=float, default=300.0, help="seconds of retry waits per request, at most")
+        _add_max_wait(sub)
         sub.add_argument("--quiet", action="store_true", help="no progress bar")
         if api == "acled":
             sub.add_argument("--full", action="store_true", help="download everything, not only what changed")
@@ -312,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("--sources", default=str(config.CONFIG_DIR / "sources.yml"))
     update.add_argument("--quiet", action="store_true", help="one summary line (and errors)")
     update.add_argument("--workers", type=int, default=2, help="parallel renders")
-    update.add_argument("--max-wait", type=float, default=300.0, help="seconds of retry waits per request, at most")
+    _add_max_wait(update)
     update.set_defaults(run=_update)
     hygiene = commands.add_parser("check-notebooks", help="fail if a notebook carries outputs")
     hygiene.add_argument("paths", nargs="*", help="notebooks or folders (default: notebooks/)")
@@ -337,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
+    except _Failed as failed:
+        return failed.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

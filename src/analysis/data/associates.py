@@ -19,24 +19,20 @@ Work is per distinct name and per rule (one vectorised regex pass each), never p
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .families import _compile_pattern, matching_key
+from .families import key_pattern, matching_key
+from .rule_tables import RuleTableError, check_choice, read_rules
 
 RULES_FILE = Path(__file__).with_name("associated_actor_rules.csv")
 JOINT, DESCRIPTION = "joint", "description"
 TREATMENTS = (JOINT, DESCRIPTION)
 #: ACLED inter codes of armed actors: state forces, rebels, political and identity militias, external forces.
 ARMED_INTER = (1, 2, 3, 4, 8)
-
-
-class AssociateRulesError(ValueError):
-    """The rules file is not as declared: a clear message naming the line and what is expected."""
 
 
 @dataclass(frozen=True)
@@ -47,37 +43,21 @@ class AssociateRule:
     acting_as: str | None
 
 
-def load_rules(path: Path = RULES_FILE) -> tuple[AssociateRule, ...]:
-    return _load_rules(str(path))
-
-
 @lru_cache(maxsize=4)
-def _load_rules(path: str) -> tuple[AssociateRule, ...]:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = ["rule", "treat_as", "pattern", "acting_as", "example"]
-    if list(table.columns) != expected:
-        raise AssociateRulesError(
-            f"{path}: expected the columns {', '.join(expected)}; found {', '.join(table.columns)}"
-        )
-    rules = []
-    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
-        where = f"{path}:{line}"
-        if row.treat_as not in TREATMENTS:
-            raise AssociateRulesError(f"{where}: treat_as {row.treat_as!r}: expected one of {', '.join(TREATMENTS)}")
-        if row.acting_as and row.treat_as != DESCRIPTION:
-            raise AssociateRulesError(f"{where}: acting_as is only for rules that treat a name as a description")
-        pattern = _compile_pattern(row.pattern) if row.pattern else None
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise AssociateRulesError(
-                    f"{where}: pattern {row.pattern!r} is not a valid regular expression: {error}"
-                ) from None
-        rules.append(AssociateRule(row.rule, row.treat_as, pattern, row.acting_as or None))
+def load_rules(path: Path = RULES_FILE) -> tuple[AssociateRule, ...]:
+    columns = ("rule", "treat_as", "pattern", "acting_as", "example")
+    rules = read_rules(str(path), columns, _associate_rule)
     if not rules or rules[-1].pattern is not None:
-        raise AssociateRulesError(f"{path}: the last rule must have no pattern (it decides for every other name)")
-    return tuple(rules)
+        raise RuleTableError(f"{path}: the last rule must have no pattern (it decides for every other name)")
+    return rules
+
+
+def _associate_rule(where: str, row) -> AssociateRule:
+    check_choice(where, "treat_as", row.treat_as, TREATMENTS)
+    if row.acting_as and row.treat_as != DESCRIPTION:
+        raise RuleTableError(f"{where}: acting_as is only for rules that treat a name as a description")
+    pattern = key_pattern(where, row.pattern)
+    return AssociateRule(row.rule, row.treat_as, pattern, row.acting_as or None)
 
 
 def classify_associates(names: pd.Series, rules: tuple[AssociateRule, ...] | None = None) -> pd.DataFrame:

@@ -40,6 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .rule_tables import RuleTableError, check_choice, read_rules
 from .schema import ACTOR_FAMILIES, ATTRIBUTION_GRADES
 
 RULES_FILE = Path(__file__).with_name("attribution_rules.csv")
@@ -51,10 +52,6 @@ _NEGATION = re.compile(r"\b(?:no|not|never|nobody|none|neither|nor|pas|aucun|auc
 _LEAD = r"(?<![^\s.;:!?,])(?P<lead>(?:[^\s.;:!?,]+\s+){0,2})"
 _WORDS_SHOWN = 120
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-class AttributionRulesError(ValueError):
-    """A rules file is not as declared."""
 
 
 @dataclass(frozen=True)
@@ -74,31 +71,24 @@ RULE_OPTIONS = {"applies_to": ("any", "civilian_targeting"), "negation": ("cance
 
 @lru_cache(maxsize=2)
 def load_rules(path: str = str(RULES_FILE)) -> tuple[AttributionRule, ...]:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rules = []
-    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
-        where = f"{path}:{line}"
-        if row.grade not in ATTRIBUTION_GRADES:
-            raise AttributionRulesError(
-                f"{where}: grade {row.grade!r}: expected one of {', '.join(ATTRIBUTION_GRADES)}"
-            )
-        if row.subject not in ("before", "after"):
-            raise AttributionRulesError(f"{where}: subject {row.subject!r}: expected 'before' or 'after'")
-        try:
-            trigger = re.compile(row.trigger.lower())  # tried on lower-cased text: faster than re.I
-            regex = re.compile(_LEAD + "(?P<words>" + row.pattern + ")", re.I)
-        except re.error as error:
-            raise AttributionRulesError(f"{where}: pattern is not a valid regular expression: {error}") from None
-        if "subject" not in regex.groupindex:
-            raise AttributionRulesError(f"{where}: pattern has no (?P<subject>...) group naming the actor")
-        options = {}
-        for column, allowed in RULE_OPTIONS.items():
-            value = getattr(row, column, "") or allowed[0]
-            if value not in allowed:
-                raise AttributionRulesError(f"{where}: {column} {value!r}: expected one of {', '.join(allowed)}")
-            options[column] = value
-        rules.append(AttributionRule(row.rule, row.grade, row.subject, trigger, regex, **options))
-    return tuple(rules)
+    return read_rules(path, None, _attribution_rule)
+
+
+def _attribution_rule(where: str, row) -> AttributionRule:
+    check_choice(where, "grade", row.grade, ATTRIBUTION_GRADES)
+    check_choice(where, "subject", row.subject, ("before", "after"), "'before' or 'after'")
+    try:
+        trigger = re.compile(row.trigger.lower())  # tried on lower-cased text: faster than re.I
+        regex = re.compile(_LEAD + "(?P<words>" + row.pattern + ")", re.I)
+    except re.error as error:
+        raise RuleTableError(f"{where}: pattern is not a valid regular expression: {error}") from None
+    if "subject" not in regex.groupindex:
+        raise RuleTableError(f"{where}: pattern has no (?P<subject>...) group naming the actor")
+    options = {
+        column: check_choice(where, column, getattr(row, column, "") or allowed[0], allowed)
+        for column, allowed in RULE_OPTIONS.items()
+    }
+    return AttributionRule(row.rule, row.grade, row.subject, trigger, regex, **options)
 
 
 @lru_cache(maxsize=2)
@@ -106,7 +96,7 @@ def load_mentions(path: str = str(MENTIONS_FILE)) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     bad = table[~table["family"].isin(list(ACTOR_FAMILIES)) | ~table["strength"].isin(["specific", "generic"])]
     if len(bad):
-        raise AttributionRulesError(f"{path}: row {bad.index[0] + 2}: expected a family code and specific|generic")
+        raise RuleTableError(f"{path}: row {bad.index[0] + 2}: expected a family code and specific|generic")
     table["regex"] = [re.compile(p, re.I) for p in table["pattern"]]
     return table
 
@@ -246,7 +236,7 @@ def unnamed_labels(path: str = str(SOURCE_LABELS_FILE)) -> frozenset[str]:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     bad = table[~table["counts_as_publisher"].isin(["yes", "no"])]
     if len(bad):
-        raise AttributionRulesError(f"{path}: row {bad.index[0] + 2}: counts_as_publisher must be yes or no")
+        raise RuleTableError(f"{path}: row {bad.index[0] + 2}: counts_as_publisher must be yes or no")
     return frozenset(table.loc[table["counts_as_publisher"].eq("no"), "label"].str.casefold())
 
 

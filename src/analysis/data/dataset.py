@@ -138,16 +138,29 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     return dataset
 
 
+def data_fingerprint(data_dir: Path) -> str:
+    """The data's one fingerprint: SHA-256 over each table a dataset is read from (its path and bytes, in load
+    order; a table that is not there counts as missing). A report's manifest records it (``data_sha256``), and
+    the cache key starts from it. Raises OSError for a table that is there but cannot be read."""
+    digest = hashlib.sha256()
+    for name in LOAD_ORDER:
+        path = TABLES[name].path
+        digest.update(f"\0{path}\0".encode())
+        try:
+            digest.update(b"\1" + (Path(data_dir) / path).read_bytes())
+        except FileNotFoundError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()
+
+
 def _cache_key(data_dir: Path) -> str | None:
-    """A digest of everything validation depends on, or None when a table file cannot be read."""
+    """A digest of everything validation depends on (the data's fingerprint, the code that reads and validates
+    it, the library versions), or None when a table file cannot be read."""
     from importlib import metadata
 
     digest = hashlib.sha256()
     try:
-        for name in LOAD_ORDER:
-            path = TABLES[name].path
-            digest.update(f"\0{path}\0".encode())
-            digest.update((data_dir / path).read_bytes())
+        digest.update(data_fingerprint(data_dir).encode())
         package = Path(__file__).parent
         for module in _LOADING_CODE:
             digest.update(f"\0{module}\0".encode())

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .rule_tables import RuleTableError, check_choice, read_rules
 from .schema import ACTOR_FAMILIES
 
 RULES_FILE = Path(__file__).with_name("actor_family_rules.csv")
@@ -34,10 +35,8 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _AND_OR = " and or "
 _CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
-
-
-class FamilyRulesError(ValueError):
-    """The rules file is not as declared: a clear message naming the line and what is expected."""
+#: ACLED's inter codes, as a rules file writes them.
+_INTER_CODES = frozenset(str(code) for code in range(1, 9))
 
 
 @dataclass(frozen=True)
@@ -64,49 +63,42 @@ def compact_key(names: pd.Series) -> pd.Series:
     return matching_key(names).str.replace(" ", "", regex=False)
 
 
-def key_of(name: str) -> str:
-    return matching_key(pd.Series([name])).iloc[0]
-
-
 def _compile_pattern(pattern: str) -> str:
     """A rule pattern in the key's form: doubled letters folded, each space optional (slips drop spaces)."""
     folded = _DOUBLED.sub(r"\1", pattern.lower()).replace(" ", " ?")
     return _CAPTURING.sub("(?:", folded)  # groups only group: pandas warns on capturing ones
 
 
-def load_rules(path: Path = RULES_FILE) -> tuple[FamilyRule, ...]:
-    return _load_rules(str(path))
+def key_pattern(where: str, written: str) -> str | None:
+    """A rule's pattern as written, in the matching key's form (None when the rule has none); a pattern that
+    is not a valid regular expression is refused, naming ``where`` it was written."""
+    if not written:
+        return None
+    pattern = _compile_pattern(written)
+    try:
+        re.compile(pattern)
+    except re.error as invalid:
+        raise RuleTableError(f"{where}: pattern {written!r} is not a valid regular expression: {invalid}") from None
+    return pattern
 
 
 @lru_cache(maxsize=4)
-def _load_rules(path: str) -> tuple[FamilyRule, ...]:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = ["rule", "family", "pattern", "inter", "example"]
-    if list(table.columns) != expected:
-        raise FamilyRulesError(f"{path}: expected the columns {', '.join(expected)}; found {', '.join(table.columns)}")
-    rules = []
-    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
-        where = f"{path}:{line}"
-        if row.family not in ACTOR_FAMILIES and row.family != SPLIT:
-            raise FamilyRulesError(
-                f"{where}: family {row.family!r}: expected one of {', '.join(ACTOR_FAMILIES)} or {SPLIT!r}"
-            )
-        if not row.pattern and not row.inter:
-            raise FamilyRulesError(f"{where}: rule {row.rule!r} has neither a pattern nor an inter code")
-        if row.inter and row.inter not in {str(code) for code in range(1, 9)}:
-            raise FamilyRulesError(f"{where}: inter {row.inter!r}: expected an ACLED inter code 1 to 8")
-        pattern = _compile_pattern(row.pattern) if row.pattern else None
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise FamilyRulesError(
-                    f"{where}: pattern {row.pattern!r} is not a valid regular expression: {error}"
-                ) from None
-        rules.append(FamilyRule(row.rule, row.family, pattern, int(row.inter) if row.inter else None))
+def load_rules(path: Path = RULES_FILE) -> tuple[FamilyRule, ...]:
+    rules = read_rules(str(path), ("rule", "family", "pattern", "inter", "example"), _family_rule)
     if len({r.rule for r in rules}) != len(rules):
-        raise FamilyRulesError(f"{path}: two rules have the same name; each rule's name must be unique")
-    return tuple(rules)
+        raise RuleTableError(f"{path}: two rules have the same name; each rule's name must be unique")
+    return rules
+
+
+def _family_rule(where: str, row) -> FamilyRule:
+    families = (*ACTOR_FAMILIES, SPLIT)
+    check_choice(where, "family", row.family, families, f"one of {', '.join(ACTOR_FAMILIES)} or {SPLIT!r}")
+    if not row.pattern and not row.inter:
+        raise RuleTableError(f"{where}: rule {row.rule!r} has neither a pattern nor an inter code")
+    if row.inter:
+        check_choice(where, "inter", row.inter, _INTER_CODES, "an ACLED inter code 1 to 8")
+    pattern = key_pattern(where, row.pattern)
+    return FamilyRule(row.rule, row.family, pattern, int(row.inter) if row.inter else None)
 
 
 def classify_keys(
@@ -161,7 +153,3 @@ def _split_families(keys: pd.Series, known: dict[str, str], rules, split_rule: F
         single, AMBIGUOUS_PREFIX + candidates.str.join(" or ")
     )
     return family.to_numpy(), basis.to_numpy()
-
-
-def is_ambiguous(basis: pd.Series) -> pd.Series:
-    return basis.fillna("").str.startswith(AMBIGUOUS_PREFIX)

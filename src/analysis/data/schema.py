@@ -236,6 +236,11 @@ def _f(name, dtype, description, **kw) -> Field:
     return Field(name, dtype, description, **kw)
 
 
+def _in_mali(name: str, extent: tuple[float, float], description: str) -> Field:
+    """A latitude or longitude, in degrees, within Mali's extent on that axis."""
+    return Field(name, "float", description, minimum=extent[0], maximum=extent[1], unit=DEGREES)
+
+
 #: The characters of a stable key (a regular-expression class), and the key itself: a letter or digit first.
 ID_CHARACTERS = r"A-Za-z0-9._:\-"
 ID_PATTERN = rf"^[A-Za-z0-9][{ID_CHARACTERS}]*$"
@@ -284,22 +289,8 @@ FIELDS: dict[str, Field] = {
         ),
         _f("admin2", "string", "Cercle (second-level division), where known."),
         _f("location_name", "string", "The place in the source's words (village, road, area)."),
-        _f(
-            "latitude",
-            "float",
-            "Latitude in decimal degrees (WGS84), where the place is known.",
-            minimum=MALI_LATITUDE_RANGE[0],
-            maximum=MALI_LATITUDE_RANGE[1],
-            unit=DEGREES,
-        ),
-        _f(
-            "longitude",
-            "float",
-            "Longitude in decimal degrees (WGS84), where the place is known.",
-            minimum=MALI_LONGITUDE_RANGE[0],
-            maximum=MALI_LONGITUDE_RANGE[1],
-            unit=DEGREES,
-        ),
+        _in_mali("latitude", MALI_LATITUDE_RANGE, "Latitude in decimal degrees (WGS84), where the place is known."),
+        _in_mali("longitude", MALI_LONGITUDE_RANGE, "Longitude in decimal degrees (WGS84), where the place is known."),
         _f(
             "location_precision",
             "string",
@@ -498,22 +489,8 @@ FIELDS: dict[str, Field] = {
             "boundaries; empty for the pre-2016 regions themselves.",
         ),
         _f("capital", "string", "Regional capital."),
-        _f(
-            "centroid_latitude",
-            "float",
-            "Latitude of the point used to place the region on a map.",
-            minimum=MALI_LATITUDE_RANGE[0],
-            maximum=MALI_LATITUDE_RANGE[1],
-            unit=DEGREES,
-        ),
-        _f(
-            "centroid_longitude",
-            "float",
-            "Longitude of that point.",
-            minimum=MALI_LONGITUDE_RANGE[0],
-            maximum=MALI_LONGITUDE_RANGE[1],
-            unit=DEGREES,
-        ),
+        _in_mali("centroid_latitude", MALI_LATITUDE_RANGE, "Latitude of the point used to place the region on a map."),
+        _in_mali("centroid_longitude", MALI_LONGITUDE_RANGE, "Longitude of that point."),
         _f("centroid_basis", "string", "How the point was obtained (polygon centroid, or the capital's position)."),
         # key dates
         _f("key_date_id", "string", "Stable key of a key date.", pattern=ID_PATTERN),
@@ -526,6 +503,8 @@ FIELDS: dict[str, Field] = {
 }
 
 _ALL_REGIONS_FK = ForeignKey(("admin1",), "regions", ("region",), via_alias=True)
+#: The tables of an incident's details (perpetrators, casualties, sources) point at their incident.
+_OF_AN_INCIDENT = ForeignKey(("incident_id",), "incidents", ("incident_id",))
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -584,7 +563,7 @@ TABLES: dict[str, Table] = {
             required=("incident_id", "actor", "role", "attribution", "attribution_basis"),
             primary_key=("incident_id", "actor"),
             foreign_keys=(
-                ForeignKey(("incident_id",), "incidents", ("incident_id",)),
+                _OF_AN_INCIDENT,
                 ForeignKey(("actor",), "actors", ("actor",), via_alias=True),
             ),
         ),
@@ -604,7 +583,7 @@ TABLES: dict[str, Table] = {
             ),
             required=("incident_id", "harm", "victim_status", "victim_group", "count_text"),
             primary_key=("incident_id", "harm", "victim_status", "victim_group"),
-            foreign_keys=(ForeignKey(("incident_id",), "incidents", ("incident_id",)),),
+            foreign_keys=(_OF_AN_INCIDENT,),
         ),
         Table(
             "sources",
@@ -624,7 +603,7 @@ TABLES: dict[str, Table] = {
             ),
             required=("incident_id", "publisher", "source_type", "stance", "document"),
             primary_key=("incident_id", "publisher", "stance", "document"),
-            foreign_keys=(ForeignKey(("incident_id",), "incidents", ("incident_id",)),),
+            foreign_keys=(_OF_AN_INCIDENT,),
         ),
         Table(
             "actors",

@@ -37,7 +37,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .http import CredentialsError, FetchError, Http
+from .http import CredentialsError, FetchError, Http, base_url, given_or_own
+from .revisions import Changes, changes_between, revised_ids
 from .state import (
     cache_dir,
     now_text,
@@ -228,34 +229,15 @@ def as_export_text(rows: list[dict]) -> tuple[pd.DataFrame, list[str], list[str]
     return frame, extra, missing
 
 
-@dataclass
-class Changes:
-    added: list[str] = field(default_factory=list)
-    revised: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def any(self) -> bool:
-        return bool(self.added or self.revised or self.removed)
-
-    def counts(self) -> str:
-        return f"{len(self.added):,} new, {len(self.revised):,} revised, {len(self.removed):,} deleted"
-
-
 def merge(existing: pd.DataFrame, fresh: pd.DataFrame, deleted: set[str]) -> tuple[pd.DataFrame, Changes]:
     """``existing`` with the rows of ``fresh`` put in place of theirs (revised) or added, and ``deleted`` ids
     removed; sorted as ACLED exports are (latest event first, then by id)."""
     fresh = fresh.drop_duplicates(ID, keep="last")
     fresh = fresh[~fresh[ID].isin(deleted)]
-    old = existing.set_index(ID, drop=False)
-    in_old = fresh[ID].isin(old.index)
-    resent = fresh[in_old].set_index(ID, drop=False)
-    before = old.loc[resent.index, COLUMNS]
-    differs = (resent[COLUMNS] != before).any(axis=1)
     changes = Changes(
-        added=fresh.loc[~in_old, ID].tolist(),
-        revised=resent.index[differs.to_numpy()].tolist(),
-        removed=sorted(set(old.index) & deleted),
+        added=fresh.loc[~fresh[ID].isin(existing[ID]), ID].tolist(),
+        revised=revised_ids(existing, fresh, ID, COLUMNS),
+        removed=sorted(set(existing[ID]) & deleted),
     )
     kept = existing[~existing[ID].isin(set(fresh[ID]) | deleted)]
     merged = pd.concat([kept, fresh], ignore_index=True)
@@ -331,6 +313,75 @@ def request_params(query: dict, today: dt.date) -> dict:
     return params
 
 
+def why_full_download(
+    full: bool, existing: pd.DataFrame | None, previous: dict, query: dict, base: str, name: str
+) -> str:
+    """Why this fetch downloads everything (empty: it may ask only for what changed since the last one)."""
+    if full:
+        return "--full asked for"
+    if existing is None:
+        return "no earlier download in this folder" if not previous else f"{name} is missing"
+    if previous.get("query") != query or previous.get("base_url") != base:
+        return "the query differs from the earlier download's"
+    if previous.get("since") is None and previous.get("max_timestamp") is None:
+        return "fetch.json does not say which timestamp was seen last"
+    if list(existing.columns) != COLUMNS:
+        return f"{name} does not have the export's columns"
+    return ""
+
+
+def _download(
+    session: AcledSession, query: dict, since: int | None, incremental: bool, page_limit: int, progress: bool
+) -> tuple[list[dict], dict, list[dict]]:
+    """The events asked for (those changed after ``since`` when ``incremental``), the first page's envelope,
+    and, when incremental, the deletions ACLED lists since then."""
+    from tqdm import tqdm
+
+    country = query["country"]
+    params = request_params(query, dt.date.today())
+    if incremental:
+        params |= {"timestamp": str(since), "timestamp_where": ">"}
+    with tqdm(desc=f"ACLED {country}", unit=" rows", disable=not progress) as bar:
+        rows, envelope = read_all_pages(session, EVENTS_PATH, params, page_limit, f"ACLED events ({country})", bar)
+    if not incremental:
+        return rows, envelope, []
+    deleted_params = {"_format": "json", "deleted_timestamp": str(since), "deleted_timestamp_where": ">"}
+    deleted_rows, _ = read_all_pages(session, DELETED_PATH, deleted_params, page_limit, "ACLED deletions")
+    return rows, envelope, deleted_rows
+
+
+def _layout_notes(extra: list[str], missing: list[str]) -> list[str]:
+    """What the command says of the API's columns that the export does not have, and the other way round."""
+    notes = []
+    if extra:
+        notes.append(f"  not kept (not in ACLED's export layout): {', '.join(extra)}")
+    if missing:
+        notes.append(f"  missing from the API's rows (written empty): {', '.join(missing)}")
+    return notes
+
+
+def _updated_rows(
+    existing: pd.DataFrame | None, fresh: pd.DataFrame, deleted_rows: list[dict], incremental: bool
+) -> tuple[pd.DataFrame, Changes]:
+    """The file's rows after this fetch, and what changed: merged into the file when incremental, else the
+    download alone (compared with the file it replaces, where there is one)."""
+    if incremental:
+        return merge(existing, fresh, {str(r.get(ID, "")) for r in deleted_rows if r.get(ID)})
+    merged = sort_rows(fresh.drop_duplicates(ID, keep="last"))
+    if existing is None or ID not in existing:
+        return merged, Changes(added=sorted(set(merged[ID])))
+    comparable = COLUMNS if list(existing.columns) == COLUMNS else None
+    return merged, changes_between(existing, merged, ID, comparable)
+
+
+def _next_since(merged: pd.DataFrame, since: int | None, deleted_rows: list[dict]) -> tuple[int | None, int | None]:
+    """The largest event timestamp in the file, and the one the next fetch asks after (the largest seen,
+    deletions included)."""
+    deleted_seen = [int(r["deleted_timestamp"]) for r in deleted_rows if str(r.get("deleted_timestamp", "")).isdigit()]
+    max_ts = _max_timestamp(merged)
+    return max_ts, max([t for t in (max_ts, since, *deleted_seen) if t is not None], default=None)
+
+
 def fetch_acled(
     out_dir: Path,
     country: str,
@@ -346,68 +397,25 @@ def fetch_acled(
     """Fetch into ``out_dir/acled_<country>.csv``: everything the first time (or with ``full``), else only what
     changed since the largest ``timestamp`` seen, plus ACLED's deletions since then. Nothing on disk changes
     until every page has arrived."""
-    from tqdm import tqdm
-
     creds = credentials(environ)
-    base = (environ.get(URL_VAR) or DEFAULT_URL).rstrip("/")
+    base = base_url(environ, URL_VAR, DEFAULT_URL)
     out_dir = Path(out_dir)
     name = file_name(country)
     target = out_dir / name
     query = query_of(country, start, end)
     previous = read_state(out_dir)["files"].get(name) or {}
     existing = read_rows(target)
-    why_full = ""
-    if full:
-        why_full = "--full asked for"
-    elif existing is None:
-        why_full = "no earlier download in this folder" if not previous else f"{name} is missing"
-    elif previous.get("query") != query or previous.get("base_url") != base:
-        why_full = "the query differs from the earlier download's"
-    elif previous.get("since") is None and previous.get("max_timestamp") is None:
-        why_full = "fetch.json does not say which timestamp was seen last"
-    elif list(existing.columns) != COLUMNS:
-        why_full = f"{name} does not have the export's columns"
+    why_full = why_full_download(full, existing, previous, query, base, name)
     incremental = not why_full
     since = previous.get("since", previous.get("max_timestamp")) if incremental else None
-
-    own_http = http is None
-    http = http or Http()
-    try:
-        session = AcledSession(http, base, creds, environ)
-        params = request_params(query, dt.date.today())
-        if incremental:
-            params |= {"timestamp": str(since), "timestamp_where": ">"}
-        with tqdm(desc=f"ACLED {country}", unit=" rows", disable=not progress) as bar:
-            rows, envelope = read_all_pages(session, EVENTS_PATH, params, page_limit, f"ACLED events ({country})", bar)
-        deleted_rows: list[dict] = []
-        if incremental:
-            deleted_params = {"_format": "json", "deleted_timestamp": str(since), "deleted_timestamp_where": ">"}
-            deleted_rows, _ = read_all_pages(session, DELETED_PATH, deleted_params, page_limit, "ACLED deletions")
-    finally:
-        if own_http:
-            http.close()
+    with given_or_own(http) as client:
+        session = AcledSession(client, base, creds, environ)
+        rows, envelope, deleted_rows = _download(session, query, since, incremental, page_limit, progress)
 
     remove_leftovers(out_dir)  # a killed run's half-written file, never read
     fresh, extra, missing = as_export_text(rows)
-    notes = []
-    if extra:
-        notes.append(f"  not kept (not in ACLED's export layout): {', '.join(extra)}")
-    if missing:
-        notes.append(f"  missing from the API's rows (written empty): {', '.join(missing)}")
-    deleted = {str(r.get(ID, "")) for r in deleted_rows if r.get(ID)}
-    if incremental:
-        merged, changes = merge(existing, fresh, deleted)
-    else:
-        merged = sort_rows(fresh.drop_duplicates(ID, keep="last"))
-        old_ids = set(existing[ID]) if existing is not None and ID in existing else set()
-        changes = Changes(added=sorted(set(merged[ID]) - old_ids), removed=sorted(old_ids - set(merged[ID])))
-        if existing is not None and ID in existing and list(existing.columns) == COLUMNS:
-            _, resent = merge(existing, merged, set())
-            changes.revised = resent.revised
-    deleted_seen = [int(r["deleted_timestamp"]) for r in deleted_rows if str(r.get("deleted_timestamp", "")).isdigit()]
-    max_ts = _max_timestamp(merged)
-    next_since = max([t for t in (max_ts, since, *deleted_seen) if t is not None], default=None)
-
+    merged, changes = _updated_rows(existing, fresh, deleted_rows, incremental)
+    max_ts, next_since = _next_since(merged, since, deleted_rows)
     if changes.any or existing is None or not incremental:
         write_rows(target, merged, COLUMNS)
     record = {
@@ -427,9 +435,10 @@ def fetch_acled(
         "since": next_since,
         "token_grants": session.grants,
         "columns_not_kept": extra,
-        "changes": {"added": changes.added, "revised": changes.revised, "removed": changes.removed}
+        "changes": changes.as_record()
         if incremental
         else {"added_count": len(changes.added), "revised": changes.revised, "removed": changes.removed},
     }
     record_fetch(out_dir, name, record)
+    notes = _layout_notes(extra, missing)
     return FetchOutcome(target, record["mode"], len(merged), len(fresh), changes, why_full, since, max_ts, notes)

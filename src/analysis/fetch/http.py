@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -129,3 +130,18 @@ class Http:
                 f"{what}: {_describe(error)}; gave up after {state.get('attempt_number', 1)} attempt(s) and "
                 f"{state.get('idle_for', 0.0):.0f} s of waiting. Nothing was replaced."
             ) from None
+
+
+@contextmanager
+def given_or_own(http: Http | None) -> Iterator[Http]:
+    """``http`` as given (whoever made it closes it), or a client of our own, closed when the block ends."""
+    if http is not None:
+        yield http
+        return
+    with Http() as own:
+        yield own
+
+
+def base_url(environ: Mapping[str, str], variable: str, default: str) -> str:
+    """The API's address: the one ``variable`` names in the environment (a test server, a mirror), else ``default``."""
+    return (environ.get(variable) or default).rstrip("/")

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .acled import Changes
-from .http import CredentialsError, FetchError, Http
+from .http import CredentialsError, FetchError, Http, base_url, given_or_own
+from .revisions import Changes, changes_between
 from .state import now_text, read_rows, record_fetch, remove_leftovers, write_rows
 
 DEFAULT_URL = "https://ucdpapi.pcr.uu.se"
@@ -168,6 +168,54 @@ class UcdpClient:
         raise FetchError(f"UCDP gedevents {version}: more than {MAX_PAGES} pages; stopped")
 
 
+def _token(environ) -> str:
+    token = (environ.get(TOKEN_VAR) or "").strip()
+    if not token:
+        raise CredentialsError(f"UCDP access token missing: set {TOKEN_VAR} (UCDP gives tokens on request)")
+    return token
+
+
+def _is_candidate(version: str | None, candidate: bool) -> bool:
+    """Whether the release asked for is a Candidate one: ``candidate``, or a version written YY.0.M. A stable
+    version (YY.1) asked for as a Candidate is refused."""
+    if version is None:
+        return candidate
+    if candidate and version.count(".") != 2:
+        raise ValueError(f"version {version} is a stable GED release; Candidate releases are YY.0.M (e.g. 25.0.11)")
+    return candidate or version.count(".") == 2  # YY.0.M is a Candidate release
+
+
+def _filters(country: str, start: dt.date | None, end: dt.date | None) -> dict:
+    """The country and dates as UCDP's filters."""
+    params = {"Country": country_code(country)}
+    if start:
+        params["StartDate"] = start.isoformat()
+    if end:
+        params["EndDate"] = end.isoformat()
+    return params
+
+
+def _first_found(client: UcdpClient, tried: list[str], params: dict, country: str, progress: bool):
+    """The first of the versions ``tried`` that UCDP has: that version, its events and the pages they filled."""
+    from tqdm import tqdm
+
+    for each in tried:
+        with tqdm(desc=f"UCDP {each} {country}", unit=" events", disable=not progress) as bar:
+            found = client.pages(each, params, bar)
+        if found is not None:
+            return each, *found
+    raise FetchError(f"UCDP has none of the versions tried ({', '.join(tried)}); give one with --version")
+
+
+def _changes_from(existing: pd.DataFrame | None, fresh: pd.DataFrame) -> Changes:
+    """What the download changes in the file it replaces, revisions listed by id; all new without one."""
+    if existing is None or "id" not in existing:
+        return Changes(added=fresh["id"].tolist())
+    changes = changes_between(existing, fresh, "id", [c for c in COLUMNS if c in existing.columns])
+    changes.revised = sorted(changes.revised)
+    return changes
+
+
 def fetch_ucdp(
     out_dir: Path,
     country: str,
@@ -183,39 +231,13 @@ def fetch_ucdp(
 ) -> UcdpOutcome:
     """Fetch every event of the country into ``out_dir/ucdp_{ged|candidate}_<country>.csv``. Without
     ``version``, the newest release UCDP has (stable or Candidate) is found by asking for it."""
-    from tqdm import tqdm
-
-    token = (environ.get(TOKEN_VAR) or "").strip()
-    if not token:
-        raise CredentialsError(f"UCDP access token missing: set {TOKEN_VAR} (UCDP gives tokens on request)")
-    if version is not None:
-        if candidate and version.count(".") != 2:
-            raise ValueError(f"version {version} is a stable GED release; Candidate releases are YY.0.M (e.g. 25.0.11)")
-        candidate = candidate or version.count(".") == 2  # YY.0.M is a Candidate release
-    base = (environ.get(URL_VAR) or DEFAULT_URL).rstrip("/")
-    params = {"Country": country_code(country)}
-    if start:
-        params["StartDate"] = start.isoformat()
-    if end:
-        params["EndDate"] = end.isoformat()
+    token = _token(environ)
+    candidate = _is_candidate(version, candidate)
+    base = base_url(environ, URL_VAR, DEFAULT_URL)
+    params = _filters(country, start, end)
     tried = [version] if version else (candidate_versions if candidate else stable_versions)(today or dt.date.today())
-    own_http = http is None
-    http = http or Http()
-    found = None
-    try:
-        client = UcdpClient(http, base, token)
-        for each in tried:
-            with tqdm(desc=f"UCDP {each} {country}", unit=" events", disable=not progress) as bar:
-                found = client.pages(each, params, bar)
-            if found is not None:
-                version = each
-                break
-    finally:
-        if own_http:
-            http.close()
-    if found is None:
-        raise FetchError(f"UCDP has none of the versions tried ({', '.join(tried)}); give one with --version")
-    rows, pages = found
+    with given_or_own(http) as client:
+        version, rows, pages = _first_found(UcdpClient(client, base, token), tried, params, country, progress)
     out_dir = Path(out_dir)
     remove_leftovers(out_dir)  # a killed run's half-written file, never read
     name = file_name(country, candidate)
@@ -223,34 +245,20 @@ def fetch_ucdp(
     fresh = as_csv_text(rows).drop_duplicates("id", keep="last")
     fresh = fresh.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
     existing = read_rows(target)
-    changes = Changes(added=fresh["id"].tolist())
-    if existing is not None and "id" in existing:
-        old = existing.set_index("id", drop=False)
-        new = fresh.set_index("id", drop=False)
-        both = old.index.intersection(new.index)
-        common = [c for c in COLUMNS if c in old.columns]
-        differs = (old.loc[both, common] != new.loc[both, common]).any(axis=1)
-        changes = Changes(
-            added=sorted(set(new.index) - set(old.index)),
-            revised=sorted(both[differs.to_numpy()]),
-            removed=sorted(set(old.index) - set(new.index)),
-        )
+    changes = _changes_from(existing, fresh)
     if existing is None or changes.any or list(existing.columns) != COLUMNS:
         write_rows(target, fresh, COLUMNS)
-    record_fetch(
-        out_dir,
-        name,
-        {
-            "source": "ucdp",
-            "file": name,
-            "base_url": base,
-            "dataset": "candidate" if candidate else "ged",
-            "version": version,
-            "query": params,
-            "fetched_at": now_text(),
-            "rows": len(fresh),
-            "pages": pages,
-            "changes": {"added": changes.added, "revised": changes.revised, "removed": changes.removed},
-        },
-    )
+    record = {
+        "source": "ucdp",
+        "file": name,
+        "base_url": base,
+        "dataset": "candidate" if candidate else "ged",
+        "version": version,
+        "query": params,
+        "fetched_at": now_text(),
+        "rows": len(fresh),
+        "pages": pages,
+        "changes": changes.as_record(),
+    }
+    record_fetch(out_dir, name, record)
     return UcdpOutcome(target, version, len(fresh), pages, changes, first=existing is None)

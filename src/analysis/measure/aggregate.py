@@ -18,17 +18,7 @@ import pandas as pd
 
 from ..data.dataset import Dataset
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER
-from .selection import (  # noqa: F401
-    ESTIMATES,
-    GROUP_BY,
-    PERIODS,
-    POLICIES,
-    InvalidParameter,
-    Selection,
-    data_span,
-    make_selection,
-    selection_from_parameters,
-)
+from .selection import PERIODS, InvalidParameter, Selection, data_span
 
 #: Grouping keys. ``actor`` is the perpetrator series (a family, a perpetrator group or an actor, as the
 #: selection's ``group_by`` says); ``how`` is the kind of violence (EVENT_CATEGORIES).

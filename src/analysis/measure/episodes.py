@@ -12,7 +12,8 @@ import pandas as pd
 from ..data.columns import joined
 from ..data.dataset import Dataset
 from ..data.schema import ATTRIBUTION_ORDER
-from .aggregate import Selection, incident_facts, incident_figures
+from .aggregate import incident_facts, incident_figures
+from .selection import Selection
 
 COLUMNS = [
     "episode_id",
@@ -45,7 +46,7 @@ COLUMNS = [
 
 def episode_table(
     dataset: Dataset,
-    selection: Selection = Selection(),  # noqa: B008  (frozen: a shared default is safe)
+    selection: Selection = Selection(),
     harm: str = "killed",
     victim_status: str = "civilian",
 ) -> pd.DataFrame:

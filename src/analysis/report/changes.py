@@ -1,7 +1,7 @@
 """What changed since the last build of a report, in words: the report's section, the one line ``render-all``
 prints per job, and the text of ``python -m analysis changes``.
 
-The changes themselves are measured in ``analysis.measure.changes``; this module only words them.
+The changes themselves are measured in ``analysis.measure.build_diff``; this module only words them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..measure.changes import (
+from ..measure.build_diff import (
     HEADLINE_FIGURES,
     KILLED,
     Changes,

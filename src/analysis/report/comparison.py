@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..measure import compare, matching
+from ..measure import cross_dataset as compare
+from ..measure import matching
 from ..measure.aggregate import ESTIMATE_COLUMN, GROUP_SEPARATOR
-from ..measure.compare import Comparison
 from ..measure.coverage import is_whole_year
+from ..measure.cross_dataset import Comparison
 from ..measure.matching import COUNTS, NEAR_MISS_DAYS, PRECISE_LOCATIONS, Matches
 from ..measure.parameters import InvalidParameter
 from . import lab

@@ -14,7 +14,8 @@ from ..data.attribution import split_publishers
 from ..data.columns import joined
 from ..data.dataset import Dataset
 from ..data.schema import ACTOR_FAMILIES, ATTRIBUTION_ORDER, EVENT_TYPES
-from ..measure.aggregate import REGION_NOT_ESTABLISHED, Selection, incident_facts, incident_figures
+from ..measure.aggregate import REGION_NOT_ESTABLISHED, incident_facts, incident_figures
+from ..measure.selection import Selection
 from .text import event_title_words
 from .text import words as code_words
 

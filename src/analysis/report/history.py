@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..measure.changes import INCIDENT_COLUMNS, KILLED, SOURCE_COLUMNS, Changes, Snapshot
+from ..measure.build_diff import INCIDENT_COLUMNS, KILLED, SOURCE_COLUMNS, Changes, Snapshot
 
 HISTORY = ".history"
 SNAPSHOT_FILE = "snapshot.json.gz"

@@ -13,15 +13,9 @@ from IPython.display import HTML, Image, Markdown
 
 from .. import config
 from ..data.dataset import Dataset
-from ..measure.aggregate import (
-    Selection,
-    aggregate,
-    data_span,
-    is_additive,
-    partial_periods,
-)
+from ..measure.aggregate import aggregate, is_additive, partial_periods
 from ..measure.parameters import InvalidParameter, resolve_path
-from ..measure.selection import check_report
+from ..measure.selection import Selection, check_report, data_span
 from . import figures, lab, maps, places, style, tables
 from .page1 import (  # noqa: F401  (page 1's text lives in page1; the notebook imports it from here)
     deadliest_episodes_markdown,
@@ -111,9 +105,9 @@ class Report:
 
     def data_version(self) -> str:
         """The data's short hash: the first 12 hex digits of the manifest's data_sha256."""
-        from .render import data_hash
+        from ..data.dataset import data_fingerprint
 
-        return data_hash(self.data_dir or config.DATA_DIR)[:12]
+        return data_fingerprint(self.data_dir or config.DATA_DIR)[:12]
 
     def has_acled(self) -> bool:
         facts = tables.incident_facts(self.dataset, self.selection)

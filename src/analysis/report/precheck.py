@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..measure.compare import check_comparison
+from ..measure.cross_dataset import check_comparison
 from ..measure.parameters import as_list, resolve_path
 from ..measure.selection import check_report
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .. import config
 from ..atomic import held_lock, replace_symlink, write_failure
+from ..data.dataset import data_fingerprint
 from .execution import CellFailed
 from .precheck import ParameterError, checked_parameters, declared_parameters, inside, slug_problem
 
@@ -89,14 +90,6 @@ def default_slug(notebook: Path, parameters: dict) -> str:
     return slug
 
 
-def data_hash(data_dir: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(Path(data_dir).rglob("*.csv")):
-        digest.update(str(path.relative_to(data_dir)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -113,11 +106,11 @@ def render_inputs(notebook: Path, parameters: dict, formats: tuple[str, ...]) ->
     dirs = parameters.get("data_dirs")
     if isinstance(dirs, dict) and dirs:  # a comparison: every labelled directory ("" is the embedded data/)
         found = {str(k): config.PROJECT_ROOT / v if v else config.DATA_DIR for k, v in dirs.items()}
-        digest = hashlib.sha256(json.dumps({k: data_hash(v) for k, v in found.items()}, sort_keys=True).encode())
+        digest = hashlib.sha256(json.dumps({k: data_fingerprint(v) for k, v in found.items()}, sort_keys=True).encode())
         inputs = {"data_dir": {k: str(v) for k, v in found.items()}, "data_sha256": digest.hexdigest()}
     else:
         data_dir = Path(parameters.get("data_dir") or config.DATA_DIR)
-        inputs = {"data_dir": str(data_dir), "data_sha256": data_hash(data_dir)}
+        inputs = {"data_dir": str(data_dir), "data_sha256": data_fingerprint(data_dir)}
     inputs["notebook_sha256"] = file_hash(notebook)
     payload = json.dumps(
         {
@@ -222,11 +215,11 @@ def render(
         raise RenderError(f"notebook {notebook.resolve()} does not exist")
     slug = slug or default_slug(notebook, plain_parameters(parameters))  # from the parameters as written
     parameters = checked_parameters(notebook, parameters or {}, base)  # raises ParameterError: no kernel started
-    inputs = render_inputs(notebook, parameters, tuple(formats))
     from .kernels import sweep_kernel_folders
 
     sweep_kernel_folders()  # left by renders killed outright
     try:
+        inputs = render_inputs(notebook, parameters, tuple(formats))
         with slug_lock(out_dir, slug):
             previous = published_manifest(out_dir, slug)
             if not force and previous and previous.get("input_hash") == inputs["input_hash"]:
@@ -260,111 +253,162 @@ def slug_lock(out_dir: Path, slug: str, wait: float | None = None):
 
 
 def _build(notebook, parameters, formats, out_dir: Path, slug: str, inputs: dict, kernel) -> RenderResult:
-    """Build the report in a staging folder and publish it: called holding the slug's lock."""
+    """Build the report in a staging folder and publish it: called holding the slug's lock. The steps:
+    stage, prepare the parameters, execute (in ``_kernel_for``), convert (annex, HTML, PDF), record the manifest,
+    publish."""
     from . import history  # here, not at the top: commands that only check parameters skip pandas
 
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    staging = out_dir / BUILDS / f"{slug}-{stamp}-{os.getpid()}"
-    if not inside(out_dir, staging):
-        raise RenderError(f"{staging}: expected the build of '{slug}' under {out_dir}; it is not")
-    seconds: dict[str, float] = {}
+    staging, stamp = _stage(out_dir, slug)
     notes: list[str] = []
-    own_kernel = None
     published = False
     try:
-        staging.mkdir(parents=True)
         history.drop_unpublished(out_dir, slug)  # kept by a render killed before it published
-        started = time.perf_counter()
-        if kernel is None:
-            # The checks have passed. A kernel of this render's own starts now and imports what the notebook
-            # imports (for the report: pandas, matplotlib and the package), in its own process, on another core,
-            # while this process imports papermill, nbconvert and WeasyPrint, instead of one after the other.
-            # render-all passes its warm kernel instead.
-            from .kernels import WarmKernel, notebook_imports
-
-            kernel = own_kernel = WarmKernel(imports=notebook_imports(notebook), graceful=True)
-            own_kernel.start_in_background()
-            _import_converters(formats)
+        run_parameters, note = _prepare(notebook, parameters, out_dir, slug, staging)
+        notes += [note] if note else []
         executed = staging / "report.ipynb"
-        run_parameters = dict(parameters)
-        declared = declared_parameters(notebook)
-        if TABLES_PARAMETER in declared:
-            run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
-        if BUILD_PARAMETER in declared:
-            run_parameters[BUILD_PARAMETER] = str(staging)
-            previous_snapshot, note = history.usable_snapshot(out_dir, slug)
-            notes += [note] if note else []
-            run_parameters[PREVIOUS_PARAMETER] = str(previous_snapshot or "")
-        try:
-            kernel.execute(notebook, executed, run_parameters)
-            if own_kernel is not None:
-                own_kernel.ask_to_end()  # it ends while the HTML and the PDF are made
-        except CellFailed as failure:
-            kept = _keep_failed(out_dir, slug, stamp, executed)
-            raise RenderError(
-                f"Rendering '{slug}' failed in cell {failure.cell} of {notebook.name} ({failure.first_line[:60]!r}): "
-                f"{failure.name}: {failure.value}. "
-                f"The executed notebook is kept at {kept} for debugging; the previously published report "
-                f"(if any) is unchanged."
-            ) from None
-        seconds["execute"] = time.perf_counter() - started
-        files = {"notebook": executed}
-        if (staging / TABLES_DIR).is_dir():
-            files["tables"] = staging / TABLES_DIR
-        from . import annex  # here, as papermill and WeasyPrint are: commands that do not render skip the import
-
-        annex_data = staging / TABLES_DIR / annex.ANNEX_DATA
-        if annex_data.is_file():  # the notebook wrote the full incident list: the annex page beside the report
-            started = time.perf_counter()
-            files["annex"] = annex.write_annex_html(annex_data, staging / annex.ANNEX_FILE)
-            seconds["annex"] = time.perf_counter() - started
-        html = None
-        if "html" in formats or "pdf" in formats:
-            started = time.perf_counter()
-            html = to_html(executed)
-            seconds["html"] = time.perf_counter() - started
-        if "html" in formats:
-            (staging / "report.html").write_text(html, encoding="utf-8")
-            files["html"] = staging / "report.html"
-        if "pdf" in formats:
-            started = time.perf_counter()
-            to_pdf(html, staging / "report.pdf")
-            seconds["pdf"] = time.perf_counter() - started
-            files["pdf"] = staging / "report.pdf"
-        manifest = {
-            "slug": slug,
-            "notebook": str(notebook.resolve().relative_to(config.PROJECT_ROOT))
-            if notebook.resolve().is_relative_to(config.PROJECT_ROOT)
-            else str(notebook),
-            "parameters": parameters,
-            "formats": list(formats),
-            **inputs,
-            "versions": _versions(),
-            "rendered_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "seconds": {k: round(v, 2) for k, v in seconds.items()},
-            "build": history.snapshot_build(staging),  # the snapshot this build serves (history.builds)
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-        kept = {"snapshot": staging / "snapshot.json.gz", "changes": staging / "changes.json"}
-        files.update({kind: path for kind, path in kept.items() if path.is_file()})
-        # Everything is written; the history first (kept apart: the next publish removes this folder), and
-        # the switch of the link last, so that a kill at any moment leaves build and history agreeing.
+        started = time.perf_counter()
+        with _kernel_for(notebook, formats, kernel) as (running, own):
+            try:
+                running.execute(notebook, executed, run_parameters)
+            except CellFailed as failure:
+                raise _failed(failure, notebook, _keep_failed(out_dir, slug, stamp, executed), slug) from None
+            if own:
+                running.ask_to_end()  # it ends while the HTML and the PDF are made
+            seconds = {"execute": time.perf_counter() - started}
+            files, converted = _convert(executed, staging, formats)
+        seconds.update(converted)
+        files.update(_record(staging, slug, notebook, parameters, formats, inputs, seconds))
+        # The history first (kept apart: the next publish removes this folder), and the switch of the link
+        # last, so that a kill at any moment leaves build and history agreeing.
         history.keep_snapshot(out_dir, slug, staging)
         _publish(out_dir, slug, staging)
         published = True
-        try:
-            _remove_replaced(out_dir, slug, staging)
-        except OSError as err:  # the report is published; what it replaced is only left behind
-            notes.append(f"the builds this one replaced could not all be removed from {out_dir / BUILDS} ({err})")
+        notes += _remove_replaced_or_note(out_dir, slug, staging)
     except BaseException:
         if not published:  # after the switch, the staging folder is the published report
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        if own_kernel is not None:
-            own_kernel.shutdown(now=False)
     target = out_dir / slug
     return RenderResult(slug, target, {k: target / v.name for k, v in files.items()}, seconds, notes=notes)
+
+
+def _stage(out_dir: Path, slug: str) -> tuple[Path, str]:
+    """A new staging folder for this build of ``slug``, and the build's time stamp."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    staging = out_dir / BUILDS / f"{slug}-{stamp}-{os.getpid()}"
+    if not inside(out_dir, staging):
+        raise RenderError(f"{staging}: expected the build of '{slug}' under {out_dir}; it is not")
+    staging.mkdir(parents=True)
+    return staging, stamp
+
+
+def _prepare(notebook: Path, parameters: dict, out_dir: Path, slug: str, staging: Path) -> tuple[dict, str | None]:
+    """The parameters the notebook runs with: the analyst's, and the build's folders for the notebook
+    parameters that ask for them (tables, snapshot, the previous build's snapshot); and a note about the
+    previous snapshot, if it could not be used."""
+    from . import history
+
+    run_parameters = dict(parameters)
+    declared = declared_parameters(notebook)
+    note = None
+    if TABLES_PARAMETER in declared:
+        run_parameters[TABLES_PARAMETER] = str(staging / TABLES_DIR)
+    if BUILD_PARAMETER in declared:
+        run_parameters[BUILD_PARAMETER] = str(staging)
+        previous_snapshot, note = history.usable_snapshot(out_dir, slug)
+        run_parameters[PREVIOUS_PARAMETER] = str(previous_snapshot or "")
+    return run_parameters, note
+
+
+@contextmanager
+def _kernel_for(notebook: Path, formats, kernel):
+    """The kernel to execute the notebook in, and whether it is this render's own: render-all's warm kernel
+    if given, else a kernel of the render's own, shut down when the block ends."""
+    if kernel is not None:
+        yield kernel, False
+        return
+    # The checks have passed. A kernel of this render's own starts now and imports what the notebook imports
+    # (for the report: pandas, matplotlib and the package), in its own process, on another core, while this
+    # process imports papermill, nbconvert and WeasyPrint, instead of one after the other.
+    from .kernels import WarmKernel, notebook_imports
+
+    own_kernel = WarmKernel(imports=notebook_imports(notebook), graceful=True)
+    try:
+        own_kernel.start_in_background()
+        _import_converters(formats)
+        yield own_kernel, True
+    finally:
+        own_kernel.shutdown(now=False)
+
+
+def _failed(failure: CellFailed, notebook: Path, kept: Path, slug: str) -> RenderError:
+    return RenderError(
+        f"Rendering '{slug}' failed in cell {failure.cell} of {notebook.name} ({failure.first_line[:60]!r}): "
+        f"{failure.name}: {failure.value}. "
+        f"The executed notebook is kept at {kept} for debugging; the previously published report "
+        f"(if any) is unchanged."
+    )
+
+
+def _convert(executed: Path, staging: Path, formats) -> tuple[dict[str, Path], dict[str, float]]:
+    """The build's files made from the executed notebook (the annex page, HTML, PDF), and the seconds each took."""
+    from . import annex  # here, as papermill and WeasyPrint are: commands that do not render skip the import
+
+    files = {"notebook": executed}
+    seconds: dict[str, float] = {}
+    if (staging / TABLES_DIR).is_dir():
+        files["tables"] = staging / TABLES_DIR
+    annex_data = staging / TABLES_DIR / annex.ANNEX_DATA
+    if annex_data.is_file():  # the notebook wrote the full incident list: the annex page beside the report
+        started = time.perf_counter()
+        files["annex"] = annex.write_annex_html(annex_data, staging / annex.ANNEX_FILE)
+        seconds["annex"] = time.perf_counter() - started
+    html = None
+    if "html" in formats or "pdf" in formats:
+        started = time.perf_counter()
+        html = to_html(executed)
+        seconds["html"] = time.perf_counter() - started
+    if "html" in formats:
+        (staging / "report.html").write_text(html, encoding="utf-8")
+        files["html"] = staging / "report.html"
+    if "pdf" in formats:
+        started = time.perf_counter()
+        to_pdf(html, staging / "report.pdf")
+        seconds["pdf"] = time.perf_counter() - started
+        files["pdf"] = staging / "report.pdf"
+    return files, seconds
+
+
+def _record(staging: Path, slug: str, notebook: Path, parameters: dict, formats, inputs: dict, seconds: dict) -> dict:
+    """Write the build's manifest (what it was made from, with which versions, how long each step took);
+    the build's snapshot and changes, when the notebook wrote them."""
+    from . import history
+
+    manifest = {
+        "slug": slug,
+        "notebook": str(notebook.resolve().relative_to(config.PROJECT_ROOT))
+        if notebook.resolve().is_relative_to(config.PROJECT_ROOT)
+        else str(notebook),
+        "parameters": parameters,
+        "formats": list(formats),
+        **inputs,
+        "versions": _versions(),
+        "rendered_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+        "build": history.snapshot_build(staging),  # the snapshot this build serves (history.builds)
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    kept = {"snapshot": staging / "snapshot.json.gz", "changes": staging / "changes.json"}
+    return {kind: path for kind, path in kept.items() if path.is_file()}
+
+
+def _remove_replaced_or_note(out_dir: Path, slug: str, staging: Path) -> list[str]:
+    """Remove the builds the published one replaced; a failure is a note, the report is published."""
+    try:
+        _remove_replaced(out_dir, slug, staging)
+    except OSError as err:
+        return [f"the builds this one replaced could not all be removed from {out_dir / BUILDS} ({err})"]
+    return []
 
 
 def _keep_failed(out_dir: Path, slug: str, stamp: str, executed: Path) -> Path:

@@ -14,7 +14,6 @@ from ..measure.aggregate import (
     REGION_NOT_ESTABLISHED,
     UNKNOWN_PERPETRATOR,
     Change,
-    Selection,
     actor_family_labels,
     aggregate,
     change_against_previous,
@@ -22,6 +21,7 @@ from ..measure.aggregate import (
     incident_figures,
 )
 from ..measure.episodes import episode_table
+from ..measure.selection import Selection
 from .evidence import incident_list, sources_appendix  # noqa: F401  (the notebook calls them from here)
 from .text import date_window_text, fmt_range, plain_codes, words
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..data.dataset import Dataset
-from .aggregate import REGION_NOT_ESTABLISHED, Selection, incident_facts, incident_figures
+from .aggregate import REGION_NOT_ESTABLISHED, incident_facts, incident_figures
+from .selection import Selection
 
 #: What a snapshot keeps of each incident, in order. Counts are civilians killed (min, best, max), empty
 #: where the sources give no figure.
