@@ -243,3 +243,20 @@ def test_default_report_renders_on_an_imported_dataset(tmp_path):
     casualties = pd.read_csv(out / "casualties.csv")
     civilians = casualties[(casualties["harm"] == "killed") & (casualties["victim_status"] == "civilian")]
     assert f"killed at least {int(civilians['count_min'].sum())} civilians" in text
+
+
+def test_repeated_ids_follow_the_one_rule(tmp_path):
+    """data.columns.repeated_ids: the exact repeat is merged and its deaths counted once; a row with the same
+    event_id_cnty and other values is rejected, and its deaths are read and rejected like any rejected row's."""
+    header = "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,inter1,country,admin1,location"
+    header += ",latitude,longitude,geo_precision,fatalities,actor2,inter2"
+    row = "MLI9500,15 March 2024,1,Violence against civilians,Attack,JNIM,2,Mali,Mopti,Sofara,14.0,-4.2,1,{},,"
+    path = tmp_path / "repeated.csv"
+    path.write_text("\n".join([header, row.format(5), row.format(5), row.format(7)]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_import("acled", path, out)
+    assert (result.rows_read, result.rows_written, result.rows_merged, result.rows_rejected) == (3, 1, 1, 1)
+    assert list(result.rejects["reason"]) == ["duplicate id: acled-MLI9500 also on line 2, with other values"]
+    assert (result.deaths_read, result.deaths_written, result.deaths_rejected) == (12, 5, 7)
+    assert result.balanced()
+    assert "repeated ids:       a record repeated exactly" in (out / "import_report.txt").read_text()

@@ -379,3 +379,26 @@ def test_zero_killed_is_a_zero_row_and_no_killing(small, tmp_path):
     # the list's 0 is a real zero: a 0 row, as for every other harm (the report counts no killing for it)
     assert zero[["harm", "victim_status", "count_best"]].values.tolist() == [["killed", "civilian", 0]]
     assert result.balanced()
+
+
+def test_an_exact_repeat_is_merged_and_the_rule_is_in_the_report(tmp_path):
+    """One rule for repeated ids in every importer (data.columns.repeated_ids): an own table merges a row repeated
+    exactly, like ACLED and UCDP, counts it under rows merged and its deaths once; a row with the id of a rejected
+    row and other values is rejected as a duplicate, not written in its place."""
+    mapping = tmp_path / "small.yml"
+    mapping.write_text(SMALL_MAPPING, encoding="utf-8")
+    data = tmp_path / "repeated.csv"
+    first, bad_date = SMALL_ROWS[0], SMALL_ROWS[2]
+    other_values = (bad_date[0], "01/03/2024", *bad_date[2:])
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["Id", "Start", "End", "Lat", "Lon", "Region", "Type", "Who", "Killed", "Children"])
+        writer.writerows([first, first, bad_date, other_values])
+    result = run_import("table", data, tmp_path / "out", mapping=mapping)
+    assert (result.rows_read, result.rows_written, result.rows_merged, result.rows_rejected) == (4, 1, 1, 2)
+    assert (result.deaths_read, result.deaths_written, result.deaths_rejected) == (8, 4, 4)
+    assert result.balanced()
+    assert list(result.rejects["reason"].str.split(":").str[0]) == ["invalid date", "duplicate id"]
+    assert result.rejects["reason"].iloc[1] == "duplicate id: petit-bad-date also on line 4, with other values"
+    report = (tmp_path / "out" / "import_report.txt").read_text(encoding="utf-8")
+    assert "repeated ids:       a record repeated exactly" in report

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..data.associates import ARMED_INTER, DESCRIPTION, JOINT, classify_associates
 from ..data.attribution import grade_from_notes, grade_from_publishers
+from ..data.columns import joined, repeated_ids
 from ..data.schema import ACLED_EVENT_TYPES, ACLED_UNLISTED_EVENT_TYPE, ATTRIBUTION_ORDER
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, inside_mali, swapped_coordinates, valid_ids
 from .output import Resolver
@@ -112,14 +113,14 @@ def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | 
     shape = detect_shape(list(columns))
     today = today or dt.date.today()
     rows = _parse_rows(frame, raw, today)
-    # An event's deaths are counted once, on its first row (a per-actor export repeats them on every row).
-    first_of_event = ~rows["event_id"].duplicated() | rows["event_id"].isna()
-    rows["deaths"] = rows["fatalities"].fillna(0).where(first_of_event, 0)
     per_actor = "actor2" not in columns
+    repeats, rows["reason"] = repeated_ids(_record_ids(rows, per_actor), raw.frame, rows["line"], rows["reason"])
+    rows["deaths"] = _deaths(rows, per_actor).where(~repeats, 0)
     if per_actor:
-        events, merged, rejected, actor_rows = _merge_per_actor(rows)
+        events, merged, rejected, actor_rows = _merge_per_actor(rows[~repeats])
     else:
-        (events, merged, rejected), actor_rows = _dedupe_per_event(rows), None
+        events, merged, rejected, actor_rows = _events(rows[~repeats]), 0, _rejected(rows), None
+    merged += int(repeats.sum())
     result = _build(events, raw.records, path, resolver, dataset, shape, actor_rows, today)
     ledger = RejectLedger()
     ledger.add(rejected["line"], rejected["event_id"], rejected["reason"], rejected["deaths"])
@@ -218,19 +219,30 @@ def _inter(values: pd.Series) -> pd.Series:
     return numeric.fillna(labels).astype("Int64")
 
 
-def _dedupe_per_event(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, pd.DataFrame]:
-    """A repeated event_id_cnty is merged when the rows are identical, rejected when they differ.
-    Returns the events, the number of rows merged and the rejected rows (line, event_id, reason, deaths)."""
-    repeat = rows["event_id"].notna() & rows["event_id"].duplicated(keep="first")
-    exact_repeat = repeat & rows.drop(columns=["line", "deaths"]).duplicated(keep="first")
-    ok = rows["reason"].isna()
-    conflicting = ok & repeat & ~exact_repeat
-    rows = rows.copy()
-    rows.loc[conflicting, "reason"] = "duplicate id: another row has this event_id_cnty with different values"
-    events = rows[ok & ~repeat].copy()
+def _record_ids(rows: pd.DataFrame, per_actor: bool) -> pd.Series:
+    """What identifies a record: its event, and in a per-actor export (one row per actor) the actor too."""
+    ids = "acled-" + rows["event_id"]
+    return ids + " (" + rows["actor1"] + ")" if per_actor else ids
+
+
+def _deaths(rows: pd.DataFrame, per_actor: bool) -> pd.Series:
+    """The deaths each row adds to the ledger: a per-actor export repeats its event's on every row, counted
+    once, on the event's first row."""
+    deaths = rows["fatalities"].fillna(0)
+    if not per_actor:
+        return deaths
+    return deaths.where(~rows["event_id"].duplicated() | rows["event_id"].isna(), 0)
+
+
+def _events(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a per-event export that are written: one event each."""
+    events = rows[rows["reason"].isna()].copy()
     events["civilians_present"] = events["inter2"].eq(7).fillna(False)
-    rejected = rows.loc[rows["reason"].notna(), ["line", "event_id", "reason", "deaths"]].sort_values("line")
-    return events, int((ok & exact_repeat).sum()), rejected
+    return events
+
+
+def _rejected(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.loc[rows["reason"].notna(), ["line", "event_id", "reason", "deaths"]].sort_values("line")
 
 
 _EVENT_LEVEL = ["date", "time_precision", "event_type", "sub_event_type", "fatalities", "location", "admin1"]
@@ -344,17 +356,9 @@ def _build(
             "carried_by": events["source"],
         }
     )
-    return ImportResult(
-        source_file=path,
-        dataset=dataset,
-        shape=shape,
-        rows_read=rows_read,
-        incidents=incidents,
-        perpetrators=perpetrators,
-        casualties=casualties,
-        sources=sources,
-        notes=_scope_notes(events, civilian_target) + _group_notes(groups, too_large) + _grade_notes(perpetrators),
-    )
+    notes = _scope_notes(events, civilian_target) + _group_notes(groups, too_large) + _grade_notes(perpetrators)
+    tables = {"incidents": incidents, "perpetrators": perpetrators, "casualties": casualties, "sources": sources}
+    return ImportResult(source_file=path, dataset=dataset, shape=shape, rows_read=rows_read, notes=notes, **tables)
 
 
 def _grade_notes(perpetrators: pd.DataFrame) -> list[str]:
@@ -469,83 +473,15 @@ def _perpetrators(
     rules (data/associated_actor_rules.csv): an armed force or group acts with it (``joint`` beside the
     primary, ``opponent`` beside the other side), an identity label goes into its ``actor_description``."""
     columns = ["incident_id", "actor", "role", "attribution", "attribution_basis", "actor_description"]
-    lines = _actor_lines(events, actor_rows).astype({"name": object, "assoc": object})
-    # Civilians, protesters and rioters harmed are not perpetrators, nor are their associated labels;
-    # rioters or protesters coded as actor1 (mob violence) stay the primary actor: they are who did it.
-    inter = lines["inter"].astype("Int64")
-    victims = inter.isin(list(_VICTIM_INTER)).fillna(False) & ~(
-        lines["side"].eq("primary") & inter.ne(_CIVILIANS_INTER)
-    )
-    lines = lines[~victims.fillna(False).to_numpy()].reset_index(drop=True)
+    lines = _perpetrator_lines(_actor_lines(events, actor_rows))
     if lines.empty:
         return pd.DataFrame(columns=columns)
-    lines["line"] = lines.index
-    lines["label"] = pd.Series(None, index=lines.index, dtype=object)
-    # An identity label coded as an armed actor itself: an unnamed militia of that identity, the label kept.
-    own = classify_associates(lines["name"])
-    armed = lines["inter"].astype("Int64").isin(list(ARMED_INTER)).fillna(False).to_numpy()
-    stand_in = own["treat_as"].eq(DESCRIPTION).to_numpy() & own["acting_as"].notna().to_numpy() & armed
-    lines.loc[stand_in, "label"] = lines.loc[stand_in, "name"]
-    lines.loc[stand_in, "name"] = own.loc[stand_in, "acting_as"]
-
-    assoc = lines[["row", "line", "side", "assoc", "name"]].rename(columns={"name": "with"})
-    assoc = assoc.assign(name=assoc["assoc"].str.split(";")).explode("name")
-    assoc["name"] = assoc["name"].astype("str").str.strip()
-    assoc = assoc[assoc["assoc"].notna() & assoc["name"].ne("")]
-    kind = classify_associates(assoc["name"])
-    labels = assoc[kind["treat_as"].eq(DESCRIPTION).to_numpy()]
-    armed_assoc = assoc[kind["treat_as"].eq(JOINT).to_numpy()]
-    described = pd.concat(
-        [lines.loc[stand_in, ["line", "label"]], labels[["line", "name"]].rename(columns={"name": "label"})]
-    )
-
-    table = pd.concat(
-        [
-            lines.assign(
-                role=lines["side"],
-                rank=np.where(lines["side"].eq("primary"), 0, 2),
-                coded_as=np.where(lines["side"].eq("primary"), "actor1", "actor2, the other side"),
-            ),
-            armed_assoc.assign(
-                inter=pd.NA,
-                role=np.where(armed_assoc["side"].eq("primary"), "joint", "opponent"),
-                rank=np.where(armed_assoc["side"].eq("primary"), 1, 3),
-                coded_as=np.where(
-                    armed_assoc["side"].eq("primary"),
-                    "an actor associated with actor1 ("
-                    + armed_assoc["with"]
-                    + "): an armed force or group acting with it",
-                    "an actor associated with actor2, the other side",
-                ),
-            ),
-        ],
-        ignore_index=True,
-    )
+    armed_assoc, labels = _associates(lines)
+    table = _ranked(lines, armed_assoc)
     table["actor"] = resolver.actor_names(table["name"], table["inter"].astype("str"), origin="ACLED")
     table["incident_id"] = ids.loc[table["row"]].to_numpy()
-    basis = "ACLED codes " + table["name"] + " as " + table["coded_as"]
-    stood_in = table["line"].isin(lines.loc[stand_in, "line"]) & table["rank"].isin([0, 2])
-    basis[stood_in] = (
-        "ACLED codes the identity label "
-        + table.loc[stood_in, "line"].map(lines["label"])
-        + " as "
-        + table.loc[stood_in, "coded_as"]
-        + " with an armed inter code ("
-        + table.loc[stood_in, "inter"].astype("Int64").astype("str")
-        + "): recorded as "
-        + table.loc[stood_in, "name"]
-        + ", the label kept as its description"
-    )
-    table["attribution_basis"] = basis
-    # Labels go to the row their actor ends up on (an actor named twice in an event is one row).
-    actor_of_line = table[table["rank"].isin([0, 2])].set_index("line")["actor"]
-    described = described.assign(incident_id=ids.loc[lines.loc[described["line"], "row"]].to_numpy())
-    described["actor"] = described["line"].map(actor_of_line)
-    text = (
-        described.drop_duplicates(["incident_id", "actor", "label"])
-        .groupby(["incident_id", "actor"], sort=False)["label"]
-        .agg("; ".join)
-    )
+    table["attribution_basis"] = _coded_basis(table, lines)
+    text = _descriptions(table, lines, labels, ids)
     table = table.sort_values(["row", "rank"], kind="stable").drop_duplicates(["incident_id", "actor"])
     keys = pd.MultiIndex.from_frame(table[["incident_id", "actor"]])
     return pd.DataFrame(
@@ -558,6 +494,94 @@ def _perpetrators(
             "actor_description": text.reindex(keys).to_numpy(),
         }
     ).reset_index(drop=True)
+
+
+def _perpetrator_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """The actor lines that can be perpetrators, numbered (``line``), with ``label`` where an identity label
+    coded as an armed actor stands for an unnamed militia of that identity (``name`` is then the militia)."""
+    lines = lines.astype({"name": object, "assoc": object})
+    # Civilians, protesters and rioters harmed are not perpetrators, nor are their associated labels;
+    # rioters or protesters coded as actor1 (mob violence) stay the primary actor: they are who did it.
+    inter = lines["inter"].astype("Int64")
+    victims = inter.isin(list(_VICTIM_INTER)).fillna(False) & ~(
+        lines["side"].eq("primary") & inter.ne(_CIVILIANS_INTER)
+    )
+    lines = lines[~victims.fillna(False).to_numpy()].reset_index(drop=True)
+    lines["line"] = lines.index
+    lines["label"] = pd.Series(None, index=lines.index, dtype=object)
+    if lines.empty:
+        return lines
+    own = classify_associates(lines["name"])
+    armed = lines["inter"].astype("Int64").isin(list(ARMED_INTER)).fillna(False).to_numpy()
+    stand_in = own["treat_as"].eq(DESCRIPTION).to_numpy() & own["acting_as"].notna().to_numpy() & armed
+    lines.loc[stand_in, "label"] = lines.loc[stand_in, "name"]
+    lines.loc[stand_in, "name"] = own.loc[stand_in, "acting_as"]
+    return lines
+
+
+def _associates(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each line's associated actors, split on ";": the armed ones (acting with it), and the identity labels
+    (``line``, ``label``) that describe it, a stand-in's own label first."""
+    assoc = lines[["row", "line", "side", "assoc", "name"]].rename(columns={"name": "with"})
+    assoc = assoc.assign(name=assoc["assoc"].str.split(";")).explode("name")
+    assoc["name"] = assoc["name"].astype("str").str.strip()
+    assoc = assoc[assoc["assoc"].notna() & assoc["name"].ne("")]
+    kind = classify_associates(assoc["name"])
+    labels = assoc[kind["treat_as"].eq(DESCRIPTION).to_numpy()]
+    stand_in = lines["label"].notna()
+    described = pd.concat(
+        [lines.loc[stand_in, ["line", "label"]], labels[["line", "name"]].rename(columns={"name": "label"})]
+    )
+    return assoc[kind["treat_as"].eq(JOINT).to_numpy()], described
+
+
+def _ranked(lines: pd.DataFrame, armed_assoc: pd.DataFrame) -> pd.DataFrame:
+    """The coded actors (rank 0 primary, 2 the other side) and the armed actors associated with them (1 joint,
+    3 opponent), with how ACLED codes each (``coded_as``)."""
+    primary, assoc_primary = lines["side"].eq("primary"), armed_assoc["side"].eq("primary")
+    coded = lines.assign(
+        role=lines["side"],
+        rank=np.where(primary, 0, 2),
+        coded_as=np.where(primary, "actor1", "actor2, the other side"),
+    )
+    associated = armed_assoc.assign(
+        inter=pd.NA,
+        role=np.where(assoc_primary, "joint", "opponent"),
+        rank=np.where(assoc_primary, 1, 3),
+        coded_as=np.where(
+            assoc_primary,
+            "an actor associated with actor1 (" + armed_assoc["with"] + "): an armed force or group acting with it",
+            "an actor associated with actor2, the other side",
+        ),
+    )
+    return pd.concat([coded, associated], ignore_index=True)
+
+
+def _coded_basis(table: pd.DataFrame, lines: pd.DataFrame) -> pd.Series:
+    """How ACLED codes each actor, and for a stand-in the identity label it was coded as."""
+    basis = "ACLED codes " + table["name"] + " as " + table["coded_as"]
+    stood_in = table["line"].isin(lines.loc[lines["label"].notna(), "line"]) & table["rank"].isin([0, 2])
+    basis[stood_in] = (
+        "ACLED codes the identity label "
+        + table.loc[stood_in, "line"].map(lines["label"])
+        + " as "
+        + table.loc[stood_in, "coded_as"]
+        + " with an armed inter code ("
+        + table.loc[stood_in, "inter"].astype("Int64").astype("str")
+        + "): recorded as "
+        + table.loc[stood_in, "name"]
+        + ", the label kept as its description"
+    )
+    return basis
+
+
+def _descriptions(table: pd.DataFrame, lines: pd.DataFrame, described: pd.DataFrame, ids: pd.Series) -> pd.Series:
+    """Per (incident, actor), its identity labels joined. Labels go to the row their actor ends up on (an actor
+    named twice in an event is one row)."""
+    actor_of_line = table[table["rank"].isin([0, 2])].set_index("line")["actor"]
+    described = described.assign(incident_id=ids.loc[lines.loc[described["line"], "row"]].to_numpy())
+    described["actor"] = described["line"].map(actor_of_line)
+    return joined(described[["incident_id", "actor"]], described["label"], distinct=True)
 
 
 def _actor_lines(events: pd.DataFrame, actor_rows: pd.DataFrame | None) -> pd.DataFrame:

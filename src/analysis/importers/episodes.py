@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..data.columns import joined
 from ..data.episode_rules import (
     NUMBER_WORDS,
     RANGE_PATTERNS,
@@ -40,13 +41,18 @@ _RANGE_TRIGGER = r"\bbetween\b|\bentre\b"
 class EpisodeSummary:
     """What the grouping did, for the import report."""
 
-    episodes: int = 0
-    records: int = 0
-    by_split_note: int = 0
-    by_same_place: int = 0
-    with_reported_range: int = 0
+    #: Episode rows added.
+    episodes: int
+    #: Records grouped into them.
+    records: int
+    #: Episodes formed because the notes say the fatalities are split between records.
+    by_split_note: int
+    #: Episodes formed by same place, perpetrators and kind on consecutive days.
+    by_same_place: int
+    #: Episodes with a range of people stated in the notes for the whole attack.
+    with_reported_range: int
     #: Records whose notes declare a split but that no other record of the file joins.
-    split_notes_alone: int = 0
+    split_notes_alone: int
     #: Episodes whose note declares another number of records than were found (episode id, declared, found).
     count_mismatches: list[tuple[str, int, int]] = field(default_factory=list)
 
@@ -233,110 +239,122 @@ def group_episodes(
     """The incidents with episode rows added and members pointing at them, the casualties with each
     episode's reported range added, the sources with one row per episode, and what was done."""
     members = assign_episodes(incidents, perpetrators, rule)
-    summary = EpisodeSummary(split_notes_alone=members.attrs.get("split_notes_alone", 0))
+    alone = members.attrs.get("split_notes_alone", 0)
     if members.empty:
-        return incidents, casualties, sources, summary
-    rows = incidents.loc[members.index].assign(
-        _episode=members["episode"].to_numpy(),
-        _start=pd.to_datetime(incidents.loc[members.index, "start_date"], errors="coerce"),
-        _end=pd.to_datetime(incidents.loc[members.index, "end_date"], errors="coerce"),
-    )
-    rows["_end"] = rows["_end"].fillna(rows["_start"])
-    rows = rows.sort_values(["_episode", "_start", "incident_id"], kind="stable")
+        return incidents, casualties, sources, EpisodeSummary(0, 0, 0, 0, 0, split_notes_alone=alone)
+    rows = _member_rows(incidents, members)
     by = rows.groupby("_episode", sort=False)
     first = by.head(1).set_index("_episode")
     episode_id = EPISODE_PREFIX + first["incident_id"].astype(str)
-    ids = rows["_episode"].map(episode_id)
-
     record_ids = _text(rows["external_id"]).astype(str) if "external_id" in rows else rows["incident_id"]
-    record_ids = record_ids.where(record_ids.ne(""), rows["incident_id"].astype(str))
-    joined_ids = (record_ids + "; ").groupby(rows["_episode"].to_numpy(), sort=False).sum().str[:-2]
-    places = rows.drop_duplicates(["_episode", "location_name"])
-    joined_places = (
-        (_text(places["location_name"]).astype(str) + "; ")
-        .groupby(places["_episode"].to_numpy(), sort=False)
-        .sum()
-        .str[:-2]
-        .str.strip("; ")
-    )
-    n_places = places.groupby("_episode")["location_name"].nunique()
-    n_kinds = by["event_type"].nunique()
+    joined_ids = joined(rows["_episode"], record_ids.where(record_ids.ne(""), rows["incident_id"].astype(str)))
     count = by.size()
-    precision = rows["date_precision"].map({p: i for i, p in enumerate(_PRECISION_ORDER)}).groupby(rows["_episode"])
-    widest = precision.max().map(dict(enumerate(_PRECISION_ORDER)))
-    targeting = _key_text(rows["is_civilian_targeting"]).isin(["true", "1", "yes"]).groupby(rows["_episode"]).any()
     basis = members.groupby("episode")["basis"].agg(
         lambda b: "split_note" if (b == "split_note").any() else "same_place"
     )
-    declared = members.groupby("episode")["declared"].max()
-    start, end = by["_start"].min(), by["_end"].max()
-    single_place = n_places.reindex(first.index).le(1)
-
-    episodes = pd.DataFrame(index=first.index)
-    episodes["incident_id"] = episode_id
-    episodes["record_type"] = "episode"
-    episodes["title"] = (
-        "One attack in "
-        + joined_places.reindex(first.index).where(joined_places.reindex(first.index).ne(""), "an unnamed place")
-        + ", recorded as "
-        + count.astype(str)
-        + " records: "
-        + joined_ids.reindex(first.index)
-    )
-    episodes["summary"] = first.get("summary", None)
-    episodes["start_date"], episodes["end_date"] = start, end
-    episodes["date_precision"] = widest
-    for column in ("country", "admin1", "admin2", "dataset"):
-        if column in first:
-            episodes[column] = first[column]
-    episodes["location_name"] = joined_places.reindex(first.index)
-    for column in ("latitude", "longitude"):
-        if column in first:
-            episodes[column] = first[column].where(single_place)
-    episodes["location_precision"] = first["location_precision"].where(single_place, "multiple")
-    episodes["event_type"] = first["event_type"].where(n_kinds.reindex(first.index).le(1), "multiple")
-    episodes["is_civilian_targeting"] = targeting.map({True: "true", False: "false"})
-    episodes["external_id"] = joined_ids.reindex(first.index)
-    basis_words = basis.reindex(first.index).map(
-        {
-            "split_note": "the notes say the fatalities are split between records; same perpetrators, same cercle, "
-            f"days at most {rule.max_gap_days_split_note} apart",
-            "same_place": "same perpetrators, place and kind of violence, days dated to the day and at most "
-            f"{rule.max_gap_days} apart",
-        }
-    )
-    episodes["verification_note"] = "Episode (rule in data/episode_rules.py): " + basis_words
-
-    # Dates in the representation the importer used (datetimes, or ISO text).
-    for column in ("start_date", "end_date"):
-        if not pd.api.types.is_datetime64_any_dtype(incidents[column]):
-            episodes[column] = episodes[column].dt.strftime("%Y-%m-%d")
-        else:
-            episodes[column] = episodes[column].astype(incidents[column].dtype)
-
-    incidents = incidents.copy()
-    if "parent_incident_id" not in incidents:
-        incidents["parent_incident_id"] = pd.Series(pd.NA, index=incidents.index, dtype=object)
-    incidents["parent_incident_id"] = incidents["parent_incident_id"].astype(object)
-    incidents.loc[rows.index, "parent_incident_id"] = ids.to_numpy()
-    episodes = episodes.sort_values(["start_date", "incident_id"], kind="stable")
-    incidents = pd.concat([incidents, episodes.reset_index(drop=True)], ignore_index=True)
-
+    episodes = _episode_incidents(rows, first, episode_id, joined_ids, count, basis, rule)
+    incidents = _with_episodes(incidents, rows, rows["_episode"].map(episode_id), _dated_like(episodes, incidents))
     ranges = _episode_ranges(rows, casualties, episode_id)
     if len(ranges):
         casualties = pd.concat([casualties, ranges], ignore_index=True)
     sources = pd.concat(
         [sources, _episode_sources(rows, sources, episode_id, joined_ids, count, ranges)], ignore_index=True
     )
-
-    summary.episodes = len(episodes)
-    summary.records = len(rows)
-    summary.by_split_note = int((basis == "split_note").sum())
-    summary.by_same_place = int((basis == "same_place").sum())
-    summary.with_reported_range = int(ranges["incident_id"].nunique()) if len(ranges) else 0
+    declared = members.groupby("episode")["declared"].max()
     mismatch = declared.notna() & declared.ne(count.reindex(declared.index))
-    summary.count_mismatches = [(episode_id[e], int(declared[e]), int(count[e])) for e in declared.index[mismatch]]
+    summary = EpisodeSummary(
+        episodes=len(episodes),
+        records=len(rows),
+        by_split_note=int((basis == "split_note").sum()),
+        by_same_place=int((basis == "same_place").sum()),
+        with_reported_range=int(ranges["incident_id"].nunique()) if len(ranges) else 0,
+        split_notes_alone=alone,
+        count_mismatches=[(episode_id[e], int(declared[e]), int(count[e])) for e in declared.index[mismatch]],
+    )
     return incidents, casualties, sources, summary
+
+
+def _member_rows(incidents: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The incidents grouped, with their episode number, first and last day, by episode and start."""
+    rows = incidents.loc[members.index].assign(
+        _episode=members["episode"].to_numpy(),
+        _start=pd.to_datetime(incidents.loc[members.index, "start_date"], errors="coerce"),
+        _end=pd.to_datetime(incidents.loc[members.index, "end_date"], errors="coerce"),
+    )
+    rows["_end"] = rows["_end"].fillna(rows["_start"])
+    return rows.sort_values(["_episode", "_start", "incident_id"], kind="stable")
+
+
+def _episode_incidents(rows, first, episode_id, joined_ids, count, basis, rule: EpisodeRule) -> pd.DataFrame:
+    """One incidents row per episode (index: the episode number), its dates as datetimes."""
+    by = rows.groupby("_episode", sort=False)
+    places = rows.drop_duplicates(["_episode", "location_name"])
+    joined_places = joined(places["_episode"], _text(places["location_name"]).astype(str)).str.strip("; ")
+    single_place = places.groupby("_episode")["location_name"].nunique().reindex(first.index).le(1)
+    precision = rows["date_precision"].map({p: i for i, p in enumerate(_PRECISION_ORDER)}).groupby(rows["_episode"])
+    targeting = _key_text(rows["is_civilian_targeting"]).isin(["true", "1", "yes"]).groupby(rows["_episode"]).any()
+    episodes = pd.DataFrame(index=first.index)
+    episodes["incident_id"] = episode_id
+    episodes["record_type"] = "episode"
+    place_names = joined_places.reindex(first.index)
+    episodes["title"] = (
+        "One attack in "
+        + place_names.where(place_names.ne(""), "an unnamed place")
+        + ", recorded as "
+        + count.astype(str)
+        + " records: "
+        + joined_ids.reindex(first.index)
+    )
+    episodes["summary"] = first.get("summary", None)
+    episodes["start_date"], episodes["end_date"] = by["_start"].min(), by["_end"].max()
+    episodes["date_precision"] = precision.max().map(dict(enumerate(_PRECISION_ORDER)))
+    for column in ("country", "admin1", "admin2", "dataset"):
+        if column in first:
+            episodes[column] = first[column]
+    episodes["location_name"] = place_names
+    for column in ("latitude", "longitude"):
+        if column in first:
+            episodes[column] = first[column].where(single_place)
+    episodes["location_precision"] = first["location_precision"].where(single_place, "multiple")
+    episodes["event_type"] = first["event_type"].where(
+        by["event_type"].nunique().reindex(first.index).le(1), "multiple"
+    )
+    episodes["is_civilian_targeting"] = targeting.map({True: "true", False: "false"})
+    episodes["external_id"] = joined_ids.reindex(first.index)
+    episodes["verification_note"] = "Episode (rule in data/episode_rules.py): " + basis.reindex(first.index).map(
+        _basis_words(rule)
+    )
+    return episodes
+
+
+def _basis_words(rule: EpisodeRule) -> dict[str, str]:
+    return {
+        "split_note": "the notes say the fatalities are split between records; same perpetrators, same cercle, "
+        f"days at most {rule.max_gap_days_split_note} apart",
+        "same_place": "same perpetrators, place and kind of violence, days dated to the day and at most "
+        f"{rule.max_gap_days} apart",
+    }
+
+
+def _dated_like(episodes: pd.DataFrame, incidents: pd.DataFrame) -> pd.DataFrame:
+    """The episodes' dates in the representation the importer used (datetimes, or ISO text)."""
+    for column in ("start_date", "end_date"):
+        if not pd.api.types.is_datetime64_any_dtype(incidents[column]):
+            episodes[column] = episodes[column].dt.strftime("%Y-%m-%d")
+        else:
+            episodes[column] = episodes[column].astype(incidents[column].dtype)
+    return episodes
+
+
+def _with_episodes(incidents: pd.DataFrame, rows: pd.DataFrame, ids: pd.Series, episodes: pd.DataFrame) -> pd.DataFrame:
+    """The incidents, the members pointing at their episode, and the episode rows after them by start."""
+    incidents = incidents.copy()
+    if "parent_incident_id" not in incidents:
+        incidents["parent_incident_id"] = pd.Series(pd.NA, index=incidents.index, dtype=object)
+    incidents["parent_incident_id"] = incidents["parent_incident_id"].astype(object)
+    incidents.loc[rows.index, "parent_incident_id"] = ids.to_numpy()
+    episodes = episodes.sort_values(["start_date", "incident_id"], kind="stable")
+    return pd.concat([incidents, episodes.reset_index(drop=True)], ignore_index=True)
 
 
 def _episode_ranges(rows: pd.DataFrame, casualties: pd.DataFrame, episode_id: pd.Series) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import config
 from ..atomic import held_lock, replace_directory
+from ..data.columns import per_distinct
 from ..data.csvio import frame_as_text, text_table
 from ..data.dataset import check_tables
 from ..data.families import classify_keys, compact_key, matching_key
@@ -154,8 +155,7 @@ class Resolver:
 
     def region_names(self, names: pd.Series) -> pd.Series:
         """Canonical region names; an unknown region is left empty and counted (the place name is kept)."""
-        mapping = {name: self.regions.resolve(name) for name in names.dropna().unique()}
-        resolved = names.map(mapping)
+        resolved = per_distinct(names, self.regions.resolve)
         unknown = names[names.notna() & resolved.isna()]
         self.unmatched_regions.update(unknown.value_counts().to_dict())
         return resolved

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..data.columns import REPEATED_ID_RULE
+
 REJECT_COLUMNS = ["line", "record_id", "reason"]
 WARNING_COLUMNS = ["line", "record_id", "warning"]
 
@@ -69,7 +71,8 @@ class ImportResult:
             f"import of {self.source_file.name} ({self.shape}) as dataset '{self.dataset}'",
             f"rows read:          {self.rows_read:>9,}",
             f"incidents written:  {self.rows_written:>9,}",
-            f"rows merged:        {self.rows_merged:>9,}  (further rows of an event already written)",
+            f"rows merged:        {self.rows_merged:>9,}  (exact repeats of a record, further rows of an event)",
+            f"repeated ids:       {REPEATED_ID_RULE}",
             f"rows rejected:      {self.rows_rejected:>9,}  (each with its reason in rejects.csv)",
             f"balance:            {'ok' if self.balanced() else 'NOT BALANCED'}"
             f"  (read = written + merged + rejected: {self.rows_read:,} = {self.rows_written:,} + "

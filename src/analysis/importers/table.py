@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
+from ..data.columns import per_distinct
 from ..data.names import normalise_name
 from ..data.schema import FIELDS
 from . import table_columns as columnwise
@@ -28,7 +29,7 @@ from .mapping import FieldSpec, Mapping, load_mapping
 from .output import Resolver
 from .reading import InputFileError, read_table_file
 from .result import ImportResult
-from .table_fields import FieldColumns, parse_date, perpetrator_names
+from .table_fields import FieldColumns, parse_date, perpetrator_names, read_fields
 
 _DATASET = re.compile(FIELDS["dataset"].pattern or r"^[a-z0-9_]+$")
 
@@ -48,15 +49,15 @@ def import_table(
     corrected = _corrections(frame, columns, spec, raw.lines)
     derived, extra, warnings, notes = _column_wide(frame, columns, spec)
     notes = corrected + notes
-    fields = FieldColumns(frame, columns, spec, derived, raw.lines, path, dataset, today or dt.date.today())
+    fields = read_fields(frame, columns, spec, derived, raw.lines, path, dataset, today or dt.date.today())
     extra = _text_statuses(extra, fields)
     notes += _status_rule_notes(spec, fields, extra)
     killed = extra[(extra["harm"] == "killed") & (extra["victim_group"] == "all")]
     extra_deaths = killed.groupby("row")["count_best"].sum().reindex(frame.index, fill_value=0)
     deaths = fields.deaths + pd.to_numeric(extra_deaths).fillna(0).astype("int64")
-    ok = fields.ok
+    ok, rejected = fields.ok, fields.reason.notna()
     ledger = RejectLedger()
-    ledger.add(raw.lines[~ok.to_numpy()], fields.record_ids()[~ok], fields.reason[~ok], deaths[~ok])
+    ledger.add(raw.lines[rejected.to_numpy()], fields.record_ids[rejected], fields.reason[rejected], deaths[rejected])
     written = fields.incidents["incident_id"][ok].to_dict()
     perpetrators = fields.perpetrators[fields.perpetrators["row"].map(ok).astype(bool)]
     casualties = fields.casualties[fields.casualties["row"].map(ok).astype(bool)]
@@ -70,7 +71,8 @@ def import_table(
         perpetrators=_perpetrators_frame(perpetrators, resolver, path, spec),
         casualties=_casualties_frame(casualties, extra, written),
         sources=fields.sources[ok].reset_index(drop=True),
-        deaths_read=int(deaths.sum()),
+        rows_merged=int(fields.merged.sum()),
+        deaths_read=int(deaths[~fields.merged].sum()),
     )
     ledger.add_unreadable(raw.unreadable)
     result.rejects = ledger.frame()
@@ -130,7 +132,7 @@ def _column_wide(frame: pd.DataFrame, columns: dict[str, str], spec: Mapping):
         starts = pieces["start"]
     elif spec.fields["date"].column:
         texts = frame[columns[spec.fields["date"].column]]
-        starts = texts.map({t: _start_or_none(t, spec.fields["date"]) for t in texts.dropna().unique()})
+        starts = per_distinct(texts, lambda t: _start_or_none(t, spec.fields["date"]))
     cercles = pd.read_csv(config.REFERENCE_DIR / "cercles.csv", dtype=str, keep_default_na=False)
     placed = columnwise.places(frame, columns, spec, cercles, starts)
     if "rule:region" in derived:  # the region rules decide before the column and the place names

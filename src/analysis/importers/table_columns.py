@@ -15,10 +15,11 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from ..data.columns import joined, per_distinct
 from ..data.names import normalise_name, normalise_region_name, split_aliases
 from .checks import RowRejected
 from .count_grammar import parse_count, read_clauses
-from .mapping import NO_VALUE, FieldSpec, Mapping
+from .mapping import FieldSpec, Mapping
 
 CASUALTY_COLUMNS = [
     "row", "harm", "victim_status", "victim_group", "count_min", "count_best", "count_max", "count_text",
@@ -29,8 +30,7 @@ REFORM_2023 = dt.date(2023, 3, 13)
 
 def _normalised(column: pd.Series) -> pd.Series:
     """normalise_name for a whole column, once per distinct text; empty cells stay None."""
-    distinct = column.dropna().unique()
-    return column.map(dict(zip(distinct, (normalise_name(t) for t in distinct), strict=True)))
+    return per_distinct(column, normalise_name)
 
 
 # -- rules ------------------------------------------------------------------------------------------------------
@@ -164,9 +164,7 @@ def places(
     after = (pd.to_datetime(starts, errors="coerce") >= pd.Timestamp(REFORM_2023)).fillna(False)
 
     def by_name(names: pd.Series) -> tuple[pd.Series, pd.Series]:
-        distinct = names.dropna().unique()
-        found = {n: lookup.get(normalise_region_name(n)) for n in distinct}
-        hit = names.map(found)
+        hit = per_distinct(names, lambda name: lookup.get(normalise_region_name(name)))
         known = hit.notna()
         region_now = hit[known].map(lambda t: t[2]).where(after[known], hit[known].map(lambda t: t[1]))
         return hit.map(lambda t: t[0] if isinstance(t, tuple) else None), region_now.reindex(names.index)
@@ -240,87 +238,104 @@ def group_casualties(frame: pd.DataFrame, header: dict[str, str], spec: Mapping)
     status words the mapping does not list, counts that are not plain numbers."""
     rows, warnings = [], []
     for number, group in enumerate(spec.groups):
-        statuses = {normalise_name(w): v for w, v in group.values.items()}
-        long = []
-        for _k, status_column, count_column in group.pairs():
-            cells = frame[header[count_column]].astype(object)
-            figure, messy = _figures(cells, spec.count_words, count_column)
-            warnings.append(messy)
-            word = frame[header[status_column]].astype(object)
-            long.append(
-                pd.DataFrame(
-                    {"row": frame.index, "word": word, "figure": figure, "cell": cells, "column": count_column}
-                ).assign(status_column=status_column)
-            )
-        pairs = pd.concat(long, ignore_index=True).dropna(subset=["cell"])
-        plain = _normalised(pairs["word"])
-        unlisted = pairs["word"].notna() & ~plain.isin(statuses)
-        warnings.append(
-            pd.DataFrame(
-                {
-                    "row": pairs.loc[unlisted, "row"],
-                    "warning": "status word '"
-                    + pairs.loc[unlisted, "word"].str.strip()
-                    + "' in "
-                    + pairs.loc[unlisted, "status_column"]
-                    + f" is not listed under groups.{number}.values: written as status unknown",
-                }
-            )
-        )
-        # a word not listed (or "no value") gives status unknown
-        status_of = {w: getattr(v, "victim_status", "unknown") for w, v in statuses.items()}
-        group_of = {w: v.victim_group for w, v in statuses.items() if getattr(v, "victim_group", None)}
-        pairs["victim_status"] = plain.map(status_of).fillna("unknown")
-        pairs["victim_group"] = plain.map(group_of).astype(object).where(plain.isin(group_of), None)
-        shown = (
-            pairs["figure"]
-            .astype("Int64")
-            .astype(str)
-            .where(pairs["figure"].notna() & pairs["cell"].str.strip().str.isdigit(), pairs["cell"].str.strip())
-        )
-        pairs["text"] = pairs["column"] + "=" + shown + (" (" + pairs["word"].fillna("no status") + ")")
-        whole = _summed(pairs, ["row", "victim_status"]).assign(victim_group="all")
-        subsets = _summed(pairs.dropna(subset=["victim_group"]), ["row", "victim_status", "victim_group"])
-        if group.total:
-            unread = "the pairs are not checked against it"
-            total, messy = _figures(frame[header[group.total]].astype(object), spec.count_words, group.total, unread)
-            warnings.append(messy)
-            in_pairs = pairs.groupby("row")["figure"].sum().reindex(frame.index, fill_value=0)
-            remainder = (total - in_pairs).where(total.notna())
-            extra = remainder[remainder > 0]
-            if len(extra):
-                unknown = pd.DataFrame(
-                    {
-                        "row": extra.index,
-                        "victim_status": "unknown",
-                        "victim_group": "all",
-                        "figure": extra.to_numpy(),
-                        "text": [
-                            f"{group.total}={int(t)} less {int(p)} in pairs" for t, p in
-                            zip(total[extra.index], in_pairs[extra.index], strict=True)
-                        ],
-                    }
-                )  # fmt: skip
-                whole = _summed(pd.concat([whole, unknown]), ["row", "victim_status", "victim_group"])
-            differs = total.notna() & in_pairs.gt(0) & total.ne(in_pairs)
-            warnings.append(
-                pd.DataFrame(
-                    {
-                        "row": frame.index[differs],
-                        "warning": [
-                            f"total differs from its pairs: {group.total} = {int(t)}, pairs sum to {int(p)}"
-                            + (" (the pairs are kept)" if t < p else f" ({int(t - p)} written as status unknown)")
-                            for t, p in zip(total[differs], in_pairs[differs], strict=True)
-                        ],
-                    }
-                )
-            )
-        both = pd.concat([whole, subsets], ignore_index=True).assign(harm=group.harm)
-        rows.append(both)
+        found, said = _one_group(frame, header, spec, number, group)
+        rows.append(found)
+        warnings += said
     casualties = _as_casualties(pd.concat(rows, ignore_index=True) if rows else None)
     warnings = [w for w in warnings if len(w)]
     found = pd.concat(warnings, ignore_index=True) if warnings else pd.DataFrame(columns=["row", "warning"])
     return casualties, found
+
+
+def _one_group(frame: pd.DataFrame, header: dict[str, str], spec: Mapping, number: int, group):
+    """One group's rows (whole per status, and subsets per victim group) and its warnings."""
+    statuses = {normalise_name(w): v for w, v in group.values.items()}
+    pairs, warnings = _pairs(frame, header, spec, group)
+    plain = _normalised(pairs["word"])
+    unlisted = pairs["word"].notna() & ~plain.isin(statuses)
+    warnings.append(
+        pd.DataFrame(
+            {
+                "row": pairs.loc[unlisted, "row"],
+                "warning": "status word '"
+                + pairs.loc[unlisted, "word"].str.strip()
+                + "' in "
+                + pairs.loc[unlisted, "status_column"]
+                + f" is not listed under groups.{number}.values: written as status unknown",
+            }
+        )
+    )
+    # a word not listed (or "no value") gives status unknown
+    status_of = {w: getattr(v, "victim_status", "unknown") for w, v in statuses.items()}
+    group_of = {w: v.victim_group for w, v in statuses.items() if getattr(v, "victim_group", None)}
+    pairs["victim_status"] = plain.map(status_of).fillna("unknown")
+    pairs["victim_group"] = plain.map(group_of).astype(object).where(plain.isin(group_of), None)
+    shown = (
+        pairs["figure"]
+        .astype("Int64")
+        .astype(str)
+        .where(pairs["figure"].notna() & pairs["cell"].str.strip().str.isdigit(), pairs["cell"].str.strip())
+    )
+    pairs["text"] = pairs["column"] + "=" + shown + (" (" + pairs["word"].fillna("no status") + ")")
+    whole = _summed(pairs, ["row", "victim_status"]).assign(victim_group="all")
+    subsets = _summed(pairs.dropna(subset=["victim_group"]), ["row", "victim_status", "victim_group"])
+    if group.total:
+        whole, said = _with_total(frame, header, spec, group, pairs, whole)
+        warnings += said
+    return pd.concat([whole, subsets], ignore_index=True).assign(harm=group.harm), warnings
+
+
+def _pairs(frame: pd.DataFrame, header: dict[str, str], spec: Mapping, group) -> tuple[pd.DataFrame, list]:
+    """One row per filled count cell of the group's pairs (row, word, figure, cell, column, status_column), and
+    the warnings for counts that are not plain numbers."""
+    long, warnings = [], []
+    for _k, status_column, count_column in group.pairs():
+        cells = frame[header[count_column]].astype(object)
+        figure, messy = _figures(cells, spec.count_words, count_column)
+        warnings.append(messy)
+        word = frame[header[status_column]].astype(object)
+        long.append(
+            pd.DataFrame(
+                {"row": frame.index, "word": word, "figure": figure, "cell": cells, "column": count_column}
+            ).assign(status_column=status_column)
+        )
+    return pd.concat(long, ignore_index=True).dropna(subset=["cell"]), warnings
+
+
+def _with_total(frame, header, spec: Mapping, group, pairs: pd.DataFrame, whole: pd.DataFrame):
+    """The group's rows with the remainder of its total over its pairs as unknown, and the warnings: counts that
+    are not plain numbers, totals that differ from their pairs."""
+    unread = "the pairs are not checked against it"
+    total, messy = _figures(frame[header[group.total]].astype(object), spec.count_words, group.total, unread)
+    in_pairs = pairs.groupby("row")["figure"].sum().reindex(frame.index, fill_value=0)
+    remainder = (total - in_pairs).where(total.notna())
+    extra = remainder[remainder > 0]
+    if len(extra):
+        unknown = pd.DataFrame(
+            {
+                "row": extra.index,
+                "victim_status": "unknown",
+                "victim_group": "all",
+                "figure": extra.to_numpy(),
+                "text": [
+                    f"{group.total}={int(t)} less {int(p)} in pairs" for t, p in
+                    zip(total[extra.index], in_pairs[extra.index], strict=True)
+                ],
+            }
+        )  # fmt: skip
+        whole = _summed(pd.concat([whole, unknown]), ["row", "victim_status", "victim_group"])
+    differs = total.notna() & in_pairs.gt(0) & total.ne(in_pairs)
+    differing = pd.DataFrame(
+        {
+            "row": frame.index[differs],
+            "warning": [
+                f"total differs from its pairs: {group.total} = {int(t)}, pairs sum to {int(p)}"
+                + (" (the pairs are kept)" if t < p else f" ({int(t - p)} written as status unknown)")
+                for t, p in zip(total[differs], in_pairs[differs], strict=True)
+            ],
+        }
+    )
+    return whole, [messy, differing]
 
 
 def _summed(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -329,11 +344,7 @@ def _summed(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*keys, "figure", "text"])
     grouped = pairs.groupby(keys, sort=False)
     summed = grouped["figure"].sum(min_count=1).to_frame()
-    # most keys have one cell: only the others need their texts joined
-    size = grouped["text"].transform("size")
-    alone = pairs.loc[size.eq(1).to_numpy()].set_index(keys)["text"]
-    joined = pairs.loc[size.gt(1).to_numpy()].groupby(keys, sort=False)["text"].agg("; ".join)
-    summed["text"] = pd.concat([alone, joined])
+    summed["text"] = joined(pairs[keys], pairs["text"])
     return summed.reset_index()
 
 
@@ -439,7 +450,3 @@ def far_date_fences(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     q1, q3 = dates.dropna().quantile(0.25), dates.dropna().quantile(0.75)
     spread = (q3 - q1) * 1.5 + pd.Timedelta(days=366)
     return q1 - spread, q3 + spread
-
-
-def no_value(mapped: object) -> bool:
-    return mapped == NO_VALUE

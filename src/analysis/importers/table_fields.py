@@ -3,7 +3,8 @@ values chosen through the mapping, the count columns, perpetrators and the sourc
 row cannot be written.
 
 Checks run in a fixed order and a row keeps the first reason that fails it (id, dates, coordinates, event
-type, counts, civilian targeting, location precision, attribution, victim status, url, then duplicate ids),
+type, counts, civilian targeting, location precision, attribution, victim status, url, then repeated ids by
+the one rule of ``data.columns.repeated_ids``),
 so a row is refused for the same reason whatever else is wrong with it. Grammars and lookups are applied
 once per distinct text, everything else is column-wide.
 """
@@ -13,11 +14,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..data.columns import per_distinct, repeated_ids
 from ..data.names import normalise_name
 from ..data.schema import ACLED_VIOLENCE_AGAINST_CIVILIANS, EVENT_TYPES, FIELDS
 from .checks import MALI_EXTENT, RowRejected, id_text, inside_mali, valid_ids
@@ -40,410 +43,539 @@ COUNT_ROW_COLUMNS = [
 ]  # fmt: skip
 
 
-def _read_distinct(texts: pd.Series, read) -> tuple[dict, pd.Series]:
-    """``read(text)`` once per distinct text: {text: value} and the reason per row (a RowRejected's message)."""
-    values, reasons = {}, {}
-    for text in texts.dropna().unique():
+def _attempt(read):
+    """``read`` as a function giving (value, reason): a RowRejected's message is the reason, the value then missing."""
+
+    def attempt(text: str):
         try:
-            values[text] = read(text)
+            return read(text), np.nan
         except RowRejected as rejected:
-            reasons[text] = str(rejected)
-    return values, texts.astype(object).map(reasons).astype(object)
+            return np.nan, str(rejected)
+
+    return attempt
 
 
 def _per_distinct(texts: pd.Series, read) -> tuple[pd.Series, pd.Series]:
     """(value, reason) per row, ``read`` applied once per distinct text."""
-    values, reasons = _read_distinct(texts, read)
-    return texts.astype(object).map(values).astype(object), reasons
+    values, reasons = per_distinct(texts.astype(object), _attempt(read), parts=2)
+    return values.astype(object), reasons.astype(object)
 
 
 def _per_distinct_parts(texts: pd.Series, read, parts: int) -> tuple[list[pd.Series], pd.Series]:
     """As ``_per_distinct`` for a ``read`` that gives a tuple: one Series per element of the tuple."""
-    values, reasons = _read_distinct(texts, read)
-    as_object = texts.astype(object)
-    return [as_object.map({t: v[i] for t, v in values.items()}).astype(object) for i in range(parts)], reasons
+
+    def flat(text: str):
+        value, reason = _attempt(read)(text)
+        return (*(value if not isinstance(reason, str) else (np.nan,) * parts), reason)
+
+    *values, reasons = per_distinct(texts.astype(object), flat, parts=parts + 1)
+    return [value.astype(object) for value in values], reasons.astype(object)
 
 
-class FieldColumns:
-    """What the mapping's cell-by-cell fields give for every row of the file, and why rows are rejected."""
+@dataclass(frozen=True)
+class _File:
+    """What every step reads: the file as text (None for an empty cell), the mapping, and what the column-wide
+    steps derived (``table._column_wide``)."""
 
-    def __init__(
-        self,
-        frame: pd.DataFrame,
-        header: dict[str, str],
-        spec: Mapping,
-        derived: pd.DataFrame,
-        lines: np.ndarray,
-        path: Path,
-        dataset: str,
-        today: dt.date,
-    ):
-        self.frame, self.header, self.spec, self.derived = frame, header, spec, derived
-        self.lines = pd.Series(np.asarray(lines, dtype="int64"), index=frame.index)
-        self.path, self.dataset, self.today = path, dataset, today
-        self.reason = pd.Series(None, index=frame.index, dtype=object)
-        if "skip" in derived:  # the mapping's skip rules come first: such a row is not an incident at all
-            self._reject(derived["skip"].notna(), "skipped: " + derived["skip"].astype(object).fillna(""))
-        self.incidents = self._incidents()
-        self.deaths = self._deaths()
-        self.perpetrators = self._perpetrators()
-        self.casualties = self._count_rows()
-        self.sources = self._sources()
-        self._duplicates()
+    frame: pd.DataFrame
+    header: dict[str, str]
+    spec: Mapping
+    derived: pd.DataFrame
+    lines: pd.Series
+    path: Path
+    dataset: str
+    today: dt.date
 
-    # -- helpers ----------------------------------------------------------------------------------------------
-    def _none(self) -> pd.Series:
+    def none(self) -> pd.Series:
         return pd.Series(None, index=self.frame.index, dtype=object)
 
     def cells(self, column: str | None) -> pd.Series:
-        return self.frame[self.header[column]].astype(object) if column else self._none()
+        return self.frame[self.header[column]].astype(object) if column else self.none()
 
     def field(self, key: str) -> FieldSpec | None:
         return self.spec.fields.get(key)
 
-    def _reject(self, failed: pd.Series, reasons) -> None:
-        """``reasons`` (text or a Series) for the rows that fail and have no reason yet."""
-        todo = self.reason.isna() & failed.fillna(False).astype(bool)
-        if todo.any():
-            self.reason[todo] = reasons[todo] if isinstance(reasons, pd.Series) else reasons
+
+@dataclass(frozen=True)
+class FieldColumns:
+    """What the mapping's cell-by-cell fields give for every row of the file, and why rows are rejected
+    (``read_fields`` makes it)."""
+
+    spec: Mapping
+    incidents: pd.DataFrame
+    #: The deaths each row reports in its count columns, for the ledger.
+    deaths: pd.Series
+    perpetrators: pd.DataFrame
+    casualties: pd.DataFrame
+    sources: pd.DataFrame
+    #: What the mapping's victim_status says of each row (None: nothing), and which rule said it (-1: none);
+    #: counts read from words use them too where the words name no status.
+    row_status: pd.Series
+    status_rule: pd.Series
+    #: The id column's text (None without one).
+    record_ids: pd.Series
+    #: The first reason each row cannot be written (None: it can).
+    reason: pd.Series
+    #: Rows merged into an earlier exact repeat (data.columns.repeated_ids).
+    merged: pd.Series
 
     @property
     def ok(self) -> pd.Series:
-        return self.reason.isna()
+        """The rows written."""
+        return self.reason.isna() & ~self.merged
 
-    def record_ids(self) -> pd.Series:
-        spec = self.field("id")
-        return self.cells(spec.column) if spec else self._none()
 
-    # -- one field each ---------------------------------------------------------------------------------------
-    def choice(self, key: str, label: str, fallback, rows: pd.Series | None = None) -> pd.Series:
-        """Our value of ``key`` for each row: a rule's, else the column's through ``values`` (or our own value
-        written in the file), else the default; rows in ``rows`` whose text is unknown are rejected."""
-        spec = self.field(key)
-        if spec is None:
-            return pd.Series([fallback] * len(self.frame), index=self.frame.index, dtype=object)
-        ruled = self.derived[f"rule:{key}"] if f"rule:{key}" in self.derived else self._none()
-        if spec.column is None:
-            constant = spec.value if spec.value is not None else spec.default if spec.default is not None else fallback
-            chosen = pd.Series([constant] * len(self.frame), index=self.frame.index, dtype=object)
-            return chosen.where(ruled.isna(), ruled)
-        direct = {str(option).lower(): option for option in CHOICES[key]}
+def read_fields(
+    frame: pd.DataFrame,
+    header: dict[str, str],
+    spec: Mapping,
+    derived: pd.DataFrame,
+    lines: np.ndarray,
+    path: Path,
+    dataset: str,
+    today: dt.date,
+) -> FieldColumns:
+    """Every cell-by-cell field of the file, checked in the order of the module's docstring."""
+    lines = pd.Series(np.asarray(lines, dtype="int64"), index=frame.index)
+    file = _File(frame, header, spec, derived, lines, path, dataset, today)
+    incidents, parsed, incident_reasons = _incidents(file)
+    publisher = _publisher(file)
+    perpetrators, attribution_reasons = _perpetrators(file, incidents, publisher)
+    casualties, row_status, status_rule, status_reasons = _count_rows(file, parsed, incidents["incident_id"])
+    sources, url_reasons = _sources(file, incidents["incident_id"], publisher)
+    reason = _first_of(_skipped(file), incident_reasons, attribution_reasons, status_reasons, url_reasons)
+    ids = (
+        incidents["incident_id"]
+        if spec.fields.get("id") is None
+        else incidents["incident_id"].where(incidents["external_id"].notna())
+    )
+    merged, reason = repeated_ids(ids, frame, lines, reason)
+    return FieldColumns(
+        spec=spec,
+        incidents=incidents,
+        deaths=_deaths(parsed, frame.index),
+        perpetrators=perpetrators,
+        casualties=casualties,
+        sources=sources,
+        row_status=row_status,
+        status_rule=status_rule,
+        record_ids=incidents["external_id"],
+        reason=reason,
+        merged=merged,
+    )
 
-        def read(text: str):
-            mapped = spec.lookup(text)
-            if mapped == NO_VALUE:
-                return _empty(spec, key)
-            if mapped is not None:
-                return mapped
-            if text.strip().lower() in direct:  # our own value written in the file
-                return direct[text.strip().lower()]
-            if spec.default is not None:
-                return spec.default
-            raise RowRejected(
-                f"unknown {label}: '{text}' (add it under {key}.values in the mapping, or give {key}.default)"
-            )
 
-        text = self.cells(spec.column)
-        values, reasons = _per_distinct(text, read)
-        try:
-            values = values.where(text.notna(), _empty(spec, key))
-        except RowRejected as rejected:
-            reasons = reasons.where(text.notna(), str(rejected))
-        decided = ruled.notna()
-        wanted = ~decided if rows is None else rows & ~decided
-        self._reject(wanted & reasons.notna(), reasons)
-        return values.astype(object).where(~decided, ruled)
+# -- reasons ----------------------------------------------------------------------------------------------------
 
-    def _ids(self) -> tuple[pd.Series, pd.Series]:
-        spec = self.field("id")
-        if spec is None:  # the line number makes the id
-            return f"{self.dataset}-" + self.lines.astype(str), self._none()
-        text = self.cells(spec.column)
-        self._reject(text.isna(), f"missing id: column '{spec.column}' is empty")
-        prefix = spec.prefix if spec.prefix is not None else f"{self.dataset}-"
-        incident_id = prefix + id_text(text.fillna(""), strip="-._:")
-        invalid = "invalid id: '" + text + f"' (expected letters or digits, in column '{spec.column}')"
-        self._reject(text.notna() & ~valid_ids(incident_id), invalid)
-        return incident_id, text
 
-    def _dates(self) -> tuple[pd.Series, pd.Series, pd.Series]:
-        """Start and end (ISO text) and precision."""
-        spec = self.field("date")
-        today = pd.Timestamp(self.today)
-        if spec.pieces:
-            self._reject(self.derived["date_problem"].notna(), self.derived["date_problem"])
-            start, end = self.derived["start"], self.derived["end"]
-            future = pd.to_datetime(start, errors="coerce") > today
-            self._reject(future, "future date: '" + start + f"' is after today ({self.today.isoformat()})")
-            return start, end, self.derived["precision"]
-        text = self.cells(spec.column)
-        self._reject(text.isna(), f"missing date: column '{spec.column}' is empty")
-        (start, start_end, precision), problem = _read_dates(text, spec, "date")
-        self._reject(problem.notna(), problem)
-        end = start_end
-        end_spec = self.field("end_date")
-        end_text = self.cells(end_spec.column if end_spec else None)
-        if end_text.notna().any():
-            (_, given_end, _), end_problem = _read_dates(end_text, end_spec, "end date")
-            self._reject(end_problem.notna(), end_problem)
-            end = given_end.where(end_text.notna(), start_end)
-            before = pd.to_datetime(end) < pd.to_datetime(start)
-            self._reject(before, "end before start: end date '" + end_text + "' is before the date '" + text + "'")
-        late_start = pd.to_datetime(start) > today
-        late_end = end_text.notna() & (pd.to_datetime(end) > today)
-        shown = text.where(late_start, end_text)
-        self._reject(late_start | late_end, "future date: '" + shown + f"' is after today ({self.today.isoformat()})")
-        chosen = self.choice("date_precision", "date precision", fallback=None)
-        return start, end, chosen.where(chosen.notna(), precision)
+def first_reason(index: pd.Index, *checks) -> pd.Series:
+    """The first reason that applies to each row (None: none), ``checks`` in order: (failed, reason) pairs,
+    the reason a text or a Series."""
+    reason = pd.Series(None, index=index, dtype=object)
+    for failed, why in checks:
+        todo = reason.isna() & failed.fillna(False).astype(bool)
+        if todo.any():
+            reason[todo] = why[todo] if isinstance(why, pd.Series) else why
+    return reason
 
-    def _coordinates(self) -> tuple[pd.Series, pd.Series]:
-        found = {}
-        for key in ("latitude", "longitude"):
-            spec = self.field(key)
-            text = self.cells(spec.column if spec else None)
-            cleaned = text.str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
-            if spec is not None and spec.decimal == ",":
-                cleaned = cleaned.str.replace(",", ".", regex=False)
-            found[key] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-            invalid = f"invalid coordinates: {key} '" + text + "' is not a decimal number"
-            self._reject(text.notna() & found[key].isna(), invalid)
-        lat, lon = found["latitude"], found["longitude"]
-        alone = lat.isna() != lon.isna()
-        given = pd.Series("longitude", index=lat.index).where(lat.isna(), "latitude")
-        self._reject(alone, "invalid coordinates: " + given + " given without the other")
-        outside = lat.notna() & lon.notna() & ~inside_mali(lat, lon)
-        where = "coordinates outside Mali: latitude " + lat.astype(str) + ", longitude " + lon.astype(str)
-        self._reject(outside, where + f" (expected {MALI_EXTENT})")
-        return lat, lon
 
-    def _incidents(self) -> pd.DataFrame:
-        incident_id, external_id = self._ids()
-        incident_id = incident_id.where(incident_id.notna(), f"{self.dataset}-" + self.lines.astype(str))
-        start, end, precision = self._dates()
-        latitude, longitude = self._coordinates()
-        event_type = self.choice("event_type", "event type", fallback="other")
-        self.event_type = event_type
-        self._parsed_counts()
-        targeting = self.choice("civilian_targeting", "civilian targeting", fallback=None)
-        by_type = {t: kind == ACLED_VIOLENCE_AGAINST_CIVILIANS for t, (kind, *_) in EVENT_TYPES.items()}
-        targeting = targeting.where(targeting.notna(), event_type.map(by_type))
-        place, cercle, region = (self.derived[k] for k in ("location_name", "admin2", "region_text"))
-        self.publisher = self._publisher()
-        location_precision = self.derived["location_precision"]
-        chosen = self.choice("location_precision", "location precision", None, rows=location_precision.isna())
-        return pd.DataFrame(
-            {
-                "incident_id": incident_id,
-                "record_type": self.choice("record_type", "record type", fallback="event"),
-                "title": self._titles(event_type, place, cercle, region, start),
-                "summary": self._cell("summary"),
-                "start_date": start,
-                "end_date": end,
-                "date_precision": precision,
-                "country": "MLI",
-                "region_text": region,
-                "admin2": cercle,
-                "location_name": place,
-                "latitude": latitude.astype(object).where(latitude.notna(), None),
-                "longitude": longitude.astype(object).where(longitude.notna(), None),
-                "location_precision": location_precision.where(location_precision.notna(), chosen),
-                "has_coordinates": latitude.notna(),
-                "event_type": event_type,
-                "is_civilian_targeting": np.where(targeting.astype(bool), "true", "false"),
-                "dataset": self.dataset,
-                "external_id": external_id,
-            },
-            columns=INCIDENT_COLUMNS,
+def _first_of(*reasons: pd.Series) -> pd.Series:
+    """Per row, the first of several steps' reasons."""
+    return first_reason(reasons[0].index, *((r.notna(), r) for r in reasons))
+
+
+def _skipped(file: _File) -> pd.Series:
+    """The mapping's skip rules come first: such a row is not an incident at all."""
+    if "skip" not in file.derived:
+        return file.none()
+    skip = file.derived["skip"]
+    return first_reason(skip.index, (skip.notna(), "skipped: " + skip.astype(object).fillna("")))
+
+
+# -- one field each ---------------------------------------------------------------------------------------------
+
+
+def choice(file: _File, key: str, label: str, fallback, rows: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+    """Our value of ``key`` for each row: a rule's, else the column's through ``values`` (or our own value
+    written in the file), else the default; rows in ``rows`` whose text is unknown get a reason."""
+    spec = file.field(key)
+    if spec is None:
+        return pd.Series([fallback] * len(file.frame), index=file.frame.index, dtype=object), file.none()
+    ruled = file.derived[f"rule:{key}"] if f"rule:{key}" in file.derived else file.none()
+    if spec.column is None:
+        constant = spec.value if spec.value is not None else spec.default if spec.default is not None else fallback
+        chosen = pd.Series([constant] * len(file.frame), index=file.frame.index, dtype=object)
+        return chosen.where(ruled.isna(), ruled), file.none()
+    text = file.cells(spec.column)
+    values, reasons = _per_distinct(text, _choice_reader(spec, key, label))
+    try:
+        values = values.where(text.notna(), _empty(spec, key))
+    except RowRejected as rejected:
+        reasons = reasons.where(text.notna(), str(rejected))
+    decided = ruled.notna()
+    wanted = ~decided if rows is None else rows & ~decided
+    return values.astype(object).where(~decided, ruled), first_reason(text.index, (wanted & reasons.notna(), reasons))
+
+
+def _choice_reader(spec: FieldSpec, key: str, label: str):
+    """How one cell of ``key``'s column is read: through ``values``, our own value, the default, else rejected."""
+    direct = {str(option).lower(): option for option in CHOICES[key]}
+
+    def read(text: str):
+        mapped = spec.lookup(text)
+        if mapped == NO_VALUE:
+            return _empty(spec, key)
+        if mapped is not None:
+            return mapped
+        if text.strip().lower() in direct:  # our own value written in the file
+            return direct[text.strip().lower()]
+        if spec.default is not None:
+            return spec.default
+        raise RowRejected(
+            f"unknown {label}: '{text}' (add it under {key}.values in the mapping, or give {key}.default)"
         )
 
-    def _cell(self, key: str) -> pd.Series:
-        """The column's text, else the mapping's default text."""
-        spec = self.field(key)
-        if spec is None:
-            return self._none()
-        text = self.cells(spec.column)
-        return text.where(text.notna(), spec.default) if isinstance(spec.default, str) else text
+    return read
 
-    def _titles(self, event_type, place, cercle, region, start) -> pd.Series:
-        spec = self.field("event_type")
-        what = self.cells(spec.column if spec else None)
-        label = event_type.str.replace("_", " ", regex=False).where(event_type != "other", "incident")
-        what = what.where(what.notna(), label)
-        where = place.where(place.notna(), cercle)
-        where = where.where(where.notna(), region).fillna("Mali")
-        written = self._cell("title")
-        return written.where(written.notna(), what + ", " + where + ", " + start.fillna(""))
 
-    def _publisher(self) -> pd.Series:
-        spec = self.field("source")
-        if spec is None:
-            return pd.Series(self.path.name, index=self.frame.index, dtype=object)
-        text = self.cells(spec.column)
-        constant = spec.value if isinstance(spec.value, str) else self.path.name
-        return text.where(text.notna(), constant)
+def _ids(file: _File) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The incident id (the line number makes it without an id column), the id as written, and the reasons."""
+    spec = file.field("id")
+    if spec is None:
+        return f"{file.dataset}-" + file.lines.astype(str), file.none(), file.none()
+    text = file.cells(spec.column)
+    prefix = spec.prefix if spec.prefix is not None else f"{file.dataset}-"
+    incident_id = prefix + id_text(text.fillna(""), strip="-._:")
+    invalid = "invalid id: '" + text + f"' (expected letters or digits, in column '{spec.column}')"
+    reasons = first_reason(
+        text.index,
+        (text.isna(), f"missing id: column '{spec.column}' is empty"),
+        (text.notna() & ~valid_ids(incident_id), invalid),
+    )
+    return incident_id, text, reasons
 
-    # -- counts -----------------------------------------------------------------------------------------------
-    def _parsed_counts(self) -> None:
-        """Each count column read (min, best, max, text); unreadable counts and parts over their total rejected."""
-        self.parsed = []
-        words = self.spec.count_words
-        for count in self.spec.counts:
-            text = self.cells(count.column)
-            figures, reasons = _per_distinct_parts(text, lambda t, c=count: parse_count(t, words, c.column), 3)
-            self._reject(reasons.notna(), reasons)
-            low, best, high = (figure.where(figure.notna(), None) for figure in figures)
-            self.parsed.append((count, low, best, high, text.where(best.notna())))
-        wholes: dict[tuple, list] = {}
-        for count, low, best, high, text in self.parsed:
-            if count.victim_group != "all":
-                continue
-            key = (count.harm, count.victim_status)
-            # several total columns for one key: a row's last one with a figure is its total
-            previous = wholes.get(key) or [self._none()] * 5
-            given = text.notna()
-            wholes[key] = [
-                new.where(given, old)
-                for new, old in zip(
-                    (low, best, high, pd.Series(count.column, index=text.index, dtype=object), text),
-                    previous,
-                    strict=True,
-                )
-            ]
-        for count, low, best, high, text in self.parsed:
-            whole = wholes.get((count.harm, count.victim_status))
-            if count.victim_group == "all" or whole is None:
-                continue
-            w_low, w_best, w_high, w_column, w_text = whole
-            over = pd.Series(False, index=text.index)
-            for part, total in ((low, w_low), (best, w_best), (high, w_high)):
-                known = part.notna() & total.notna()
-                over |= known & (pd.to_numeric(part.where(known)) > pd.to_numeric(total.where(known)))
-            reason = (
-                f"invalid count: '{count.column}' "
-                + text.map(repr, na_action="ignore").astype(object)
-                + " is more than '"
-                + w_column
-                + "' "
-                + w_text.map(repr, na_action="ignore").astype(object)
-            )
-            self._reject(over, reason)
 
-    def _deaths(self) -> pd.Series:
-        """The deaths each row reports in its count columns (best figures, killed, all victims) for the ledger;
-        a count that cannot be read adds nothing."""
-        deaths = pd.Series(0, index=self.frame.index, dtype="int64")
-        for count, _low, best, _high, _text in self.parsed:
-            if count.harm == "killed" and count.victim_group == "all":
-                deaths += pd.to_numeric(best).fillna(0).astype("int64")
-        return deaths
-
-    def _count_rows(self) -> pd.DataFrame:
-        needs_status = pd.Series(False, index=self.frame.index)
-        for count, _low, best, _high, _text in self.parsed:
-            if count.victim_status is None:
-                needs_status |= best.notna()
-        status = self.choice("victim_status", "victim status", fallback=None, rows=needs_status)
-        #: what the mapping's victim_status says of each row (None: nothing), and which rule said it (-1: none);
-        #: counts read from words use them too where the words name no status
-        self.row_status = status
-        rule = self.derived.get("rule#:victim_status")
-        self.status_rule = (
-            pd.Series(-1, index=self.frame.index) if rule is None else pd.to_numeric(rule).fillna(-1).astype(int)
+def _dates(file: _File) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Start and end (ISO text), precision, and the reasons."""
+    spec = file.field("date")
+    today = pd.Timestamp(file.today)
+    after_today = f"is after today ({file.today.isoformat()})"
+    if spec.pieces:
+        start, end = file.derived["start"], file.derived["end"]
+        future = pd.to_datetime(start, errors="coerce") > today
+        reasons = first_reason(
+            start.index,
+            (file.derived["date_problem"].notna(), file.derived["date_problem"]),
+            (future, "future date: '" + start + "' " + after_today),
         )
-        status = status.where(status.notna(), "civilian")
-        parts = []
-        for count, low, best, high, text in self.parsed:
-            read = best.notna()
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "row": self.frame.index[read],
-                        "incident_id": self.incidents["incident_id"][read],
-                        "harm": count.harm,
-                        "victim_status": count.victim_status or status[read],
-                        "victim_group": count.victim_group,
-                        "count_min": low[read],
-                        "count_best": best[read],
-                        "count_max": high[read],
-                        "count_text": text[read],
-                        "status_rule": -1 if count.victim_status else self.status_rule[read],
-                    },
-                    columns=[*COUNT_ROW_COLUMNS, "status_rule"],
-                )
-            )
-        empty = pd.DataFrame(columns=[*COUNT_ROW_COLUMNS, "status_rule"])
-        return pd.concat(parts, ignore_index=True) if parts else empty
+        return start, end, file.derived["precision"], reasons
+    text = file.cells(spec.column)
+    (start, start_end, precision), problem = _read_dates(text, spec, "date")
+    checks = [(text.isna(), f"missing date: column '{spec.column}' is empty"), (problem.notna(), problem)]
+    end = start_end
+    end_spec = file.field("end_date")
+    end_text = file.cells(end_spec.column if end_spec else None)
+    if end_text.notna().any():
+        (_, given_end, _), end_problem = _read_dates(end_text, end_spec, "end date")
+        end = given_end.where(end_text.notna(), start_end)
+        before = pd.to_datetime(end) < pd.to_datetime(start)
+        checks += [
+            (end_problem.notna(), end_problem),
+            (before, "end before start: end date '" + end_text + "' is before the date '" + text + "'"),
+        ]
+    late_start = pd.to_datetime(start) > today
+    late_end = end_text.notna() & (pd.to_datetime(end) > today)
+    shown = text.where(late_start, end_text)
+    checks.append((late_start | late_end, "future date: '" + shown + "' " + after_today))
+    chosen, precision_reasons = choice(file, "date_precision", "date precision", fallback=None)
+    checks.append((precision_reasons.notna(), precision_reasons))
+    return start, end, chosen.where(chosen.notna(), precision), first_reason(text.index, *checks)
 
-    # -- perpetrators and sources -----------------------------------------------------------------------------
-    def _perpetrators(self) -> pd.DataFrame:
-        columns = ["row", "incident_id", "name", "order", "attribution", "basis", "opponent"]
-        spec = self.field("perpetrator")
-        if spec is None:
-            return pd.DataFrame(columns=columns)
-        text = self.cells(spec.column)
-        if len(spec.values):
-            silent = text.map({t: spec.lookup(t) == NO_VALUE for t in text.dropna().unique()})
-            text = text.where(~silent.fillna(False).astype(bool))
-        names_of = {t: perpetrator_sides(t, spec) for t in text.dropna().unique()}
-        default = [(name, 0) for name in spec.default or []]
-        names = text.fillna(_NO_TEXT).map({**names_of, _NO_TEXT: default})
-        basis = (self.publisher + ": '" + text + f"' (column '{spec.column}' of {self.path.name})").where(
-            text.notna(), self.publisher + "; no perpetrator named (the mapping's default)"
+
+def _coordinates(file: _File) -> tuple[pd.Series, pd.Series, pd.Series]:
+    found, checks = {}, []
+    for key in ("latitude", "longitude"):
+        spec = file.field(key)
+        text = file.cells(spec.column if spec else None)
+        cleaned = text.str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
+        if spec is not None and spec.decimal == ",":
+            cleaned = cleaned.str.replace(",", ".", regex=False)
+        found[key] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+        checks.append(
+            (text.notna() & found[key].isna(), f"invalid coordinates: {key} '" + text + "' is not a decimal number")
         )
-        ruled = self.derived.get("rule:perpetrator")
-        if ruled is not None:  # a rule decides before the column
-            by_rule = ruled.notna()
-            rule_number = pd.to_numeric(self.derived["rule#:perpetrator"]).fillna(-1).astype(int) + 1
-            names = names.where(~by_rule, ruled.map(lambda found: [(n, 0) for n in found or []], na_action="ignore"))
-            basis = basis.where(
-                ~by_rule, self.publisher + "; perpetrator.rules " + rule_number.astype(str) + " of the mapping"
+    lat, lon = found["latitude"], found["longitude"]
+    alone = lat.isna() != lon.isna()
+    given = pd.Series("longitude", index=lat.index).where(lat.isna(), "latitude")
+    outside = lat.notna() & lon.notna() & ~inside_mali(lat, lon)
+    where = "coordinates outside Mali: latitude " + lat.astype(str) + ", longitude " + lon.astype(str)
+    checks += [
+        (alone, "invalid coordinates: " + given + " given without the other"),
+        (outside, where + f" (expected {MALI_EXTENT})"),
+    ]
+    return lat, lon, first_reason(lat.index, *checks)
+
+
+def _incidents(file: _File) -> tuple[pd.DataFrame, list, pd.Series]:
+    """The incidents table's columns, the count columns read (for the casualties), and the first reason of
+    the checks on them, in the module's order."""
+    incident_id, external_id, id_reasons = _ids(file)
+    incident_id = incident_id.where(incident_id.notna(), f"{file.dataset}-" + file.lines.astype(str))
+    start, end, precision, date_reasons = _dates(file)
+    latitude, longitude, coordinate_reasons = _coordinates(file)
+    event_type, type_reasons = choice(file, "event_type", "event type", fallback="other")
+    parsed, count_reasons = _parsed_counts(file)
+    targeting, targeting_reasons = choice(file, "civilian_targeting", "civilian targeting", fallback=None)
+    by_type = {t: kind == ACLED_VIOLENCE_AGAINST_CIVILIANS for t, (kind, *_) in EVENT_TYPES.items()}
+    targeting = targeting.where(targeting.notna(), event_type.map(by_type))
+    place, cercle, region = (file.derived[k] for k in ("location_name", "admin2", "region_text"))
+    location_precision = file.derived["location_precision"]
+    chosen, location_reasons = choice(
+        file, "location_precision", "location precision", None, rows=location_precision.isna()
+    )
+    record_type, record_type_reasons = choice(file, "record_type", "record type", fallback="event")
+    incidents = pd.DataFrame(
+        {
+            "incident_id": incident_id,
+            "record_type": record_type,
+            "title": _titles(file, event_type, place, cercle, region, start),
+            "summary": _cell(file, "summary"),
+            "start_date": start,
+            "end_date": end,
+            "date_precision": precision,
+            "country": "MLI",
+            "region_text": region,
+            "admin2": cercle,
+            "location_name": place,
+            "latitude": latitude.astype(object).where(latitude.notna(), None),
+            "longitude": longitude.astype(object).where(longitude.notna(), None),
+            "location_precision": location_precision.where(location_precision.notna(), chosen),
+            "has_coordinates": latitude.notna(),
+            "event_type": event_type,
+            "is_civilian_targeting": np.where(targeting.astype(bool), "true", "false"),
+            "dataset": file.dataset,
+            "external_id": external_id,
+        },
+        columns=INCIDENT_COLUMNS,
+    )
+    reasons = _first_of(
+        id_reasons,
+        date_reasons,
+        coordinate_reasons,
+        type_reasons,
+        count_reasons,
+        targeting_reasons,
+        location_reasons,
+        record_type_reasons,
+    )
+    return incidents, parsed, reasons
+
+
+def _cell(file: _File, key: str) -> pd.Series:
+    """The column's text, else the mapping's default text."""
+    spec = file.field(key)
+    if spec is None:
+        return file.none()
+    text = file.cells(spec.column)
+    return text.where(text.notna(), spec.default) if isinstance(spec.default, str) else text
+
+
+def _titles(file: _File, event_type, place, cercle, region, start) -> pd.Series:
+    spec = file.field("event_type")
+    what = file.cells(spec.column if spec else None)
+    label = event_type.str.replace("_", " ", regex=False).where(event_type != "other", "incident")
+    what = what.where(what.notna(), label)
+    where = place.where(place.notna(), cercle)
+    where = where.where(where.notna(), region).fillna("Mali")
+    written = _cell(file, "title")
+    return written.where(written.notna(), what + ", " + where + ", " + start.fillna(""))
+
+
+def _publisher(file: _File) -> pd.Series:
+    spec = file.field("source")
+    if spec is None:
+        return pd.Series(file.path.name, index=file.frame.index, dtype=object)
+    text = file.cells(spec.column)
+    constant = spec.value if isinstance(spec.value, str) else file.path.name
+    return text.where(text.notna(), constant)
+
+
+# -- counts -----------------------------------------------------------------------------------------------------
+
+
+def _parsed_counts(file: _File) -> tuple[list, pd.Series]:
+    """Each count column read (count, min, best, max, text), and the reasons: unreadable counts, then parts
+    over their total."""
+    parsed, checks = [], []
+    words = file.spec.count_words
+    for count in file.spec.counts:
+        text = file.cells(count.column)
+        figures, reasons = _per_distinct_parts(text, lambda t, c=count: parse_count(t, words, c.column), 3)
+        checks.append((reasons.notna(), reasons))
+        low, best, high = (figure.where(figure.notna(), None) for figure in figures)
+        parsed.append((count, low, best, high, text.where(best.notna())))
+    wholes = _wholes(file, parsed)
+    for count, low, best, high, text in parsed:
+        whole = wholes.get((count.harm, count.victim_status))
+        if count.victim_group == "all" or whole is None:
+            continue
+        checks.append(_over_total(count, (low, best, high, text), whole))
+    return parsed, first_reason(file.frame.index, *checks)
+
+
+def _wholes(file: _File, parsed: list) -> dict[tuple, list]:
+    """Per (harm, victim status): the figures of all victims (low, best, high, column, text) a part is checked
+    against; with several total columns for one key, a row's last one with a figure is its total."""
+    wholes: dict[tuple, list] = {}
+    for count, low, best, high, text in parsed:
+        if count.victim_group != "all":
+            continue
+        key = (count.harm, count.victim_status)
+        previous = wholes.get(key) or [file.none()] * 5
+        given = text.notna()
+        column = pd.Series(count.column, index=text.index, dtype=object)
+        wholes[key] = [
+            new.where(given, old) for new, old in zip((low, best, high, column, text), previous, strict=True)
+        ]
+    return wholes
+
+
+def _over_total(count, part: tuple, whole: list) -> tuple[pd.Series, pd.Series]:
+    """(failed, reason) for a group's count above its total."""
+    low, best, high, text = part
+    w_low, w_best, w_high, w_column, w_text = whole
+    over = pd.Series(False, index=text.index)
+    for figure, total in ((low, w_low), (best, w_best), (high, w_high)):
+        known = figure.notna() & total.notna()
+        over |= known & (pd.to_numeric(figure.where(known)) > pd.to_numeric(total.where(known)))
+    reason = (
+        f"invalid count: '{count.column}' "
+        + text.map(repr, na_action="ignore").astype(object)
+        + " is more than '"
+        + w_column
+        + "' "
+        + w_text.map(repr, na_action="ignore").astype(object)
+    )
+    return over, reason
+
+
+def _deaths(parsed: list, index: pd.Index) -> pd.Series:
+    """The deaths each row reports in its count columns (best figures, killed, all victims) for the ledger;
+    a count that cannot be read adds nothing."""
+    deaths = pd.Series(0, index=index, dtype="int64")
+    for count, _low, best, _high, _text in parsed:
+        if count.harm == "killed" and count.victim_group == "all":
+            deaths += pd.to_numeric(best).fillna(0).astype("int64")
+    return deaths
+
+
+def _count_rows(
+    file: _File, parsed: list, incident_id: pd.Series
+) -> tuple[pd.DataFrame, pd.Series, pd.Series, pd.Series]:
+    """The casualty rows of the count columns, what the mapping's victim_status says of each row and which rule
+    said it (-1: none), and the reasons (a victim status that cannot be read, where a count needs one)."""
+    needs_status = pd.Series(False, index=file.frame.index)
+    for count, _low, best, _high, _text in parsed:
+        if count.victim_status is None:
+            needs_status |= best.notna()
+    row_status, reasons = choice(file, "victim_status", "victim status", fallback=None, rows=needs_status)
+    rule = file.derived.get("rule#:victim_status")
+    status_rule = pd.Series(-1, index=file.frame.index) if rule is None else pd.to_numeric(rule).fillna(-1).astype(int)
+    status = row_status.where(row_status.notna(), "civilian")
+    parts = []
+    for count, low, best, high, text in parsed:
+        read = best.notna()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": file.frame.index[read],
+                    "incident_id": incident_id[read],
+                    "harm": count.harm,
+                    "victim_status": count.victim_status or status[read],
+                    "victim_group": count.victim_group,
+                    "count_min": low[read],
+                    "count_best": best[read],
+                    "count_max": high[read],
+                    "count_text": text[read],
+                    "status_rule": -1 if count.victim_status else status_rule[read],
+                },
+                columns=[*COUNT_ROW_COLUMNS, "status_rule"],
             )
-        attribution = self.choice("attribution", "attribution", fallback=None)
-        attribution = attribution.where(attribution.astype(bool), "alleged")
-        table = pd.DataFrame(
-            {
-                "row": self.frame.index,
-                "incident_id": self.incidents["incident_id"],
-                "name": names,
-                "attribution": attribution,
-                "basis": basis,
-                # the other side of a clash, not a joint perpetrator (only in armed clashes)
-                "opponent": bool(spec.opponent) & (self.event_type == "armed_clash"),
-            }
-        ).explode("name")
-        table = table.dropna(subset=["name"])
-        side = table["name"].map(lambda pair: pair[1])
-        table["name"] = table["name"].map(lambda pair: pair[0])
-        # an actor after a sides separator is the other side whatever the event; without sides, `opponent`
-        # makes every actor after the first the other side of an armed clash
-        table["opponent"] = (side > 0) | (table["opponent"].astype(bool) & ~bool(spec.sides))
-        table["order"] = table.groupby(level=0).cumcount()
-        return table[columns].reset_index(drop=True)
-
-    def _sources(self) -> pd.DataFrame:
-        spec = self.field("source")
-        url = self.cells(spec.url if spec else None)
-        self._reject(url.notna() & ~url.str.match(_URL).fillna(False).astype(bool), _bad_url(url))
-        return pd.DataFrame(
-            {
-                "incident_id": self.incidents["incident_id"],
-                "publisher": self.publisher,
-                "source_type": spec.source_type if spec else "dataset",
-                "stance": spec.stance if spec else "reports",
-                "url": url,
-                "document": self.path.name,
-            }
         )
+    empty = pd.DataFrame(columns=[*COUNT_ROW_COLUMNS, "status_rule"])
+    return (pd.concat(parts, ignore_index=True) if parts else empty), row_status, status_rule, reasons
 
-    def _duplicates(self) -> None:
-        """A second row with an id already written is rejected, naming the first one's line."""
-        ids = self.incidents["incident_id"][self.ok]
-        repeated = ids.duplicated(keep="first")
-        if repeated.any():
-            first_line = self.lines[ids.index[~repeated]].set_axis(ids[~repeated])
-            again = ids[repeated]
-            reason = "duplicate id: '" + again + "' is already used on line " + again.map(first_line).astype(str)
-            self.reason[again.index] = reason
+
+# -- perpetrators and sources -----------------------------------------------------------------------------------
+
+
+def _perpetrators(file: _File, incidents: pd.DataFrame, publisher: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """One row per row of the file and actor named, and the reasons (an attribution that cannot be read)."""
+    columns = ["row", "incident_id", "name", "order", "attribution", "basis", "opponent"]
+    spec = file.field("perpetrator")
+    if spec is None:
+        return pd.DataFrame(columns=columns), file.none()
+    names, basis = _perpetrator_names(file, spec, publisher)
+    attribution, reasons = choice(file, "attribution", "attribution", fallback=None)
+    attribution = attribution.where(attribution.astype(bool), "alleged")
+    table = pd.DataFrame(
+        {
+            "row": file.frame.index,
+            "incident_id": incidents["incident_id"],
+            "name": names,
+            "attribution": attribution,
+            "basis": basis,
+            # the other side of a clash, not a joint perpetrator (only in armed clashes)
+            "opponent": bool(spec.opponent) & (incidents["event_type"] == "armed_clash"),
+        }
+    ).explode("name")
+    table = table.dropna(subset=["name"])
+    side = table["name"].map(lambda pair: pair[1])
+    table["name"] = table["name"].map(lambda pair: pair[0])
+    # an actor after a sides separator is the other side whatever the event; without sides, `opponent`
+    # makes every actor after the first the other side of an armed clash
+    table["opponent"] = (side > 0) | (table["opponent"].astype(bool) & ~bool(spec.sides))
+    table["order"] = table.groupby(level=0).cumcount()
+    return table[columns].reset_index(drop=True), reasons
+
+
+def _perpetrator_names(file: _File, spec: FieldSpec, publisher: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per row, the (actor, side) pairs named (by a rule, else the column, else the default) and the basis."""
+    text = file.cells(spec.column)
+    if len(spec.values):
+        silent = per_distinct(text, lambda t: spec.lookup(t) == NO_VALUE)
+        text = text.where(~silent.fillna(False).astype(bool))
+    default = [(name, 0) for name in spec.default or []]
+    names = per_distinct(text.fillna(_NO_TEXT), lambda t: default if t == _NO_TEXT else perpetrator_sides(t, spec))
+    basis = (publisher + ": '" + text + f"' (column '{spec.column}' of {file.path.name})").where(
+        text.notna(), publisher + "; no perpetrator named (the mapping's default)"
+    )
+    ruled = file.derived.get("rule:perpetrator")
+    if ruled is None:
+        return names, basis
+    # a rule decides before the column
+    by_rule = ruled.notna()
+    rule_number = pd.to_numeric(file.derived["rule#:perpetrator"]).fillna(-1).astype(int) + 1
+    names = names.where(~by_rule, ruled.map(lambda found: [(n, 0) for n in found or []], na_action="ignore"))
+    basis = basis.where(~by_rule, publisher + "; perpetrator.rules " + rule_number.astype(str) + " of the mapping")
+    return names, basis
+
+
+def _sources(file: _File, incident_id: pd.Series, publisher: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    spec = file.field("source")
+    url = file.cells(spec.url if spec else None)
+    bad = url.notna() & ~url.str.match(_URL).fillna(False).astype(bool)
+    sources = pd.DataFrame(
+        {
+            "incident_id": incident_id,
+            "publisher": publisher,
+            "source_type": spec.source_type if spec else "dataset",
+            "stance": spec.stance if spec else "reports",
+            "url": url,
+            "document": file.path.name,
+        }
+    )
+    return sources, first_reason(url.index, (bad, _bad_url(url)))
 
 
 def _bad_url(url: pd.Series) -> pd.Series:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.attribution import grade_from_source_count
+from ..data.columns import joined, per_distinct, repeated_ids
 from ..data.names import normalise_name
 from .checks import MALI_EXTENT, Reasons, RejectLedger, after_today, id_text, inside_mali
 from .output import Resolver
@@ -98,7 +99,7 @@ def import_ucdp(path: Path, resolver: Resolver, dataset: str, today: dt.date | N
     reconciled = _reconcile_parts(values)
     widened = _widen_to_best(values)
     reasons = _reasons(frame, values, today, date_formats)
-    merged, reasons = _duplicates(raw.frame, values["incident_id"], raw.lines, reasons)
+    merged, reasons = repeated_ids(values["incident_id"], raw.frame, raw.lines, reasons)
     kept = reasons.isna() & ~merged
 
     best = values["best"].fillna(0).astype("int64")
@@ -238,7 +239,7 @@ def _parse(frame: pd.DataFrame, raw: RawFile) -> tuple[pd.DataFrame, dict[str, s
     formats = {}
     for column in ("date_start", "date_end"):
         out[column], formats[column] = parse_date_column(raw, frame[column], column)
-    out["country"] = _per_unique(frame["country"], lambda c: COUNTRIES.get(normalise_name(c)))
+    out["country"] = per_distinct(frame["country"], lambda c: COUNTRIES.get(normalise_name(c)))
     for column in ("latitude", "longitude"):
         out[column] = pd.to_numeric(frame[column], errors="coerce")
     return out, formats
@@ -281,34 +282,6 @@ def _reasons(frame: pd.DataFrame, v: pd.DataFrame, today: dt.date, date_formats:
     return reasons.reason
 
 
-def _duplicates(
-    raw: pd.DataFrame, incident_ids: pd.Series, lines: np.ndarray, reasons: pd.Series
-) -> tuple[pd.Series, pd.Series]:
-    """A row repeated exactly is merged into its first occurrence (and shares its fate); a different row
-    with the same id is rejected."""
-    repeated = incident_ids.notna() & incident_ids.duplicated(keep="first")
-    merged = pd.Series(False, index=raw.index)
-    if not repeated.any():
-        return merged, reasons
-    reasons = reasons.copy()
-    row_hash = pd.util.hash_pandas_object(raw, index=False)
-    first = pd.Series(raw.index, index=raw.index).groupby(incident_ids).transform("first")
-    first_line = pd.Series(lines, index=raw.index)[first.fillna(0).astype(int)].to_numpy()
-    same = row_hash.to_numpy() == row_hash[first.fillna(0).astype(int)].to_numpy()
-    first_reason = reasons[first.fillna(0).astype(int)].to_numpy()
-    for row in raw.index[repeated.to_numpy()]:
-        i = raw.index.get_loc(row)
-        if isinstance(reasons[row], str):
-            continue
-        if not same[i]:
-            reasons[row] = f"duplicate id: {incident_ids[row]} also on line {first_line[i]}, with other values"
-        elif isinstance(first_reason[i], str):
-            reasons[row] = f"{first_reason[i]} (a repeat of line {first_line[i]})"
-        else:
-            merged[row] = True
-    return merged, reasons
-
-
 # --- tables -----------------------------------------------------------------------------------------------
 
 
@@ -331,7 +304,7 @@ def _perpetrators(
     for side, role_first, role_rest in (("side_a", "primary", "joint"), ("side_b", "opponent", "opponent")):
         keep = violence != 3 if side == "side_b" else violence > 0
         names = rows.loc[keep, side]
-        long = names.map({n: _split_side(n) for n in names.unique()}).explode().rename("ucdp_name").to_frame()
+        long = per_distinct(names, _split_side).explode().rename("ucdp_name").to_frame()
         long["position"] = long.groupby(level=0).cumcount()
         long["side"] = side
         long["role"] = np.where(long["position"] == 0, role_first, role_rest)
@@ -339,7 +312,7 @@ def _perpetrators(
     long = pd.concat(sides)
     long["row"] = long.index
     long = long.reset_index(drop=True)
-    is_russia = _per_unique(long["ucdp_name"], lambda n: normalise_name(n) == RUSSIA)
+    is_russia = per_distinct(long["ucdp_name"], lambda n: normalise_name(n) == RUSSIA)
     before = (v.loc[long["row"], "date_start"] < switch).to_numpy()
     russian = np.where(before, "Wagner Group", "Africa Corps")
     long["name"] = long["ucdp_name"].where(~is_russia, russian)
@@ -390,23 +363,10 @@ def _perpetrators(
     long = long.drop_duplicates(["incident_id", "actor"])
     table = long[["incident_id", "actor", "role", "attribution", "attribution_basis"]].reset_index(drop=True)
 
-    attackers, opponents = (_joined(long[long["side"] == side], "row", "actor") for side in ("side_a", "side_b"))
+    on_side = {side: long[long["side"] == side] for side in ("side_a", "side_b")}
+    attackers, opponents = (joined(on["row"], on["actor"], " and ") for on in on_side.values())
     names = pd.DataFrame({"attackers": attackers, "opponents": opponents}).reindex(rows.index)
     return table, names
-
-
-def _per_unique(values: pd.Series, function) -> pd.Series:
-    """``values.map(function)``, calling it once per distinct value (a file repeats a few names many times)."""
-    return values.map({value: function(value) for value in values.dropna().unique()})
-
-
-def _joined(frame: pd.DataFrame, key: str, column: str, separator: str = " and ") -> pd.Series:
-    """The values of ``column`` joined per ``key``, in order; fast when most keys have one value."""
-    several = frame[key].duplicated(keep=False)
-    single = frame.loc[~several].set_index(key)[column]
-    if not several.any():
-        return single
-    return pd.concat([single, frame.loc[several].groupby(key)[column].agg(separator.join)])
 
 
 def _incidents(rows: pd.DataFrame, v: pd.DataFrame, resolver: Resolver, dataset: str, names) -> pd.DataFrame:
@@ -452,9 +412,11 @@ def _date_precision(v: pd.DataFrame) -> pd.Series:
 
 def _distinct(values: pd.Series, separator: str = ";") -> pd.Series:
     """'#Mali;#Mali' -> '#Mali': UCDP lists one entry per source article, often repeated."""
-    unique = values.dropna().unique()
-    mapping = {text: "; ".join(dict.fromkeys(p.strip() for p in text.split(separator) if p.strip())) for text in unique}
-    return values.map(mapping).replace("", None)
+    return per_distinct(values, lambda text: "; ".join(_entries(text, separator))).replace("", None)
+
+
+def _entries(text: str, separator: str) -> dict[str, None]:
+    return dict.fromkeys(p.strip() for p in text.split(separator) if p.strip())
 
 
 def _shorten(values: pd.Series, limit: int) -> pd.Series:
@@ -591,7 +553,7 @@ def _day(date: pd.Timestamp) -> str:
 
 def _notes(rows: pd.DataFrame, v: pd.DataFrame, switch: pd.Timestamp) -> list[str]:
     notes = []
-    russia = _per_unique(rows["side_a"], lambda n: any(normalise_name(p) == RUSSIA for p in _split_side(n)))
+    russia = per_distinct(rows["side_a"], lambda n: any(normalise_name(p) == RUSSIA for p in _split_side(n)))
     if russia.any():
         before = int((russia & (v["date_start"] < switch)).sum())
         notes.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data.columns import joined
 from ..data.dataset import Dataset
 from ..data.schema import ATTRIBUTION_ORDER
 from .aggregate import incident_facts, incident_figures
@@ -59,9 +60,8 @@ def episode_table(
 
 def _joined_text(keys: pd.Series, values: pd.Series, several: pd.Series) -> pd.Series:
     """Per key, the distinct values in row order joined with '; ' (only keys with several rows are grouped)."""
-    rows = pd.DataFrame({"key": keys[several], "value": values[several].astype(object)}).dropna()
-    rows = rows[rows["value"].astype(str).ne("")].drop_duplicates()
-    return (rows["value"].astype(str) + "; ").groupby(rows["key"].to_numpy(), sort=False).sum().str[:-2]
+    values = values[several].astype(object)
+    return joined(keys[several], values.mask(values.astype(str).eq("")), distinct=True)
 
 
 def _episode_table(dataset: Dataset, selection: Selection, harm: str, victim_status: str) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..data.columns import per_distinct
 from ..data.dataset import Dataset
 from ..data.reference import pre_2016_region
 from .aggregate import FAMILY_LABELS, GROUP_SEPARATOR, UNKNOWN_PERPETRATOR, incident_facts, incident_figures
@@ -219,8 +220,7 @@ def _family_label(mask: int) -> str:
 
 def _place_keys(names: pd.Series) -> pd.Series:
     """``place_key`` of every name, computed once per distinct name."""
-    distinct = names.dropna().unique()
-    return names.map(dict(zip(distinct, map(place_key, distinct), strict=True)))
+    return per_distinct(names, place_key)
 
 
 def place_key(name) -> str | None:
