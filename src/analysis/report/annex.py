@@ -316,12 +316,33 @@ def script_safe_json(text: str) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+#: The frame of incidents.html and matches.html, and the script and stylesheet they share (search, filters,
+#: pages, CSV), written into each page: the pages are single files that load nothing from elsewhere.
+LIST_PAGE = Path(__file__).parent / "templates" / "list_page.html"
+LIST_PAGE_SCRIPT = LIST_PAGE.with_suffix(".js")
+LIST_PAGE_STYLE = LIST_PAGE.with_suffix(".css")
+_PART = re.compile(r"^<!-- part (\w+) -->\n", re.M)
+
+
+def page_parts(template: Path) -> dict[str, str]:
+    """A page's parts (templates/annex.html, matches.html): each from its ``<!-- part NAME -->`` line to the next."""
+    pieces = _PART.split(template.read_text(encoding="utf-8"))[1:]
+    return {name: text.rstrip("\n") for name, text in zip(pieces[::2], pieces[1::2], strict=True)}
+
+
 def self_contained_page(template: Path, data_json: str, title: str) -> str:
-    """A page template (incidents.html, matches.html) with its title escaped and its data (JSON text) made
-    safe inside its <script> element."""
-    values = {"TITLE": html.escape(title), "DATA": script_safe_json(data_json)}
-    # One pass: text put in for one placeholder is never searched for the other.
-    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8"))
+    """A list page (incidents.html, matches.html): the shared frame filled with the page's parts, the shared
+    script and stylesheet, its title escaped and its data (JSON text) made safe inside its <script> element."""
+    values = {
+        **page_parts(template),
+        "TITLE": html.escape(title),
+        "DATA": script_safe_json(data_json),
+        "LIST_PAGE_SCRIPT": LIST_PAGE_SCRIPT.read_text(encoding="utf-8").rstrip("\n"),
+        "LIST_PAGE_STYLE": LIST_PAGE_STYLE.read_text(encoding="utf-8").rstrip("\n"),
+    }
+    # One pass: text put in for one placeholder is never searched for another.
+    placeholder = r"\{\{(" + "|".join(values) + r")\}\}"
+    return re.sub(placeholder, lambda m: values[m.group(1)], LIST_PAGE.read_text(encoding="utf-8"))
 
 
 def annex_html(data_json: str, title: str) -> str:
