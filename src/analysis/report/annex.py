@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,6 @@ from .style import FAMILY_COLOURS
 #: The file beside report.html, and its data in the tables folder.
 ANNEX_FILE = "incidents.html"
 ANNEX_DATA = "incidents.json"
-TEMPLATE = Path(__file__).parent / "templates" / "annex.html"
 
 #: With this many incidents or fewer, the PDF lists them all.
 PDF_ALL_UP_TO = 40
@@ -324,17 +324,32 @@ LIST_PAGE_STYLE = LIST_PAGE.with_suffix(".css")
 _PART = re.compile(r"^<!-- part (\w+) -->\n", re.M)
 
 
-def page_parts(template: Path) -> dict[str, str]:
-    """A page's parts (templates/annex.html, matches.html): each from its ``<!-- part NAME -->`` line to the next."""
-    pieces = _PART.split(template.read_text(encoding="utf-8"))[1:]
-    return {name: text.rstrip("\n") for name, text in zip(pieces[::2], pieces[1::2], strict=True)}
+@dataclass(frozen=True)
+class ListPage:
+    """A page made of the list frame: the file of its parts (``<!-- part NAME -->`` then the part, up to the
+    next: STYLE, CONTROLS, TABLE, FOOTER and SCRIPT), its heading, the id of its data element and of its CSV
+    button."""
+
+    parts: Path
+    heading: str
+    data_id: str
+    csv_button: str
+
+    def filled(self) -> dict[str, str]:
+        """The frame's placeholders this page fills."""
+        pieces = _PART.split(self.parts.read_text(encoding="utf-8"))[1:]
+        parts = {name: text.rstrip("\n") for name, text in zip(pieces[::2], pieces[1::2], strict=True)}
+        return {**parts, "HEADING": self.heading, "DATA_ID": self.data_id, "CSV_BUTTON": self.csv_button}
 
 
-def self_contained_page(template: Path, data_json: str, title: str) -> str:
+INCIDENTS_PAGE = ListPage(Path(__file__).parent / "templates" / "annex.html", "Incidents", "annex-data", "csv")
+
+
+def self_contained_page(page: ListPage, data_json: str, title: str) -> str:
     """A list page (incidents.html, matches.html): the shared frame filled with the page's parts, the shared
     script and stylesheet, its title escaped and its data (JSON text) made safe inside its <script> element."""
     values = {
-        **page_parts(template),
+        **page.filled(),
         "TITLE": html.escape(title),
         "DATA": script_safe_json(data_json),
         "LIST_PAGE_SCRIPT": LIST_PAGE_SCRIPT.read_text(encoding="utf-8").rstrip("\n"),
@@ -347,7 +362,7 @@ def self_contained_page(template: Path, data_json: str, title: str) -> str:
 
 def annex_html(data_json: str, title: str) -> str:
     """The self-contained incidents.html page for the annex data (JSON text)."""
-    return self_contained_page(TEMPLATE, data_json, title)
+    return self_contained_page(INCIDENTS_PAGE, data_json, title)
 
 
 def write_annex_html(data_path: str | Path, target: str | Path) -> Path:

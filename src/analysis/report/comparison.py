@@ -8,7 +8,6 @@ which escapes every cell.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from .text import date_window_text, esc, fmt_range, percent, signed, span_text
 NOT_COVERED = "not covered"
 #: The page beside the comparison report with every pair and every unmatched event (search, filters, sorting).
 MATCHES_FILE = "matches.html"
-MATCHES_TEMPLATE = Path(__file__).parent / "templates" / "matches.html"
 #: What each source's figures mean, keyed by the ``dataset`` column of its incidents.
 DATASET_NOTES = {
     "curated": "Curated from news and NGO reports by hand: every figure is a range (lowest, best, highest) "
@@ -59,8 +57,7 @@ class LabComparison(Comparison):
 
 def notebook_parameters() -> list[str]:
     """The names the comparison notebook's parameters cell may assign."""
-    names = [n for n in inspect.signature(compare.check_comparison).parameters if n != "base"]
-    return [*names, *RENDER_PARAMETERS]
+    return ["data_dirs", *compare.COMPARISON_PARAMETERS, *RENDER_PARAMETERS]
 
 
 def open_comparison(data_dirs=None, **parameters) -> LabComparison:
@@ -480,9 +477,10 @@ def matches_json(c: Comparison) -> str:
 
 def matches_html(data_json: str, title: str) -> str:
     """The self-contained matches.html for its data (JSON text), made safe as the incident annex is."""
-    from .annex import self_contained_page
+    from .annex import ListPage, self_contained_page
 
-    return self_contained_page(MATCHES_TEMPLATE, data_json, title)
+    page = ListPage(Path(__file__).parent / "templates" / "matches.html", "Matches", "matches-data", "save")
+    return self_contained_page(page, data_json, title)
 
 
 def write_matches_html(c: Comparison, path: str | Path) -> Path:

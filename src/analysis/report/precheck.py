@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..measure.compare import check_comparison
+from ..measure.compare import COMPARISON_PARAMETERS, check_comparison
 from ..measure.parameters import as_list, resolve_path
 from ..measure.selection import check_report
 
@@ -28,18 +28,7 @@ from ..measure.selection import check_report
 PATHS = ("data_dir", "boundaries", "tables_dir")
 #: Parameters that map labels to data directories.
 PATH_MAPS = ("data_dirs",)
-COMPARISON = (
-    "data_dirs",
-    "reference",
-    "start_date",
-    "end_date",
-    "actors",
-    "regions",
-    "estimate",
-    "max_days",
-    "max_km",
-    "title",
-)
+COMPARISON = ("data_dirs", *COMPARISON_PARAMETERS)
 
 
 #: A slug names a folder under --out and appears in URLs: lower-case letters, digits and dashes. Every name
