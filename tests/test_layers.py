@@ -130,7 +130,7 @@ def test_the_package_imports_downwards_only():
 @pytest.mark.parametrize(
     ("where", "code", "expected"),
     [
-        ("measure/compare.py", "from ..report.text import fmt_range\n", "imports analysis.report.text (report)"),
+        ("measure/cross_dataset.py", "from ..report.text import fmt_range\n", "imports analysis.report.text (report)"),
         ("data/rules.py", "def f():\n    from analysis.importers import acled\n", "imports analysis.importers"),
         ("importers/acled.py", "from ..measure import aggregate\n", "imports analysis.measure"),
         ("report/text.py", "from .. import cli\n", "imports analysis.cli (cli)"),

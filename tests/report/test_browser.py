@@ -15,12 +15,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import synthetic
+from synthetic_pairs import truth_pair
 
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
+from analysis.measure import matching
 from analysis.measure.aggregate import REGION_NOT_ESTABLISHED
+from analysis.measure.cross_dataset import EVERYTHING, Comparison
 from analysis.measure.selection import Selection
-from analysis.report import evidence
+from analysis.report import comparison, evidence
 from analysis.report.render import render
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -375,3 +378,81 @@ def test_page_one_reads_back_out_of_the_html_with_numbers_from_the_data(imported
     assert f"They involve {armed.nunique():,} armed forces and groups in" in text
     everyone = involved["actor"].nunique()
     assert armed.nunique() < everyone  # civilians, rioters and unidentified groups are not counted
+
+
+@pytest.fixture(scope="module")
+def matches_page(tmp_path_factory):
+    """matches.html of a comparison of two small synthetic datasets (401 rows: more than two pages), and its rows."""
+    acled, ucdp, _ = truth_pair(400)
+    c = Comparison({"acled": acled, "ucdp": ucdp}, "acled", EVERYTHING, "best", 3, 25.0, "ACLED vs UCDP")
+    c.__dict__["matches"] = [matching.match_events(acled, ucdp, labels=("acled", "ucdp"))]
+    path = comparison.write_matches_html(c, tmp_path_factory.mktemp("matches") / "matches.html")
+    rows = pd.concat([comparison.matches_rows(m) for m in c.matches], ignore_index=True)
+    return path, rows
+
+
+def rows_count(page) -> int:
+    text = page.inner_text("#count")
+    return int(text.split(" of ")[1].split(" rows")[0].replace(",", "")) if " of " in text else 0
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_matches_page_search_filters_pages_and_csv(browser, matches_page, width):
+    """matches.html (the same list-page script as the annex): its search by word starts, the kind, killed and
+    region filters, its pages and its CSV, recounted with pandas; no script error."""
+    path, rows = matches_page
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("#matches tbody tr")
+    assert page.inner_text("#title") == "Matches: ACLED vs UCDP"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    best = rows[["best_a", "best_b"]].apply(pd.to_numeric).fillna(-1).max(axis=1)
+    killed = rows[best > 0]
+    assert rows_count(page) == len(killed) > PAGE_SIZE
+    assert page.inner_text(".pager .page >> nth=0") == f"page 1 of {-(-len(killed) // PAGE_SIZE)}"
+    assert page.locator("#matches tbody tr").count() == PAGE_SIZE
+    page.click(".pager .next >> nth=1")
+    assert page.inner_text("#count").startswith(f"Showing {PAGE_SIZE + 1:,}–")
+    page.set_checked("#killed", False)
+    assert rows_count(page) == len(rows)
+
+    # Word starts, accents and case ignored: "mop" finds Mopti.
+    page.fill("#search", "MOP")
+    settle(page)
+    words = (
+        rows[["date", "place", "region", "family", "ids_a", "ids_b", "why"]]
+        .fillna("")
+        .astype(str)
+        .agg(" ".join, axis=1)
+    )
+    starts = words.str.lower().str.contains(r"(?:^|[^a-z0-9])mop", regex=True)
+    assert rows_count(page) == starts.sum() > 0
+    page.fill("#search", "")
+    settle(page)
+
+    page.select_option("#kind", "a")
+    only_a = rows[rows["kind"] == "a"]
+    assert rows_count(page) == len(only_a) > 0
+    region = only_a["region"].value_counts().index[0]
+    page.select_option("#region", region)
+    subset = only_a[only_a["region"] == region]
+    assert rows_count(page) == len(subset) > 0
+    with page.expect_download() as download:
+        page.click("#save")
+    assert download.value.suggested_filename == "matches-selected.csv"
+    saved = pd.read_csv(download.value.path(), encoding="utf-8-sig", dtype=str)
+    assert list(saved.columns) == list(rows.columns)
+    assert sorted(saved["ids_a"]) == sorted(subset["ids_a"])
+
+    page.click("#reset")
+    assert rows_count(page) == len(killed)
+    page.fill("#search", "nothing-matches-this")
+    page.press("#search", "Enter")
+    assert page.inner_text("#count") == f"0 rows ({len(rows):,} in all)"
+    assert page.inner_text("#matches tbody td.empty") == "No event matches these filters."
+    assert errors == []
+    page.close()

@@ -289,12 +289,29 @@ def _harm_rows(
     )
 
 
+def facts_with_figures(
+    dataset: Dataset,
+    selection: Selection = Selection(),
+    harm: str = "killed",
+    victim_status: str = "civilian",
+    victim_group: str = "all",
+) -> pd.DataFrame:
+    """The selected events that report one harm, status and group: each event's facts (``incident_facts``)
+    beside its figures (``incident_figures``: min/best/max, has_figure, has_upper_bound). Events without
+    such a row are left out. What every count of that harm starts from: the breakdowns here, and the
+    report's headline, coverage and map (computed once per dataset and arguments; each caller gets a copy)."""
+    return dataset.once(
+        ("facts_with_figures", selection, harm, victim_status, victim_group),
+        lambda: incident_facts(dataset, selection).merge(
+            incident_figures(dataset, harm, victim_status, victim_group), on="incident_id", how="inner"
+        ),
+    )
+
+
 def _new_harm_rows(
     dataset: Dataset, selection: Selection, harm: str, victim_status: str, victim_group: str
 ) -> pd.DataFrame:
-    facts = incident_facts(dataset, selection)
-    figures = incident_figures(dataset, harm, victim_status, victim_group)
-    rows = facts.merge(figures, on="incident_id", how="inner")
+    rows = facts_with_figures(dataset, selection, harm, victim_status, victim_group)
     rows["period"] = (
         period_labels(rows["start_date"], selection.period, dataset.key_dates) if len(rows) else pd.Series(dtype=str)
     )

@@ -424,20 +424,30 @@ def open_comparison(data_dirs: Mapping[str, str] | None = None, **parameters) ->
     return comparison
 
 
+#: The comparison notebook's parameters besides ``data_dirs``, with their defaults: the one list that
+#: check_comparison, the notebook's check of its parameters cell and the render's precheck read.
+COMPARISON_PARAMETERS = {
+    "reference": "",
+    "start_date": "",
+    "end_date": "",
+    "actors": (),
+    "regions": (),
+    "estimate": "best",
+    "max_days": 3,
+    "max_km": 25.0,
+    "title": "",
+}
+
+
 def check_comparison(
-    data_dirs: Mapping[str, str] | None = None,
-    reference: str = "",
-    start_date: str = "",
-    end_date: str = "",
-    actors: list | tuple | str = (),
-    regions: list | tuple | str = (),
-    estimate: str = "best",
-    max_days: int = 3,
-    max_km: float = 25.0,
-    title: str = "",
-    base: Path = config.PROJECT_ROOT,
+    data_dirs: Mapping[str, str] | None = None, base: Path = config.PROJECT_ROOT, **parameters
 ) -> tuple[Comparison | None, list[str]]:
-    """(the comparison, []) or (None, every problem); relative data directories are taken from ``base``."""
+    """(the comparison, []) or (None, every problem) for the notebook's parameters (COMPARISON_PARAMETERS, by
+    name); relative data directories are taken from ``base``."""
+    unknown = [name for name in parameters if name not in COMPARISON_PARAMETERS]
+    if unknown:
+        raise TypeError(f"check_comparison() got unexpected keyword arguments: {', '.join(unknown)}")
+    values = {**COMPARISON_PARAMETERS, **parameters}
     if not data_dirs:
         data_dirs = {"curated": ""}
     if not isinstance(data_dirs, Mapping):
@@ -448,9 +458,10 @@ def check_comparison(
     for label, path in data_dirs.items():
         dataset, found = open_data_dir(path, f"data_dirs[{label}]", base)
         datasets[str(label)], problems = dataset, problems + found
-    reference = reference or next(iter(datasets))
+    reference = values["reference"] or next(iter(datasets))
     if reference not in datasets:
         problems.append(f"reference {reference!r} is not one of the datasets: {', '.join(datasets)}")
+    max_days, max_km = values["max_days"], values["max_km"]
     try:
         max_days, max_km = int(max_days), float(max_km)
     except (TypeError, ValueError):
@@ -458,10 +469,10 @@ def check_comparison(
     else:
         if max_days < 0 or max_km <= 0:
             problems.append(f"max_days ({max_days}) must be 0 or more and max_km ({max_km}) more than 0")
-    parameters = {"start_date": start_date, "end_date": end_date, "actors": actors, "regions": regions}
-    selection, found = check_parameters(datasets.get(reference), {**parameters, "estimate": estimate})
+    # the selection's own names (dates, actors, regions, estimate); check_parameters reads no others here
+    selection, found = check_parameters(datasets.get(reference), values)
     problems += found
     if problems:
         return None, problems
-    title = title or "Datasets compared: " + " vs ".join(datasets)
-    return Comparison(datasets, reference, selection, estimate, max_days, max_km, title), []
+    title = values["title"] or "Datasets compared: " + " vs ".join(datasets)
+    return Comparison(datasets, reference, selection, values["estimate"], max_days, max_km, title), []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,6 @@ from .style import FAMILY_COLOURS
 #: The file beside report.html, and its data in the tables folder.
 ANNEX_FILE = "incidents.html"
 ANNEX_DATA = "incidents.json"
-TEMPLATE = Path(__file__).parent / "templates" / "annex.html"
 
 #: With this many incidents or fewer, the PDF lists them all.
 PDF_ALL_UP_TO = 40
@@ -316,17 +316,53 @@ def script_safe_json(text: str) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def self_contained_page(template: Path, data_json: str, title: str) -> str:
-    """A page template (incidents.html, matches.html) with its title escaped and its data (JSON text) made
-    safe inside its <script> element."""
-    values = {"TITLE": html.escape(title), "DATA": script_safe_json(data_json)}
-    # One pass: text put in for one placeholder is never searched for the other.
-    return re.sub(r"\{\{(TITLE|DATA)\}\}", lambda m: values[m.group(1)], template.read_text(encoding="utf-8"))
+#: The frame of incidents.html and matches.html, and the script and stylesheet they share (search, filters,
+#: pages, CSV), written into each page: the pages are single files that load nothing from elsewhere.
+LIST_PAGE = Path(__file__).parent / "templates" / "list_page.html"
+LIST_PAGE_SCRIPT = LIST_PAGE.with_suffix(".js")
+LIST_PAGE_STYLE = LIST_PAGE.with_suffix(".css")
+_PART = re.compile(r"^<!-- part (\w+) -->\n", re.M)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page made of the list frame: the file of its parts (``<!-- part NAME -->`` then the part, up to the
+    next: STYLE, CONTROLS, TABLE, FOOTER and SCRIPT), its heading, the id of its data element and of its CSV
+    button."""
+
+    parts: Path
+    heading: str
+    data_id: str
+    csv_button: str
+
+    def filled(self) -> dict[str, str]:
+        """The frame's placeholders this page fills."""
+        pieces = _PART.split(self.parts.read_text(encoding="utf-8"))[1:]
+        parts = {name: text.rstrip("\n") for name, text in zip(pieces[::2], pieces[1::2], strict=True)}
+        return {**parts, "HEADING": self.heading, "DATA_ID": self.data_id, "CSV_BUTTON": self.csv_button}
+
+
+INCIDENTS_PAGE = ListPage(Path(__file__).parent / "templates" / "annex.html", "Incidents", "annex-data", "csv")
+
+
+def self_contained_page(page: ListPage, data_json: str, title: str) -> str:
+    """A list page (incidents.html, matches.html): the shared frame filled with the page's parts, the shared
+    script and stylesheet, its title escaped and its data (JSON text) made safe inside its <script> element."""
+    values = {
+        **page.filled(),
+        "TITLE": html.escape(title),
+        "DATA": script_safe_json(data_json),
+        "LIST_PAGE_SCRIPT": LIST_PAGE_SCRIPT.read_text(encoding="utf-8").rstrip("\n"),
+        "LIST_PAGE_STYLE": LIST_PAGE_STYLE.read_text(encoding="utf-8").rstrip("\n"),
+    }
+    # One pass: text put in for one placeholder is never searched for another.
+    placeholder = r"\{\{(" + "|".join(values) + r")\}\}"
+    return re.sub(placeholder, lambda m: values[m.group(1)], LIST_PAGE.read_text(encoding="utf-8"))
 
 
 def annex_html(data_json: str, title: str) -> str:
     """The self-contained incidents.html page for the annex data (JSON text)."""
-    return self_contained_page(TEMPLATE, data_json, title)
+    return self_contained_page(INCIDENTS_PAGE, data_json, title)
 
 
 def write_annex_html(data_path: str | Path, target: str | Path) -> Path:

@@ -8,14 +8,12 @@ which escapes every cell.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from ..measure import cross_dataset as compare
-from ..measure import matching
+from ..measure import cross_dataset, matching
 from ..measure.aggregate import ESTIMATE_COLUMN, GROUP_SEPARATOR
 from ..measure.coverage import is_whole_year
 from ..measure.cross_dataset import Comparison
@@ -27,7 +25,6 @@ from .text import date_window_text, esc, fmt_range, percent, signed, span_text
 NOT_COVERED = "not covered"
 #: The page beside the comparison report with every pair and every unmatched event (search, filters, sorting).
 MATCHES_FILE = "matches.html"
-MATCHES_TEMPLATE = Path(__file__).parent / "templates" / "matches.html"
 #: What each source's figures mean, keyed by the ``dataset`` column of its incidents.
 DATASET_NOTES = {
     "curated": "Curated from news and NGO reports by hand: every figure is a range (lowest, best, highest) "
@@ -60,17 +57,16 @@ class LabComparison(Comparison):
 
 def notebook_parameters() -> list[str]:
     """The names the comparison notebook's parameters cell may assign."""
-    names = [n for n in inspect.signature(compare.check_comparison).parameters if n != "base"]
-    return [*names, *RENDER_PARAMETERS]
+    return ["data_dirs", *cross_dataset.COMPARISON_PARAMETERS, *RENDER_PARAMETERS]
 
 
 def open_comparison(data_dirs=None, **parameters) -> LabComparison:
-    """What the comparison notebook calls: ``compare.check_comparison``'s comparison, or InvalidParameter naming
+    """What the comparison notebook calls: ``cross_dataset.check_comparison``'s comparison, or InvalidParameter naming
     every bad value and every name in the parameters cell the notebook does not declare (with "did you mean").
     The comparison of an earlier run is retired first, so nothing stale is shown after a failure."""
     lab.retire_previous()
     problems = lab.unknown_parameter_names(notebook_parameters())
-    checked, found = compare.check_comparison(data_dirs, **parameters)
+    checked, found = cross_dataset.check_comparison(data_dirs, **parameters)
     problems += found
     if problems:
         raise InvalidParameter(problems)
@@ -177,7 +173,7 @@ def _place(*names) -> str:
 
 def headline_table(m: Matches) -> pd.DataFrame:
     """For reading: each dataset's events, civilians killed and how much of it the other dataset also has."""
-    h = compare.headline(m)
+    h = cross_dataset.headline(m)
     return pd.DataFrame(
         {
             "dataset": h["dataset"],
@@ -204,7 +200,7 @@ def _share(value) -> str:
 
 def headline_markdown(m: Matches) -> str:
     """One paragraph: what each dataset records and how much of it the other has (names escaped)."""
-    h = compare.headline(m).set_index("dataset")
+    h = cross_dataset.headline(m).set_index("dataset")
     a, b = (h.loc[label].to_dict() for label in (m.label_a, m.label_b))
     for side in (a, b):  # a row of mixed columns comes back as floats
         side.update({k: int(side[k]) for k in ("events", "records", "count_best")})
@@ -221,7 +217,7 @@ def headline_markdown(m: Matches) -> str:
 def family_table(m: Matches, n: int = 12) -> pd.DataFrame:
     """For reading: civilians killed and events by perpetrator family group in each dataset, and the share
     matched in the other (the deadliest ``n`` groups; the rest in tables/)."""
-    f = compare.by_family(m).head(n)
+    f = cross_dataset.by_family(m).head(n)
     out = pd.DataFrame({"perpetrator family": f["family_group"]})
     for label in (m.label_a, m.label_b):
         killed, matched = f[f"{label} killed"], f[f"{label} killed in matched"]
@@ -235,9 +231,9 @@ def family_table(m: Matches, n: int = 12) -> pd.DataFrame:
     return out
 
 
-def differences_table(m: Matches, estimate: str = "best", n: int = compare.PDF_ROWS) -> pd.DataFrame:
+def differences_table(m: Matches, estimate: str = "best", n: int = cross_dataset.PDF_ROWS) -> pd.DataFrame:
     """For reading: the matched events whose civilians killed differ most, with both records and the reasons."""
-    p = compare.largest_differences(m, n, estimate)
+    p = cross_dataset.largest_differences(m, n, estimate)
     difference = ESTIMATE_COLUMN[estimate].replace("count", "difference")
     return pd.DataFrame(
         {
@@ -254,9 +250,9 @@ def differences_table(m: Matches, estimate: str = "best", n: int = compare.PDF_R
     )
 
 
-def only_one_table(m: Matches, n: int = compare.PDF_ROWS) -> pd.DataFrame:
+def only_one_table(m: Matches, n: int = cross_dataset.PDF_ROWS) -> pd.DataFrame:
     """For reading: the deadliest events only one dataset has, and why each found no pair."""
-    u = compare.deadliest_unmatched(m, n)
+    u = cross_dataset.deadliest_unmatched(m, n)
     return pd.DataFrame(
         {
             "only in": u["dataset"],
@@ -351,20 +347,20 @@ def comparison_frames(c: Comparison) -> dict[str, pd.DataFrame]:
         p.insert(0, "dataset_b", m.label_b)
         p.insert(0, "dataset_a", m.label_a)
         pairs.append(p)
-        u = compare.unmatched(m).drop(columns=["actors"])
+        u = cross_dataset.unmatched(m).drop(columns=["actors"])
         u.insert(1, "compared_with", [m.label_b if d == m.label_a else m.label_a for d in u["dataset"]])
         unmatched.append(u)
     frames = {
         "matches": pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(),
         "unmatched": pd.concat(unmatched, ignore_index=True) if unmatched else pd.DataFrame(),
-        "merged_incidents": compare.merged_incidents(c.matches),
+        "merged_incidents": cross_dataset.merged_incidents(c.matches),
         "killed_by_actor_year": c.table,
     }
     for m in c.matches:
         suffix = "" if len(c.matches) == 1 else f"_{m.label_b}"
-        frames[f"comparison_headline{suffix}"] = compare.headline(m)
-        frames[f"comparison_by_year{suffix}"] = compare.by_year(m)
-        frames[f"comparison_by_family{suffix}"] = compare.by_family(m)
+        frames[f"comparison_headline{suffix}"] = cross_dataset.headline(m)
+        frames[f"comparison_by_year{suffix}"] = cross_dataset.by_year(m)
+        frames[f"comparison_by_family{suffix}"] = cross_dataset.by_family(m)
     return {name: _text_columns(frame) for name, frame in frames.items()}
 
 
@@ -481,9 +477,10 @@ def matches_json(c: Comparison) -> str:
 
 def matches_html(data_json: str, title: str) -> str:
     """The self-contained matches.html for its data (JSON text), made safe as the incident annex is."""
-    from .annex import self_contained_page
+    from .annex import ListPage, self_contained_page
 
-    return self_contained_page(MATCHES_TEMPLATE, data_json, title)
+    page = ListPage(Path(__file__).parent / "templates" / "matches.html", "Matches", "matches-data", "save")
+    return self_contained_page(page, data_json, title)
 
 
 def write_matches_html(c: Comparison, path: str | Path) -> Path:

@@ -1,4 +1,4 @@
-"""Charts of a comparison of datasets: each takes a DataFrame from ``measure.compare`` and returns a Figure.
+"""Charts of a comparison of datasets: each takes a DataFrame from ``measure.cross_dataset`` and returns a Figure.
 
 Bars carry no value labels (the tables give the figures), and year axes label every year only when there
 are few: at 35 years (1990-2023) every fifth year is labelled and the others are ticked.
@@ -32,7 +32,7 @@ def _year_axis(ax, years: list[int]) -> None:
 
 
 def by_year(table: pd.DataFrame, labels: list[str]) -> Figure:
-    """``compare.by_year``: per year, each dataset's events (top) and civilians killed (bottom), the part
+    """``cross_dataset.by_year``: per year, each dataset's events (top) and civilians killed (bottom), the part
     matched in the other dataset solid and the part only it has pale."""
     style.apply()
     fig = Figure(figsize=(8, 5.2))

@@ -75,27 +75,65 @@ def killed_over_time(
     column = ESTIMATE_COLUMN[estimate]
     if by_period_actor.empty or by_period_actor[column].sum() == 0:
         return _empty(fig, ax, "No civilians killed in the incidents selected")
+    table, order = period_series_table(by_period_actor, column)
+    partial = partial or {}
+    stubs = _stub_periods(list(table.index), partial, span, period)
+    dropped_notes = _dropped_stub_notes(table, stubs, partial)
+    periods = [p for p in table.index if p not in stubs]
+    table = table.reindex(periods)
+    x = np.arange(len(periods))
+    is_partial = np.array([p in partial for p in periods])
+    bottom = _draw_stacks(ax, x, table, order, is_partial)
+    if by_period_actor.attrs.get("additive", True):
+        _draw_total_ranges(ax, x, bottom, by_period_actor, periods)
+    notes = []
+    if key_dates is not None and len(key_dates):
+        notes.append(_mark_key_dates(ax, _key_dates_within(key_dates, span), periods, period))
+    notes.extend(dropped_notes)
+    # A partial period is outlined, starred on the axis, and its days are named under the chart.
+    notes.extend(
+        f"* {periods[i]}: {partial[periods[i]]} (the data cover only these days)" for i in np.flatnonzero(is_partial)
+    )
+    _set_period_ticks(ax, x, periods, is_partial)
+    notes = [n for n in notes if n]
+    if notes:
+        text = "\n".join(textwrap.fill(n, KEY_DATE_LINE_WIDTH) for n in notes)
+        fig.supxlabel(text, fontsize=6.5, color="#333333", x=0.01, ha="left")
+    ax.set_xlim(-0.6, len(periods) - 0.4)
+    ax.set_ylabel(f"civilians killed ({estimate} estimate)")
+    ax.yaxis.set_major_formatter(THOUSANDS)
+    ax.set_title(title, pad=30 if notes and notes[0].startswith("Key dates") else 6)  # room for key-date numbers
+    _legend(fig, ax, order)
+    fig.alt_text = _over_time_alt_text(title, estimate, periods, bottom, table[order].sum())
+    return fig
+
+
+def period_series_table(by_period_actor: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[str]]:
+    """``column`` as a table of periods (rows, in the data's order) by perpetrator series (columns), and the
+    order to stack the series in: largest first, "Other perpetrators" last."""
     frame = top_series(by_period_actor, column)
     table = frame.pivot_table(index="period", columns="actor", values=column, aggfunc="sum", sort=False).fillna(0)
-    periods = list(dict.fromkeys(by_period_actor["period"]))
-    table = table.reindex(periods).fillna(0)
+    table = table.reindex(list(dict.fromkeys(by_period_actor["period"]))).fillna(0)
     order = [a for a in table.sum().sort_values(ascending=False, kind="stable").index if a != style.OTHER_SERIES]
     if style.OTHER_SERIES in table.columns:
         order.append(style.OTHER_SERIES)
-    partial = partial or {}
-    stubs = _stub_periods(periods, partial, span, period)
-    dropped_notes = [
+    return table, order
+
+
+def _dropped_stub_notes(table: pd.DataFrame, stubs: list[str], partial: dict[str, str]) -> list[str]:
+    """What the bars left out for a sliver of a period say: their deaths are in every total."""
+    return [
         f"{label}: {int(table.loc[label].sum()):,} civilians killed in incidents whose date window begins in the "
         f"{partial[label].removeprefix('partial: ')} of {label} (the data cover no more of it) are in every total "
         "but not drawn as a bar"
         for label in stubs
         if table.loc[label].sum() > 0
     ]
-    periods = [p for p in periods if p not in stubs]
-    table = table.reindex(periods)
-    x = np.arange(len(periods))
-    bottom = np.zeros(len(periods))
-    is_partial = np.array([p in partial for p in periods])
+
+
+def _draw_stacks(ax, x: np.ndarray, table: pd.DataFrame, order: list[str], is_partial: np.ndarray) -> np.ndarray:
+    """The stacked bars, partial periods outlined; returns each period's drawn total."""
+    bottom = np.zeros(len(x))
     for actor in order:
         values = table[actor].to_numpy()
         ax.bar(x, values, bottom=bottom, width=0.75, **style.bar_style(actor))
@@ -112,25 +150,32 @@ def killed_over_time(
             linewidth=0.9,
             zorder=4,
         )
+    return bottom
+
+
+def _draw_total_ranges(
+    ax, x: np.ndarray, bottom: np.ndarray, by_period_actor: pd.DataFrame, periods: list[str]
+) -> None:
+    """Each period's min-max range of its total as a whisker around the drawn total."""
     totals = by_period_actor.groupby("period", sort=False)[["count_min", "count_max"]].sum().reindex(periods).fillna(0)
-    if by_period_actor.attrs.get("additive", True):
-        ax.errorbar(x, bottom, yerr=[bottom - totals["count_min"], totals["count_max"] - bottom], **style.RANGE_WHISKER)
-    notes = []
-    if key_dates is not None and len(key_dates):
-        first, last = span
-        inside = key_dates
-        if first is not None:
-            inside = inside[inside["date"] >= first]
-        if last is not None:
-            inside = inside[inside["date"] <= last]
-        notes.append(_mark_key_dates(ax, inside, periods, period))
-    notes.extend(dropped_notes)
-    # A partial period is outlined, starred on the axis, and its days are named under the chart.
-    notes.extend(
-        f"* {periods[i]}: {partial[periods[i]]} (the data cover only these days)" for i in np.flatnonzero(is_partial)
-    )
+    ax.errorbar(x, bottom, yerr=[bottom - totals["count_min"], totals["count_max"] - bottom], **style.RANGE_WHISKER)
+
+
+def _key_dates_within(key_dates: pd.DataFrame, span) -> pd.DataFrame:
+    """The key dates between the span's first and last day (either end may be open)."""
+    first, last = span
+    inside = key_dates
+    if first is not None:
+        inside = inside[inside["date"] >= first]
+    if last is not None:
+        inside = inside[inside["date"] <= last]
+    return inside
+
+
+def _set_period_ticks(ax, x: np.ndarray, periods: list[str], is_partial: np.ndarray) -> None:
+    """At most 24 period labels along the axis, every partial period among them with its star."""
     tick_labels = [f"{p}*" if part else str(p) for p, part in zip(periods, is_partial, strict=True)]
-    step = max(1, -(-len(periods) // 24))  # at most 24 labels along the axis
+    step = max(1, -(-len(periods) // 24))
     shown = sorted(set(range(0, len(periods), step)) | set(np.flatnonzero(is_partial)))
     ax.set_xticks(
         x[shown],
@@ -138,22 +183,14 @@ def killed_over_time(
         rotation=45 if len(periods) > 6 else 0,
         ha="right" if len(periods) > 6 else "center",
     )
-    notes = [n for n in notes if n]
-    if notes:
-        text = "\n".join(textwrap.fill(n, KEY_DATE_LINE_WIDTH) for n in notes)
-        fig.supxlabel(text, fontsize=6.5, color="#333333", x=0.01, ha="left")
-    ax.set_xlim(-0.6, len(periods) - 0.4)
-    ax.set_ylabel(f"civilians killed ({estimate} estimate)")
-    ax.yaxis.set_major_formatter(THOUSANDS)
-    ax.set_title(title, pad=30 if notes and notes[0].startswith("Key dates") else 6)  # room for key-date numbers
-    _legend(fig, ax, order)
+
+
+def _over_time_alt_text(title: str, estimate: str, periods: list[str], bottom: np.ndarray, totals: pd.Series) -> str:
     peak = int(np.argmax(bottom))
-    fig.alt_text = (
+    return (
         f"Stacked bar chart: {title.lower()}, {periods[0]} to {periods[-1]} ({estimate} estimate). "
-        f"The most civilians were killed in {periods[peak]} ({int(bottom[peak]):,}). "
-        + _largest_series_text(table[order].sum())
+        f"The most civilians were killed in {periods[peak]} ({int(bottom[peak]):,}). " + _largest_series_text(totals)
     )
-    return fig
 
 
 #: A period at either end of the data that the data cover for less than this share of its days is not
@@ -300,7 +337,7 @@ def _mark_key_dates(ax, key_dates: pd.DataFrame, periods: list[str], period: str
 
 
 def killed_by_dataset(table: pd.DataFrame, *, estimate: str = "best", max_panels: int = 8) -> Figure:
-    """Grouped bars from ``compare.killed_by_actor_year``: a panel per perpetrator group (the largest first),
+    """Grouped bars from ``cross_dataset.killed_by_actor_year``: a panel per perpetrator group (the largest first),
     years along it, one bar per dataset in the group's colour shaded by dataset, the min-max range as a
     whisker; "n/c" where a dataset does not cover the year, * where it covers only part of it."""
     style.apply()

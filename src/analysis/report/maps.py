@@ -346,8 +346,38 @@ def region_map(
     totals = boundary_totals(by_region, regions, boundaries, column)
     totals.attrs["source"] = boundaries.get("source")
     shapes = [shapely.geometry.shape(f["geometry"]) for f in boundaries["features"]]
+    kinds = region_kinds(totals)
+    points = None if places is None else precise_points(places, column)
 
     fig = Figure(figsize=(7, 6.6))
+    ax = _blank_map_axes(fig)
+    cmap, norm, bounds = _draw_regions(ax, shapes, totals, kinds)
+    size_handles = _draw_points(ax, points) if points is not None and len(points) else []
+    region_labels = _label_regions(ax, shapes, totals, kinds)
+    if points is not None and len(points):
+        _name_hotspots(ax, points, region_labels)
+    _add_legends(ax, size_handles, kinds)
+    ax.autoscale_view()
+    _add_class_colorbar(fig, ax, cmap, norm, bounds, estimate)
+    ax.set_title(title)
+    fig.alt_text = map_alt_text(totals, kinds, points, estimate)
+    fig.map_note = map_note(totals, by_region, places, points, column, estimate)  # the notebook prints it under the map
+    return fig
+
+
+def region_kinds(totals: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Masks over the boundary features: ``coloured`` (a figure to colour by), ``no_figure`` (killings
+    reported without a figure) and ``nothing`` (no killing recorded): the last two are hatched, not 0."""
+    coloured = (totals["recorded"] & (totals["incidents"] > totals["incidents_without_figure"])).to_numpy()
+    return {
+        "coloured": coloured,
+        "no_figure": (totals["recorded"] & ~coloured).to_numpy(),
+        "nothing": ~totals["recorded"].to_numpy(),
+    }
+
+
+def _blank_map_axes(fig: Figure):
+    """Axes with equal scales and no grid, ticks or frame: a map, not a chart."""
     ax = fig.subplots()
     ax.set_aspect("equal")
     ax.grid(False)
@@ -355,11 +385,16 @@ def region_map(
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
+    return ax
 
+
+def _draw_regions(
+    ax, shapes: list, totals: pd.DataFrame, kinds: dict[str, np.ndarray]
+) -> tuple[ListedColormap, BoundaryNorm, list[int]]:
+    """The regions filled by class of deaths (or hatched), and the country's outline; returns the colour
+    map, its norm and the class bounds for the colour bar."""
     paths = [_polygon_path(shape) for shape in shapes]
-    coloured = (totals["recorded"] & (totals["incidents"] > totals["incidents_without_figure"])).to_numpy()
-    no_figure = (totals["recorded"] & ~coloured).to_numpy()
-    nothing = ~totals["recorded"].to_numpy()
+    coloured = kinds["coloured"]
     values = totals["value"].to_numpy()
     bounds = class_bounds(values[coloured])
     # Quantile classes: a linear ramp made most regions the same pale yellow beside one dark region.
@@ -373,67 +408,69 @@ def region_map(
             linewidth=0.5,
         )
     )
-    for mask, look in ((nothing, style.MAP_NOTHING_RECORDED), (no_figure, style.MAP_NO_FIGURE)):
+    for mask, look in ((kinds["nothing"], style.MAP_NOTHING_RECORDED), (kinds["no_figure"], style.MAP_NO_FIGURE)):
         if mask.any():
             ax.add_collection(PathCollection([p for p, m in zip(paths, mask, strict=True) if m], linewidth=0.5, **look))
     outline = shapely.union_all(shapes).boundary
     for line in getattr(outline, "geoms", [outline]):
         xy = np.asarray(line.coords)
         ax.plot(xy[:, 0], xy[:, 1], color="#222222", linewidth=1.1)
+    return cmap, norm, bounds
 
-    points = None
-    if places is not None:
-        points = precise_points(places, column)
-        if len(points):
-            biggest = int(points["deaths"].max())
-            scale = 320 / biggest  # area in points squared per death: the biggest circle about 20 pt across
-            sizes_drawn = np.maximum(points["deaths"].to_numpy() * scale, 5)
-            # Rings with a white halo under them: visible on the palest and on the darkest region. Only the
-            # HALOED largest get one (points come largest first): tens of thousands of halos doubled the
-            # drawing time, and the smallest rings read as dots anyway.
-            halo = slice(0, HALOED)
-            ax.scatter(
-                points["longitude"].iloc[halo],
-                points["latitude"].iloc[halo],
-                s=sizes_drawn[halo],
-                facecolor="none",
-                edgecolor="white",
-                linewidth=1.5,
-                zorder=3,
-            )
-            ax.scatter(
-                points["longitude"],
-                points["latitude"],
-                s=sizes_drawn,
-                facecolor="none",
-                edgecolor=to_rgba(style.MAP_POINT, 0.85),
-                linewidth=0.6,
-                zorder=3,
-            )
-            sizes = sorted({_nice(biggest), _nice(biggest / 6), _nice(biggest / 30)})
-            size_handles = [
-                Line2D(
-                    [],
-                    [],
-                    linestyle="",
-                    marker="o",
-                    markersize=np.sqrt(max(d * scale, 5)),
-                    markerfacecolor="none",
-                    markeredgecolor=style.MAP_POINT,
-                    label=f"{d:,} killed",
-                )
-                for d in sizes
-                if d <= biggest
-            ]
-        else:
-            size_handles = []
-    else:
-        size_handles = []
 
+def _draw_points(ax, points: pd.DataFrame) -> list[Line2D]:
+    """One ring per place, its area proportional to the deaths; returns the legend's sample rings."""
+    biggest = int(points["deaths"].max())
+    scale = 320 / biggest  # area in points squared per death: the biggest circle about 20 pt across
+    sizes_drawn = np.maximum(points["deaths"].to_numpy() * scale, 5)
+    # Rings with a white halo under them: visible on the palest and on the darkest region. Only the
+    # HALOED largest get one (points come largest first): tens of thousands of halos doubled the
+    # drawing time, and the smallest rings read as dots anyway.
+    halo = slice(0, HALOED)
+    ax.scatter(
+        points["longitude"].iloc[halo],
+        points["latitude"].iloc[halo],
+        s=sizes_drawn[halo],
+        facecolor="none",
+        edgecolor="white",
+        linewidth=1.5,
+        zorder=3,
+    )
+    ax.scatter(
+        points["longitude"],
+        points["latitude"],
+        s=sizes_drawn,
+        facecolor="none",
+        edgecolor=to_rgba(style.MAP_POINT, 0.85),
+        linewidth=0.6,
+        zorder=3,
+    )
+    sizes = sorted({_nice(biggest), _nice(biggest / 6), _nice(biggest / 30)})
+    return [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markersize=np.sqrt(max(d * scale, 5)),
+            markerfacecolor="none",
+            markeredgecolor=style.MAP_POINT,
+            label=f"{d:,} killed",
+        )
+        for d in sizes
+        if d <= biggest
+    ]
+
+
+def _label_regions(ax, shapes: list, totals: pd.DataFrame, kinds: dict[str, np.ndarray]) -> list[tuple[float, float]]:
+    """Each region's name and figure, outside with a leader line when the region is too small to hold it;
+    returns where the labels inside regions are written (hotspot names keep clear of them)."""
     halo = [pe.withStroke(linewidth=2.4, foreground="white")]
     # Hatched regions carry their name only: the legend says what the hatching means.
-    figure_texts = np.where(coloured, "\n" + totals["value"].map("{:,}".format), np.where(nothing, "", "\nno figure"))
-    region_labels = []  # where the region names are written: hotspot names keep clear of them
+    figure_texts = np.where(
+        kinds["coloured"], "\n" + totals["value"].map("{:,}".format), np.where(kinds["nothing"], "", "\nno figure")
+    )
+    region_labels = []
     for shape, row, figure_text in zip(shapes, totals.itertuples(), figure_texts, strict=True):
         name = row.region if isinstance(row.region, str) else row.feature
         if row.rolled_up:
@@ -459,15 +496,17 @@ def region_map(
         else:
             ax.text(anchor.x, anchor.y, label, ha="center", va="center", fontsize=7, path_effects=halo, zorder=4)
             region_labels.append((anchor.x, anchor.y))
-    if points is not None and len(points):
-        _name_hotspots(ax, points, region_labels)
+    return region_labels
 
+
+def _add_legends(ax, size_handles: list[Line2D], kinds: dict[str, np.ndarray]) -> None:
+    """The ring sizes top left and the hatchings top right: the corners of Mauritania and Algeria,
+    empty on a map of Mali."""
     categories = []
-    if nothing.any():
+    if kinds["nothing"].any():
         categories.append(Patch(label="no killing recorded", linewidth=0.5, **style.MAP_NOTHING_RECORDED))
-    if no_figure.any():
+    if kinds["no_figure"].any():
         categories.append(Patch(label="killings reported, no figure", linewidth=0.5, **style.MAP_NO_FIGURE))
-    # The corners top left (Mauritania) and top right (Algeria) are empty on a map of Mali.
     legend_style = {"fontsize": 7.5, "borderpad": 0.8, "title_fontsize": 7.5, "alignment": "left"}
     if size_handles:
         sizes_legend = ax.legend(
@@ -480,7 +519,10 @@ def region_map(
         ax.add_artist(sizes_legend)
     if categories:
         ax.legend(handles=categories, loc="upper right", title="regions", **legend_style)
-    ax.autoscale_view()
+
+
+def _add_class_colorbar(fig: Figure, ax, cmap: ListedColormap, norm: BoundaryNorm, bounds: list[int], estimate: str):
+    """The colour classes under the map, each labelled with its range of deaths."""
     bar = fig.colorbar(
         ScalarMappable(norm=norm, cmap=cmap),
         ax=ax,
@@ -496,16 +538,17 @@ def region_map(
         labels=[_class_label(low, high) for low, high in itertools.pairwise(bounds)],
     )
     bar.ax.tick_params(labelsize=7, length=0)
-    ax.set_title(title)
+
+
+def map_alt_text(totals: pd.DataFrame, kinds: dict[str, np.ndarray], points: pd.DataFrame | None, estimate: str) -> str:
+    """The map in words: each coloured region's deaths, largest first, and the deadliest places."""
     named = [] if points is None else [n for n in points["name"].head(HOTSPOTS) if isinstance(n, str)]
-    fig.alt_text = (
+    return (
         f"Map of Mali's regions shaded by civilians killed ({estimate} estimate): "
         + "; ".join(
             f"{r.region if isinstance(r.region, str) else r.feature} {int(r.value):,}"
-            for r in totals[coloured].sort_values("value", ascending=False).itertuples()
+            for r in totals[kinds["coloured"]].sort_values("value", ascending=False).itertuples()
         )
         + ". Circles mark precisely located incidents"
         + (f"; the most deaths at {', '.join(named)}." if named else ".")
     )
-    fig.map_note = map_note(totals, by_region, places, points, column, estimate)  # the notebook prints it under the map
-    return fig

@@ -13,8 +13,7 @@ from ..measure.aggregate import (
     COUNT_COLUMNS,
     ESTIMATE_COLUMN,
     REGION_NOT_ESTABLISHED,
-    incident_facts,
-    incident_figures,
+    facts_with_figures,
 )
 from ..measure.selection import Selection
 from .text import fmt_range
@@ -38,9 +37,7 @@ def incident_places(
     dataset: Dataset, selection: Selection = Selection(), *, harm: str = "killed", victim_status: str = "civilian"
 ) -> pd.DataFrame:
     """Per selected event with civilians killed: region, cercle, coordinates, location precision, min/best/max."""
-    facts = incident_facts(dataset, selection)
-    figures = incident_figures(dataset, harm, victim_status, "all")
-    rows = facts.merge(figures, on="incident_id", how="inner")
+    rows = facts_with_figures(dataset, selection, harm, victim_status, "all")
     rows["has_figure"] = rows["has_figure"].astype(bool)
     for column in COUNT_COLUMNS:
         rows[column] = rows[column].fillna(0).astype("int64")

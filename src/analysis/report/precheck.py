@@ -4,7 +4,7 @@
 any (``batch.load_jobs``), so a misspelt name, a value of the wrong type, a bad date, a data directory that
 does not exist or does not validate, or an unknown actor stops the command with every problem named: no
 kernel is started and no notebook is written. The values are then checked by the functions the notebook
-itself calls when it opens its data (``selection.check_report``, ``compare.check_comparison``), so a render
+itself calls when it opens its data (``selection.check_report``, ``cross_dataset.check_comparison``), so a render
 refuses exactly what the notebook would.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..measure.cross_dataset import check_comparison
+from ..measure.cross_dataset import COMPARISON_PARAMETERS, check_comparison
 from ..measure.parameters import as_list, resolve_path
 from ..measure.selection import check_report
 
@@ -28,18 +28,7 @@ from ..measure.selection import check_report
 PATHS = ("data_dir", "boundaries", "tables_dir")
 #: Parameters that map labels to data directories.
 PATH_MAPS = ("data_dirs",)
-COMPARISON = (
-    "data_dirs",
-    "reference",
-    "start_date",
-    "end_date",
-    "actors",
-    "regions",
-    "estimate",
-    "max_days",
-    "max_km",
-    "title",
-)
+COMPARISON = ("data_dirs", *COMPARISON_PARAMETERS)
 
 
 #: A slug names a folder under --out and appears in URLs: lower-case letters, digits and dashes. Every name

@@ -17,8 +17,8 @@ from ..measure.aggregate import (
     actor_family_labels,
     aggregate,
     change_against_previous,
+    facts_with_figures,
     incident_facts,
-    incident_figures,
 )
 from ..measure.episodes import episode_table
 from ..measure.selection import Selection
@@ -75,7 +75,7 @@ def headline(dataset: Dataset, selection: Selection, estimate: str = "best") -> 
     killed = aggregate(dataset, (), selection)
     totals = period_totals(dataset, selection)
     involved = {a for actors in facts["actors_involved"] for a in actors}
-    rows = facts.merge(incident_figures(dataset), on="incident_id", how="inner")
+    rows = facts_with_figures(dataset, selection)
     # A figure of 0 is "no reported fatalities" (ACLED), never a killing; a death reported without a figure is one.
     killing = (rows["count_best"].fillna(0) > 0) | ~rows["has_figure"].astype(bool)
     unknown_perpetrator = rows["family_group"].isin([UNKNOWN_PERPETRATOR, FAMILY_LABELS["unidentified"]])
@@ -489,8 +489,7 @@ def coverage(dataset: Dataset, selection: Selection) -> dict[str, pd.Series]:
     """How precise and complete the selected events are."""
     facts = incident_facts(dataset, selection)
     # The same civilian-killed figures as the headline and every chart, not a second filter of casualties.
-    figures = incident_figures(dataset)
-    figures = figures[figures["incident_id"].isin(facts["incident_id"])]
+    figures = facts_with_figures(dataset, selection)
     return {
         "date precision": facts["date_precision"].map(words).value_counts(),
         "location precision": facts["location_precision"].map(words).value_counts(),
