@@ -33,12 +33,13 @@ notebook-filter:
 	@git config filter.notebook-outputs.clean '$(VENV)/bin/python -m analysis.hygiene' 2>/dev/null || true
 	@git config filter.notebook-outputs.smudge cat 2>/dev/null || true
 
+# On every core (pytest-xdist), each test file on one worker so that its module-scoped renders are built once.
 test: env
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # Everything but the end-to-end renders (@pytest.mark.slow): what to run while working.
 test-fast: env
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n auto --dist loadfile -m "not slow"
 
 lint: env
 	$(VENV)/bin/ruff check .

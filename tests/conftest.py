@@ -5,7 +5,9 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -177,6 +179,14 @@ def tiny(tmp_path) -> Path:
     return write_tables(tmp_path / "data", minimal_tables())
 
 
+def pytest_collection_modifyitems(config, items):
+    """The files that hold end-to-end tests (marked slow) run first, each file's tests together (their
+    module-scoped renders are built once): the long ones start early, and the workers of `make test`
+    (pytest-xdist) finish with short tests at about the same time, instead of one waiting on another's render."""
+    heavy = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in heavy)
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     target = tmp_path / "data"
@@ -196,6 +206,42 @@ def _dataset_cache(tmp_path_factory):
     else:
         os.environ["MALI_CACHE_DIR"] = saved[0]
     config.CACHE_DIR = saved[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _renders_share_a_warm_kernel(_dataset_cache):
+    """Renders in this test process run in one warm kernel (started by the first, reset before each), as
+    render-all's renders do, instead of starting a kernel each: half a render's CPU. That a warm kernel
+    publishes the report a new kernel publishes is tested in report/test_kernels.py, which, like every test
+    marked ``own_kernel``, renders in kernels of its own (``_own_kernel_when_marked``). Renders run as
+    processes (the command line) always start their own."""
+    from analysis.report import render as render_module
+    from analysis.report.kernels import WarmKernel
+
+    shared = WarmKernel()
+    own = render_module._kernel_for
+
+    @contextmanager
+    def kernel_for(notebook, formats, kernel):
+        if kernel is not None:
+            with own(notebook, formats, kernel) as given:
+                yield given
+            return
+        render_module._import_converters(formats)
+        yield shared, False
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render_module, "_kernel_for", kernel_for)
+        yield SimpleNamespace(kernel=shared, own_kernel_for=own)
+    shared.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _own_kernel_when_marked(request, monkeypatch, _renders_share_a_warm_kernel):
+    if request.node.get_closest_marker("own_kernel"):
+        from analysis.report import render as render_module
+
+        monkeypatch.setattr(render_module, "_kernel_for", _renders_share_a_warm_kernel.own_kernel_for)
 
 
 @pytest.fixture(scope="session")

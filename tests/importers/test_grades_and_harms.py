@@ -402,7 +402,7 @@ def test_report_shows_sexual_violence_and_children_and_women(synthetic_import, t
     from analysis.report.render import render
 
     _, out = synthetic_import
-    result = render(parameters={"data_dir": str(out)}, out_dir=tmp_path, slug="graded")
+    result = render(parameters={"data_dir": str(out)}, out_dir=tmp_path, slug="graded", formats=("html",))
     page = (result.directory / "report.html").read_text(encoding="utf-8")
     harm = page[page.index("Harm other than killing") :]
     assert "victims of sexual violence" in harm[:20_000]

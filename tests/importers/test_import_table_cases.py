@@ -283,13 +283,17 @@ def test_the_list_renders_twice_under_one_slug_with_changes_in_between(tmp_path)
     (tmp_path / "m.yml").write_text(FRENCH_MAPPING, encoding="utf-8")
     (tmp_path / "liste.csv").write_text(FRENCH_ROWS, encoding="utf-8")
     run_import("table", tmp_path / "liste.csv", tmp_path / "data", mapping=tmp_path / "m.yml")
-    first = render(parameters={"data_dir": str(tmp_path / "data")}, out_dir=tmp_path / "reports", slug="cas")
+    first = render(
+        parameters={"data_dir": str(tmp_path / "data")}, out_dir=tmp_path / "reports", slug="cas", formats=()
+    )
     assert json.loads(first.files["changes"].read_text())["first_build"] is True
     edited = FRENCH_ROWS.replace("5 morts,,,Civils peuls", "6 morts,,,Civils peuls")
     edited += "13,20/10/2024,Mopti,Mopti,Attaque,JNIM,,2 civils tués,,,,\n"
     (tmp_path / "liste.csv").write_text(edited, encoding="utf-8")
     run_import("table", tmp_path / "liste.csv", tmp_path / "data", mapping=tmp_path / "m.yml")
-    second = render(parameters={"data_dir": str(tmp_path / "data")}, out_dir=tmp_path / "reports", slug="cas")
+    second = render(
+        parameters={"data_dir": str(tmp_path / "data")}, out_dir=tmp_path / "reports", slug="cas", formats=()
+    )
     digest = json.loads(second.files["changes"].read_text())
     assert digest["counts"]["added"] == 1 and digest["counts"]["revised"] == 1
     killed = {row["figure"]: row for row in digest["headline"]}["killed_best"]

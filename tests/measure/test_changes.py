@@ -162,7 +162,7 @@ def two_renders(tmp_path_factory):
     data, out = root / "data", root / "reports"
     edited_copy(config.DATA_DIR, root / "edited", regrade=False, new_source=False)
     shutil.copytree(config.DATA_DIR, data)
-    first = render(parameters={"data_dir": str(data)}, out_dir=out, slug="edits")
+    first = render(parameters={"data_dir": str(data)}, out_dir=out, slug="edits", formats=())
     shutil.rmtree(data)
     shutil.copytree(root / "edited", data)
     second = render(parameters={"data_dir": str(data)}, out_dir=out, slug="edits")

@@ -102,11 +102,11 @@ def test_two_renders_under_one_slug_from_no_civilian_killed_to_some(tmp_path):
 
     data, out = tmp_path / "data", tmp_path / "reports"
     _without_civilians_killed(data)
-    first = render(parameters={"data_dir": str(data)}, out_dir=out, slug="empty-first")
+    first = render(parameters={"data_dir": str(data)}, out_dir=out, slug="empty-first", formats=())
     assert json.loads(first.files["changes"].read_text())["first_build"] is True
     shutil.rmtree(data)
     shutil.copytree(config.DATA_DIR, data)
-    second = render(parameters={"data_dir": str(data)}, out_dir=out, slug="empty-first")
+    second = render(parameters={"data_dir": str(data)}, out_dir=out, slug="empty-first", formats=())
     digest = json.loads(second.files["changes"].read_text())
     assert digest["first_build"] is False
     assert digest["counts"]["added"] == 0 and digest["counts"]["revised"] > 0

@@ -246,7 +246,9 @@ def test_annex_page_is_self_contained(tiny_sources):
 @pytest.fixture(scope="module")
 def rendered_tiny(tmp_path_factory):
     data = write_tables(tmp_path_factory.mktemp("tiny") / "data", tiny_with_sources())
-    return render(parameters={"data_dir": str(data)}, out_dir=tmp_path_factory.mktemp("out"), slug="t")
+    return render(
+        parameters={"data_dir": str(data)}, out_dir=tmp_path_factory.mktemp("out"), slug="t", formats=("html",)
+    )
 
 
 @pytest.mark.slow

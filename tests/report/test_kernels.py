@@ -19,7 +19,7 @@ from analysis.report.kernels import WarmKernel
 from analysis.report.render import render
 
 #: Every test here runs notebooks in real kernels: end to end, deselected by `make test-fast`.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_kernel]
 
 PARAMETERS = 'marker = "default"'
 
