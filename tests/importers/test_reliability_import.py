@@ -148,16 +148,28 @@ def test_an_import_into_an_output_another_import_is_writing_waits_then_names_the
     assert f"is being written by an import in process {os.getpid()}; nothing was changed" in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
-    # Released while the import waits: it goes on and publishes.
+    # Released while the import waits: it goes on and publishes. The lock is held until the import says it
+    # waits (however long the import takes to get there on a busy machine), then a moment more.
     monkeypatch.setattr(output, "LOCK_WAIT", 60.0)
-    held = threading.Event()
+    held, import_waits = threading.Event(), threading.Event()
+    plain_lock = output.held_lock
 
-    def hold_for_a_second():
+    def lock_noting_the_wait(path, wait, busy, waiting):
+        def said(holder):
+            import_waits.set()
+            return waiting(holder)
+
+        return plain_lock(path, wait, busy, said)
+
+    monkeypatch.setattr(output, "held_lock", lock_noting_the_wait)
+
+    def hold_until_the_import_waits():
         with output.output_lock(out.resolve()):
             held.set()
-            time.sleep(1.0)
+            import_waits.wait(timeout=60)
+            time.sleep(0.3)
 
-    holder = threading.Thread(target=hold_for_a_second)
+    holder = threading.Thread(target=hold_until_the_import_waits)
     holder.start()
     held.wait()
     code, stdout, err = _import(["import", "acled", str(other), "--out", str(out)], capsys)

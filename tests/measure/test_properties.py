@@ -165,7 +165,7 @@ def check_grid(result, by, ds, period) -> None:
         dates = events["start_date"]
         assert set(result["period"]) == set(all_periods(dates.min(), dates.max(), period)), by
     if "region" in by:
-        assert set(result["region"]) == set(events["admin1"].fillna("Region not established")), by
+        assert set(result["region"]) == set(events["admin1"].astype(object).fillna("Region not established")), by
 
 
 @SETTINGS
