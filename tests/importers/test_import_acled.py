@@ -260,3 +260,33 @@ def test_repeated_ids_follow_the_one_rule(tmp_path):
     assert (result.deaths_read, result.deaths_written, result.deaths_rejected) == (12, 5, 7)
     assert result.balanced()
     assert "repeated ids:       a record repeated exactly" in (out / "import_report.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    "second_row",
+    [
+        pytest.param(lambda row: row.replace("1,466,MLI200", "99,466,MLI200", 1), id="a copy with its own data_id"),
+        pytest.param(
+            lambda row: row.replace("1,466,MLI200", "99,466,MLI200", 1).replace(
+                ",Military Forces of Mali (2021-),", ",,"
+            ),
+            id="the same actor on the other side",
+        ),
+    ],
+)
+def test_a_per_actor_event_naming_one_actor_twice_is_kept_whole(tmp_path, second_row):
+    """ACLED's per-actor layout has a row per side: the same actor on both sides (or a copy that differs only in
+    ACLED's row number, data_id) is a further row of the event, never a reason to refuse the event's deaths."""
+    lines = (FIXTURES / "per_actor.csv").read_text(encoding="utf-8").splitlines()
+    plain, twice = tmp_path / "plain.csv", tmp_path / "twice.csv"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    twice.write_text("\n".join([*lines, second_row(lines[1])]) + "\n", encoding="utf-8")
+    before, after = run_import("acled", plain, tmp_path / "a"), run_import("acled", twice, tmp_path / "b")
+    assert after.rows_read == before.rows_read + 1 and after.rows_merged == before.rows_merged + 1
+    assert (after.rows_written, after.deaths_written, after.deaths_rejected) == (
+        before.rows_written,
+        before.deaths_written,
+        before.deaths_rejected,
+    )
+    written = pd.read_csv(tmp_path / "b" / "incidents.csv", dtype=str)
+    assert "acled-MLI200" in set(written["incident_id"])

@@ -52,12 +52,16 @@ REPEATED_ID_RULE = (
 )
 
 
-def repeated_ids(ids: pd.Series, records: pd.DataFrame, lines, reasons: pd.Series) -> tuple[pd.Series, pd.Series]:
+def repeated_ids(
+    ids: pd.Series, records: pd.DataFrame, lines, reasons: pd.Series, reject_other_values: bool = True
+) -> tuple[pd.Series, pd.Series]:
     """The one rule for records that repeat an id, in every importer (REPEATED_ID_RULE): a record whose id an
     earlier record has is merged into it when the two are the same text in every column of ``records`` (and is
     rejected with the earlier one's reason when that one is rejected); with other values it is rejected, naming
     the earlier one's line. A record's own reason comes first. Returns where a record is merged, and ``reasons``
-    with these added."""
+    with these added. ``reject_other_values=False``: a repeat with other values is left to the importer, for
+    a format whose rows legitimately share an id (an ACLED per-actor export names an actor once per side, so
+    the same actor can fill two rows of one event; the event's rows are merged, or refused together, there)."""
     merged = pd.Series(False, index=ids.index)
     repeated = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
     if not repeated.any():
@@ -71,6 +75,7 @@ def repeated_ids(ids: pd.Series, records: pd.DataFrame, lines, reasons: pd.Serie
     undecided = pd.isna(own[at])
     first_reason = pd.Series(own[first], dtype=object)
     conflict, shared = undecided & ~same, undecided & same & first_reason.notna().to_numpy()
+    conflict &= reject_other_values
     first_line = pd.Series(np.asarray(lines)[first]).astype(str).astype(object)
     text = pd.Series(ids.to_numpy(dtype=object)[at]).astype(str).astype(object)
     reasons = reasons.astype(object).copy()

@@ -114,7 +114,11 @@ def import_acled(path: Path, resolver: Resolver, dataset: str, today: dt.date | 
     today = today or dt.date.today()
     rows = _parse_rows(frame, raw, today)
     per_actor = "actor2" not in columns
-    repeats, rows["reason"] = repeated_ids(_record_ids(rows, per_actor), raw.frame, rows["line"], rows["reason"])
+    # ACLED numbers every row (data_id): two copies of one record differ there and nowhere else.
+    records = raw.frame.drop(columns=[columns["data_id"]] if "data_id" in columns else [])
+    repeats, rows["reason"] = repeated_ids(
+        _record_ids(rows, per_actor), records, rows["line"], rows["reason"], reject_other_values=not per_actor
+    )
     rows["deaths"] = _deaths(rows, per_actor).where(~repeats, 0)
     if per_actor:
         events, merged, rejected, actor_rows = _merge_per_actor(rows[~repeats])
