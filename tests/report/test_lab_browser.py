@@ -83,13 +83,29 @@ def page(lab):
 
 
 def _run_all(tab) -> None:
-    tab.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    tab.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    first_cell = tab.locator(".jp-CodeCell").first  # Run All runs it whatever fails after it
+
+    def click_run_all():
+        tab.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        tab.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+    _ran(tab, first_cell, click_run_all)
+
+
+def _ran(tab, cell, action) -> None:
+    """Do ``action`` and wait until ``cell`` has run again (its prompt's number changed) and the kernel is
+    idle: on a busy machine Lab can take more than a second to start, and idle before the start is no answer."""
+    before = cell.locator(".jp-InputPrompt").inner_text()
+    action()
+    deadline = time.time() + 120
+    while cell.locator(".jp-InputPrompt").inner_text() in (before, "[*]:"):
+        if time.time() > deadline:
+            pytest.fail(f"the cell did not run in 120 s (its prompt stayed {before!r})")
+        time.sleep(0.2)
     _wait_idle(tab)
 
 
 def _wait_idle(tab) -> None:
-    time.sleep(1)
     deadline = time.time() + 300
     while time.time() < deadline:
         busy = tab.locator(".jp-InputPrompt", has_text="[*]").count()
@@ -149,8 +165,7 @@ def test_a_bad_parameter_leaves_no_chart_of_the_previous_run(page):
     # previous selection's chart (the report from the good run is still in the kernel)
     chart_cell = page.locator(".jp-CodeCell", has_text="over_time_figure").first
     chart_cell.locator(".cm-content").click()
-    page.keyboard.press("Shift+Enter")
-    _wait_idle(page)
+    _ran(page, chart_cell, lambda: page.keyboard.press("Shift+Enter"))
     assert chart_cell.locator(".jp-OutputArea-output img").count() == 0
     assert "the parameters cell above failed" in chart_cell.locator(".jp-OutputArea").inner_text()
 
