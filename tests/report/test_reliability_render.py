@@ -356,3 +356,16 @@ def test_a_relative_out_folder_gets_the_whole_build_not_the_kernel_s_folder(tmp_
     render(notebook, out_dir="relative-out", slug="r", formats=())
     assert (tmp_path / "relative-out" / "r" / "snapshot.json.gz").is_file()
     assert not (config.PROJECT_ROOT / "relative-out").exists()
+
+
+def test_a_table_that_cannot_be_read_is_named_and_nothing_is_written(data_copy, tmp_path, monkeypatch):
+    table = data_copy / "incidents.csv"
+
+    def unreadable(data_dir):  # as for a table its owner made unreadable (root reads any file, so it is faked)
+        raise PermissionError(errno.EACCES, "Permission denied", str(table))
+
+    monkeypatch.setattr(render_module, "data_fingerprint", unreadable)
+    with pytest.raises(RenderError) as caught:
+        render(parameters={"data_dir": str(data_copy)}, out_dir=tmp_path / "out", slug="r", formats=())
+    assert f"cannot read {table} (Permission denied)" in str(caught.value)
+    assert "Nothing was changed" in str(caught.value) and not (tmp_path / "out" / ".builds").exists()

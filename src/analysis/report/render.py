@@ -220,6 +220,12 @@ def render(
     sweep_kernel_folders()  # left by renders killed outright
     try:
         inputs = render_inputs(notebook, parameters, tuple(formats))
+    except OSError as err:  # a table of the data that is there but cannot be read
+        raise RenderError(
+            f"Rendering '{slug}' failed: cannot read {err.filename or 'the data'} ({err.strerror or err}). "
+            "Nothing was changed."
+        ) from None
+    try:
         with slug_lock(out_dir, slug):
             previous = published_manifest(out_dir, slug)
             if not force and previous and previous.get("input_hash") == inputs["input_hash"]:
