@@ -450,6 +450,13 @@ def test_matches_page_search_filters_pages_and_csv(browser, matches_page, width)
 
     page.click("#reset")
     assert rows_count(page) == len(killed)
+    # Numbers are saved as numbers, negative ones too (as in tables/matches.csv), never as text ('-2).
+    with page.expect_download() as download:
+        page.click("#save")
+    shown = pd.read_csv(download.value.path(), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    cells = shown.stack()
+    assert cells.str.fullmatch(r"-\d+(\.\d+)?").any()
+    assert not cells.str.fullmatch(r"'-\d+(\.\d+)?").any()
     page.fill("#search", "nothing-matches-this")
     page.press("#search", "Enter")
     assert page.inner_text("#count") == f"0 rows ({len(rows):,} in all)"
