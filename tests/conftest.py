@@ -253,6 +253,31 @@ def default_report(tmp_path_factory):
 
 
 def run_cli(*args, cwd=None) -> subprocess.CompletedProcess:
+    """``python -m analysis ARGS`` as an analyst runs it, in this process: ``cli.main``, the code the command
+    runs, with its output captured and its exit code (a process would cost a second of imports).
+    ``run_process`` runs it in a fresh process, for what only a process shows."""
+    import contextlib
+    import io
+
+    from analysis.cli import main
+
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(arg) for arg in args])
+            except SystemExit as exit:  # argparse refusing the command line
+                code = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 2
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(
+        ["python", "-m", "analysis", *map(str, args)], code, out.getvalue(), err.getvalue()
+    )
+
+
+def run_process(*args, cwd=None) -> subprocess.CompletedProcess:
     """``python -m analysis ARGS`` in a fresh process, as an analyst runs it."""
     return subprocess.run(
         [sys.executable, "-m", "analysis", *map(str, args)],

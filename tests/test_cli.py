@@ -1,10 +1,11 @@
 from analysis import config
 
 from conftest import run_cli as run
+from conftest import run_process
 
 
 def test_validate_embedded_data_exits_0():
-    result = run("validate", str(config.DATA_DIR))
+    result = run_process("validate", str(config.DATA_DIR))
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
     assert "7 events and 4 period totals, 2022-12-01 to 2025-02-17" in result.stdout

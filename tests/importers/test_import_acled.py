@@ -11,7 +11,7 @@ import pytest
 from analysis.data.dataset import load_dataset
 from analysis.importers.run import run_import
 
-from conftest import TESTS, run_cli
+from conftest import TESTS, run_cli, run_process
 from conftest import table_rows as rows
 
 FIXTURES = TESTS / "fixtures" / "acled"
@@ -188,12 +188,12 @@ def test_labels_instead_of_inter_codes_and_semicolon_associates(tmp_path):
 
 def test_cli_import_then_validate(tmp_path):
     out = tmp_path / "acled"
-    done = run_cli("import", "acled", str(FIXTURES / "per_event_2023.csv"), "--out", str(out))
+    done = run_process("import", "acled", str(FIXTURES / "per_event_2023.csv"), "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert "balance:            ok" in done.stdout
     assert "Katiba Exemple (Mali)" in done.stdout
     assert (out / "rejects.csv").is_file() and (out / "import_report.txt").is_file()
-    valid = run_cli("validate", str(out))
+    valid = run_process("validate", str(out))
     assert valid.returncode == 0, valid.stderr
 
 

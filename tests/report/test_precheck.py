@@ -20,7 +20,7 @@ from analysis.report.notebook import open_report
 from analysis.report.precheck import ParameterError, checked_parameters, declared_parameters
 from analysis.report.render import render
 
-from conftest import run_cli
+from conftest import run_cli, run_process
 
 REPORT = config.NOTEBOOKS_DIR / "casualty_report.ipynb"
 COMPARISON = config.NOTEBOOKS_DIR / "dataset_comparison.ipynb"
@@ -318,7 +318,7 @@ def test_render_all_quiet_prints_only_failures_and_the_summary_and_no_tcp_warnin
         f"defaults: {{formats: [html]}}\njobs:\n  - slug: good\n    notebook: {good}\n  - slug: bad\n    notebook: {bad}\n",
         encoding="utf-8",
     )
-    result = run_cli("render-all", "--config", jobs, "--out", tmp_path / "out", "--quiet", "--workers", "1")
+    result = run_process("render-all", "--config", jobs, "--out", tmp_path / "out", "--quiet", "--workers", "1")
     assert result.returncode == 1
     assert result.stdout == "1 rendered, 0 unchanged (skipped), 1 failed\n"
     lines = result.stderr.splitlines()
@@ -332,7 +332,7 @@ def test_render_all_quiet_prints_only_failures_and_the_summary_and_no_tcp_warnin
 @pytest.mark.slow
 def test_render_prints_no_kernel_transport_warning(tmp_path):
     notebook = one_cell_notebook(tmp_path / "one.ipynb")
-    result = run_cli("render", "--notebook", notebook, "--formats", "html", "--out", tmp_path / "out")
+    result = run_process("render", "--notebook", notebook, "--formats", "html", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # in particular, no "Kernel is running over TCP without encryption"
 
