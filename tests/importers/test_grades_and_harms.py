@@ -15,6 +15,7 @@ import synthetic
 
 from analysis.data.attribution import grade_from_publishers, named_publishers
 from analysis.data.dataset import load_dataset
+from analysis.data.schema import TABLES
 from analysis.importers.run import run_import
 from analysis.importers.victim_groups import group_figures
 from analysis.measure.aggregate import aggregate, incident_figures
@@ -232,16 +233,7 @@ def test_the_basis_names_the_publishers_and_the_words(tmp_path):
 
 # --- harms -------------------------------------------------------------------------------------------------
 
-CASUALTY = [
-    "incident_id",
-    "harm",
-    "victim_status",
-    "victim_group",
-    "count_min",
-    "count_best",
-    "count_max",
-    "count_text",
-]
+CASUALTY = list(TABLES["casualties"].columns)
 
 
 def test_sexual_violence_is_a_harm_reported_with_no_figure(tmp_path):

@@ -75,8 +75,3 @@ def classify_associates(names: pd.Series, rules: tuple[AssociateRule, ...] | Non
         decided.loc[hit, ["treat_as", "rule", "acting_as"]] = [rule.treat_as, rule.rule, rule.acting_as]
     decided.index = distinct
     return decided.reindex(names).set_axis(names.index)
-
-
-def is_identity_label(names: pd.Series) -> pd.Series:
-    """Whether each name is an identity or communal label (never a perpetrator of its own)."""
-    return classify_associates(names)["treat_as"].eq(DESCRIPTION).fillna(False).astype(bool)

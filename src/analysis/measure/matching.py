@@ -614,7 +614,3 @@ def _miss_text(row, me: dict, them: dict, labels, window) -> str:
             f"no perpetrator family in common ({me_label}: {me['family_group']}; {them_label}: {them['family_group']})"
         )
     return "; ".join(fails)
-
-
-def actors_text(actors) -> str:
-    return ", ".join(actors) if len(actors) else "none named"

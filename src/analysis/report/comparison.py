@@ -284,18 +284,6 @@ def difference_sentence(row, reference: str, estimate: str) -> str:
     )
 
 
-def event_sentence(row, reference: str, estimate: str) -> str:
-    """One matched pair whose figures differ, as a Markdown sentence (names escaped)."""
-    difference = int(row[ESTIMATE_COLUMN[estimate].replace("count", "difference")])
-    column = ESTIMATE_COLUMN[estimate]
-    place = _place(row["location_name_a"], row["admin1_a"])
-    return (
-        f"{date_window_text(row['start_date_a'], row['end_date_a'])}, {esc(place)}: "
-        f"**{esc(row['dataset'])}** ({esc(row['incident_id_b'])}) records {int(row[f'{column}_b']):,} civilians "
-        f"killed, {esc(reference)} ({esc(row['incident_id_a'])}) {int(row[f'{column}_a']):,}: {signed(difference)}."
-    )
-
-
 def methodology_markdown(c: Comparison) -> str:
     """How the comparison was made, with what each dataset's figures mean and counts from the data."""
     sources = dict.fromkeys(s for ds in c.datasets.values() for s in ds.incidents["dataset"].dropna().unique())

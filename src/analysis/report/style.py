@@ -108,34 +108,6 @@ def apply() -> None:
     )
 
 
-#: How the datasets of a comparison are told apart while each bar keeps its actor's colour: the first
-#: (reference) solid, the next lighter, then outlined, then dotted.
-DATASET_FILLS = ({"alpha": 1.0}, {"alpha": 0.45}, {"alpha": 0.12}, {"alpha": 0.12, "hatch": "...."})
-
-
-def dataset_bar_style(label: str, position: int) -> dict:
-    """``bar_style`` for an actor or group, shaded for the ``position``-th dataset of a comparison."""
-    base = bar_style(label)
-    fill = DATASET_FILLS[position % len(DATASET_FILLS)]
-    colour = mpl.colors.to_rgba(base["facecolor"], fill["alpha"])
-    style = {**base, "facecolor": colour}
-    if position:
-        # The outline keeps the actor's colour readable when the fill is pale.
-        style.update(edgecolor=base["edgecolor"] if "hatch" in base else base["facecolor"], linewidth=0.9)
-    if "hatch" in fill and "hatch" not in base:
-        style["hatch"] = fill["hatch"]
-    return style
-
-
-def dataset_legend_style(position: int) -> dict:
-    """A neutral swatch showing how the ``position``-th dataset is shaded."""
-    fill = DATASET_FILLS[position % len(DATASET_FILLS)]
-    style = {"facecolor": mpl.colors.to_rgba("#555555", fill["alpha"]), "edgecolor": "#555555", "linewidth": 0.9}
-    if "hatch" in fill:
-        style["hatch"] = fill["hatch"]
-    return style
-
-
 #: One colour per dataset of a comparison, in order (Okabe-Ito blue, vermilion, bluish green, purple):
 #: a dataset's matched events solid, the events only it has in the same colour, pale.
 COMPARISON_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
